@@ -1,0 +1,79 @@
+// The two errors the router itself raises. Identity is by `Symbol.for` marker
+// and name, never `instanceof`: these objects cross the workflow sandbox and
+// may come from a second copy of this package.
+import type { FallbacksExhaustedData, NoDeploymentsAvailableData } from './types';
+
+const NO_DEPLOYMENTS_MARKER = Symbol.for('temporal-llm-router.error.NoDeploymentsAvailableError');
+const FALLBACKS_EXHAUSTED_MARKER = Symbol.for('temporal-llm-router.error.FallbacksExhaustedError');
+
+function hasMarker(e: unknown, marker: symbol, name: string): boolean {
+  if (typeof e !== 'object' || e === null) return false;
+  return (e as Record<symbol, unknown>)[marker] === true || (e as { name?: unknown }).name === name;
+}
+
+function formatTime(ms: number): string {
+  // An explicit epoch keeps this deterministic, also inside the workflow sandbox.
+  return new Date(ms).toISOString();
+}
+
+export function describeNoDeployments(d: Omit<NoDeploymentsAvailableData, 'name'>): string {
+  if (d.unknownGroup) return `No deployments available for model group "${d.group}": the group has no deployments`;
+  const parts = d.deployments.map((u) => {
+    if (u.reason === 'cooldown' && u.cooldown) {
+      const status = u.cooldown.status === null ? '' : ` ${u.cooldown.status}`;
+      return `${u.id}: cooling down after ${u.cooldown.errorClass}${status} (${u.cooldown.rule}) until ${formatTime(u.until ?? 0)}`;
+    }
+    return `${u.id}: ${u.reason}`;
+  });
+  const back = d.earliestAvailableAt === null ? 'none will come back by waiting' : `earliest back at ${formatTime(d.earliestAvailableAt)}`;
+  return `No deployments available for model group "${d.group}" (${back}): ${parts.join('; ')}`;
+}
+
+export class NoDeploymentsAvailableError extends Error {
+  declare readonly [NO_DEPLOYMENTS_MARKER]: true;
+  override readonly name = 'NoDeploymentsAvailableError' as const;
+  /** 503: the router, not the request, is the reason for the failure. */
+  readonly status = 503;
+  readonly data: NoDeploymentsAvailableData;
+  /** Milliseconds until the earliest deployment returns, relative to `now` given at construction. */
+  readonly retryAfterMs: number | null;
+
+  constructor(data: Omit<NoDeploymentsAvailableData, 'name'>, now: number) {
+    super(describeNoDeployments(data));
+    Object.defineProperty(this, NO_DEPLOYMENTS_MARKER, { value: true });
+    this.data = { ...data, name: 'NoDeploymentsAvailableError' };
+    this.retryAfterMs = data.earliestAvailableAt === null ? null : Math.max(0, data.earliestAvailableAt - now);
+  }
+
+  static isInstance(e: unknown): e is NoDeploymentsAvailableError {
+    return hasMarker(e, NO_DEPLOYMENTS_MARKER, 'NoDeploymentsAvailableError');
+  }
+}
+
+export function describeFallbacksExhausted(d: FallbacksExhaustedData): string {
+  const hops = d.attempts.map((a) => {
+    const err = a.outcome === 'failure' ? `${a.errorClass ?? 'Error'}${a.status === null ? '' : ` ${a.status}`}` : a.outcome;
+    const cooled = a.cooldown ? `, cooled until ${formatTime(a.cooldown.until)}` : '';
+    return `#${a.attemptNo} ${a.group}/${a.deploymentId}: ${err} after ${a.durationMs ?? '?'} ms${cooled}`;
+  });
+  return `All deployments failed for model group "${d.requestedGroup}" (${d.reason}; groups tried: ${d.groupPath.join(' → ') || 'none'}): ${hops.join('; ') || 'no attempts'}`;
+}
+
+export class FallbacksExhaustedError extends Error {
+  declare readonly [FALLBACKS_EXHAUSTED_MARKER]: true;
+  override readonly name = 'FallbacksExhaustedError' as const;
+  readonly data: FallbacksExhaustedData;
+  /** Status of the last attempt, so callers that branch on status still can. */
+  readonly status: number | null;
+
+  constructor(data: FallbacksExhaustedData) {
+    super(describeFallbacksExhausted(data));
+    Object.defineProperty(this, FALLBACKS_EXHAUSTED_MARKER, { value: true });
+    this.data = data;
+    this.status = data.lastError?.status ?? null;
+  }
+
+  static isInstance(e: unknown): e is FallbacksExhaustedError {
+    return hasMarker(e, FALLBACKS_EXHAUSTED_MARKER, 'FallbacksExhaustedError');
+  }
+}
