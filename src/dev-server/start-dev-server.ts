@@ -1,0 +1,239 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, resolve } from 'node:path';
+import { Connection } from '@temporalio/client';
+import { ROUTER_SEARCH_ATTRIBUTES, searchAttributeCliArgs } from '../temporal/search-attributes';
+import { locateTemporalCli, TemporalCliNotFoundError, type TemporalCliSource } from './temporal-cli';
+
+export const DEFAULT_DEV_SERVER_IP = '127.0.0.1';
+export const DEFAULT_GRPC_PORT = 7233;
+export const DEFAULT_UI_PORT = 8233;
+export const DEFAULT_READY_TIMEOUT_MS = 60_000;
+const STOP_GRACE_MS = 10_000;
+
+export interface StartDevServerOptions {
+  /** SQLite file that holds the server's state across restarts. */
+  dbFilename: string;
+  /** Binary to run; found through `locateTemporalCli` when omitted. */
+  cliPath?: string;
+  ip?: string;
+  /** gRPC port. Default: 7233 if free, else any free port. */
+  port?: number;
+  /** Web UI port. Default: 8233 if free, else any free port. */
+  uiPort?: number;
+  /** Disable the Web UI. */
+  headless?: boolean;
+  namespace?: string;
+  /** Server log level (the dev server's own default is noisy). */
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  readyTimeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Fall back to the SDK's download of the dev server when no CLI can be found or built (default true). */
+  allowSdkDownload?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface DevServerHandle {
+  /** gRPC address for clients and workers, e.g. `127.0.0.1:7233`. */
+  address: string;
+  /** Web UI base URL, or undefined when headless. */
+  uiUrl?: string;
+  namespace: string;
+  dbFilename: string;
+  cliPath?: string;
+  source: TemporalCliSource | 'sdk-download';
+  pid?: number;
+  /** Graceful stop (SIGTERM, then SIGKILL after a grace period). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/** Asks the kernel for a free port on `ip`. */
+export function freePort(ip = DEFAULT_DEV_SERVER_IP): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, ip, () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolvePort(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+function portIsFree(port: number, ip: string): Promise<boolean> {
+  return new Promise((resolveFree) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolveFree(false));
+    server.listen(port, ip, () => server.close(() => resolveFree(true)));
+  });
+}
+
+async function choosePort(requested: number | undefined, preferred: number, ip: string, taken: Set<number>): Promise<number> {
+  if (requested !== undefined) return requested;
+  if (!taken.has(preferred) && (await portIsFree(preferred, ip))) return preferred;
+  for (;;) {
+    const port = await freePort(ip);
+    if (!taken.has(port)) return port;
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+async function waitUntilReady(address: string, namespace: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`the Temporal dev server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
+    }
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+      try {
+        await connection.workflowService.describeNamespace({ namespace });
+        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+        const missing = ROUTER_SEARCH_ATTRIBUTES.filter((k) => !(k.name in (customAttributes ?? {})));
+        if (missing.length === 0) return;
+        lastError = new Error(`search attributes not registered yet: ${missing.map((k) => k.name).join(', ')}`);
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+    }
+    await delay(200);
+  }
+  throw new Error(`the Temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${String(lastError)}\n${output()}`);
+}
+
+/**
+ * Starts `temporal server start-dev` on a SQLite file (state survives
+ * restarts), with the Web UI and the project's search attributes registered,
+ * on ports that do not collide with other processes.
+ */
+export async function startDevServer(options: StartDevServerOptions): Promise<DevServerHandle> {
+  const env = options.env ?? process.env;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const ip = options.ip ?? DEFAULT_DEV_SERVER_IP;
+  const namespace = options.namespace ?? 'default';
+  const dbFilename = resolve(options.dbFilename);
+  mkdirSync(dirname(dbFilename), { recursive: true });
+
+  let cliPath = options.cliPath;
+  let source: DevServerHandle['source'] = 'TEMPORAL_CLI_PATH';
+  if (!cliPath) {
+    try {
+      const located = await locateTemporalCli({ env, log });
+      cliPath = located.path;
+      source = located.source;
+    } catch (err) {
+      if (!(err instanceof TemporalCliNotFoundError) || options.allowSdkDownload === false) throw err;
+      return startWithSdkDownload(options, dbFilename, ip, namespace, err, log);
+    }
+  }
+
+  const port = await choosePort(options.port, DEFAULT_GRPC_PORT, ip, new Set());
+  const uiPort = options.headless ? undefined : await choosePort(options.uiPort, DEFAULT_UI_PORT, ip, new Set([port]));
+  const args = [
+    'server', 'start-dev',
+    '--db-filename', dbFilename,
+    '--ip', ip,
+    '--port', String(port),
+    '--namespace', namespace,
+    '--log-level', options.logLevel ?? 'warn',
+    ...searchAttributeCliArgs(),
+    ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-ip', ip]),
+  ];
+  const child = spawn(cliPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const keep = (chunk: Buffer) => {
+    output = (output + chunk.toString()).slice(-8_000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  // A server left behind by a crashed parent would hold its ports and lock
+  // the SQLite file; kill it when this process exits for any reason.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+
+  const address = `${ip}:${port}`;
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
+    stopped ??= new Promise<void>((resolveStop) => {
+      process.removeListener('exit', killOnExit);
+      if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        resolveStop();
+      });
+      child.kill('SIGTERM');
+    });
+    return stopped;
+  };
+
+  try {
+    await waitUntilReady(address, namespace, child, () => output, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return {
+    address,
+    uiUrl: uiPort === undefined ? undefined : `http://${ip}:${uiPort}`,
+    namespace,
+    dbFilename,
+    cliPath,
+    source,
+    pid: child.pid,
+    stop,
+  };
+}
+
+/**
+ * Last resort for internet-connected machines: the SDK downloads a dev server
+ * build. `@temporalio/testing` is loaded lazily so the library does not pay
+ * for it unless this path is taken.
+ */
+async function startWithSdkDownload(
+  options: StartDevServerOptions,
+  dbFilename: string,
+  ip: string,
+  namespace: string,
+  notFound: TemporalCliNotFoundError,
+  log: (line: string) => void,
+): Promise<DevServerHandle> {
+  log('No Temporal CLI found or buildable; trying the SDK download of the dev server as a last resort...');
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const port = await choosePort(options.port, DEFAULT_GRPC_PORT, ip, new Set());
+  const uiPort = options.headless ? undefined : await choosePort(options.uiPort, DEFAULT_UI_PORT, ip, new Set([port]));
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: { type: 'cached-download' },
+        dbFilename,
+        ip,
+        port,
+        namespace,
+        ui: uiPort !== undefined,
+        uiPort,
+        searchAttributes: [...ROUTER_SEARCH_ATTRIBUTES],
+      },
+    });
+    return {
+      address: `${ip}:${port}`,
+      uiUrl: uiPort === undefined ? undefined : `http://${ip}:${uiPort}`,
+      namespace,
+      dbFilename,
+      source: 'sdk-download',
+      stop: () => env.teardown(),
+    };
+  } catch (err) {
+    throw new TemporalCliNotFoundError([...notFound.attempts, `SDK download: ${(err as Error).message}`]);
+  }
+}

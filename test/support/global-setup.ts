@@ -1,0 +1,40 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer, type DevServerHandle } from '../../src/dev-server';
+import { TEST_ENV } from './test-env';
+
+// One real Temporal dev server and one workflow bundle for the whole
+// integration run: starting a server per file would cost seconds each, and
+// bundling the workflow code per worker costs more.
+declare global {
+  var __TEMPORAL_DEV_SERVER__: DevServerHandle | undefined;
+  var __TEMPORAL_TEST_DIR__: string | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'tlr-integration-'));
+  const log = (line: string) => process.stderr.write(`[global-setup] ${line}\n`);
+  const started = Date.now();
+  const server = await startDevServer({ dbFilename: join(dir, 'temporal.db'), log });
+  log(`Temporal dev server (${server.source}) at ${server.address}, UI ${server.uiUrl}, ready in ${Date.now() - started} ms`);
+
+  const bundleStarted = Date.now();
+  const { code } = await bundleWorkflowCode({
+    workflowsPath: require.resolve('../../workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn: (m: string) => log(m), error: (m: string) => log(m), log() {} },
+  });
+  const bundlePath = join(dir, 'workflow-bundle.js');
+  writeFileSync(bundlePath, code);
+  log(`workflow bundle built in ${Date.now() - bundleStarted} ms`);
+
+  globalThis.__TEMPORAL_DEV_SERVER__ = server;
+  globalThis.__TEMPORAL_TEST_DIR__ = dir;
+  // Test workers are spawned after this returns and inherit this environment.
+  process.env[TEST_ENV.address] = server.address;
+  process.env[TEST_ENV.namespace] = server.namespace;
+  process.env[TEST_ENV.bundle] = bundlePath;
+  process.env[TEST_ENV.dir] = dir;
+  if (server.cliPath) process.env[TEST_ENV.cliPath] = server.cliPath;
+}
