@@ -116,6 +116,7 @@ async function buildWithGo(cacheDir: string, env: NodeJS.ProcessEnv, log: (line:
       timeout: 30 * 60_000,
     });
     const target = join(cacheDir, 'temporal');
+    if (!(await isTemporalCli(join(staging, 'temporal')))) throw new Error('go install finished but the binary does not run `--version`');
     renameSync(join(staging, 'temporal'), target);
     log(`Built the Temporal CLI in ${((Date.now() - started) / 1000).toFixed(1)} s: ${target}`);
     return target;

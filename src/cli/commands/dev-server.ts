@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { startDevServer } from '../../dev-server';
+import { parsePort } from '../parse';
+
+export const DEFAULT_DEV_DB = '.temporal/temporal.db';
+
+interface DevServerFlags {
+  dbFilename: string;
+  ip: string;
+  port?: number;
+  uiPort?: number;
+  headless?: boolean;
+  namespace: string;
+  json?: boolean;
+}
+
+export function registerDevServer(program: Command): void {
+  program
+    .command('dev-server')
+    .description('Run a Temporal dev server (SQLite state, Web UI, this project\'s search attributes) until interrupted')
+    .option('--db-filename <path>', 'SQLite file that keeps the server state across restarts', DEFAULT_DEV_DB)
+    .option('--ip <address>', 'address to bind', '127.0.0.1')
+    .option('--port <port>', 'gRPC port (default 7233 if free, else a free port)', parsePort)
+    .option('--ui-port <port>', 'Web UI port (default 8233 if free, else a free port)', parsePort)
+    .option('--headless', 'run without the Web UI')
+    .option('--namespace <name>', 'namespace to create', 'default')
+    .option('--json', 'print the addresses as one JSON line')
+    .action(async (flags: DevServerFlags) => {
+      const server = await startDevServer({
+        dbFilename: flags.dbFilename,
+        ip: flags.ip,
+        port: flags.port,
+        uiPort: flags.uiPort,
+        headless: flags.headless,
+        namespace: flags.namespace,
+      });
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify({ address: server.address, uiUrl: server.uiUrl ?? null, namespace: server.namespace, dbFilename: server.dbFilename, cli: server.cliPath ?? null, source: server.source })}\n`);
+      } else {
+        process.stdout.write(
+          [
+            'Temporal dev server is running',
+            `  gRPC address: ${server.address}`,
+            `  Web UI:       ${server.uiUrl ?? '(headless)'}`,
+            `  namespace:    ${server.namespace}`,
+            `  state:        ${server.dbFilename}`,
+            `  binary:       ${server.cliPath ?? 'SDK download'} (${server.source})`,
+            'Press Ctrl-C to stop.',
+            '',
+          ].join('\n'),
+        );
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          process.removeListener('SIGINT', stop);
+          process.removeListener('SIGTERM', stop);
+          void server.stop().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+}

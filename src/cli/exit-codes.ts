@@ -1,0 +1,15 @@
+/** Documented exit codes of the `llm-router` CLI. */
+export const EXIT = {
+  OK: 0,
+  /** The command ran and failed: server unreachable, build failed, a job failed. */
+  FAILURE: 1,
+  /** Bad input: unknown option, invalid value, missing or invalid file. */
+  USAGE: 2,
+} as const;
+
+/** An error whose message is already a clear one-line explanation for the user. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number = EXIT.FAILURE) {
+    super(message);
+  }
+}
