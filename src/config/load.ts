@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { buildRouterConfig } from '../core/router-config';
+import { normalizeDeployments } from './deployments';
+import { IGNORED_TOP_LEVEL, configFileSchema } from './file-schema';
+import { ConfigError, IssueList, type ConfigPath, type SourcePosition } from './issues';
+import { defaultPricing } from './default-pricing';
+import { checkComplexityTargets, checkDeploymentIds, resolveFallbacks } from './references';
+import { parseSettings } from './settings';
+import { parseSourceText, type SourceFormat } from './source-text';
+import type { LoadConfigOptions, LoadedRouterConfig } from './types';
+import { checkKeys } from './unknown-keys';
+import { addZodIssues } from './zod-issues';
+
+/** Loads a config from a file path, or validates one given as an object (a LiteLLM-shaped object or JSON value). */
+export function loadConfig(input: string | object, options: LoadConfigOptions = {}): LoadedRouterConfig {
+  return typeof input === 'string' ? loadConfigFile(input, options) : parseConfigObject(input, options);
+}
+
+/** Reads a LiteLLM proxy `config.yaml`, or a `.json` file of the same shape. */
+export function loadConfigFile(path: string, options: LoadConfigOptions = {}): LoadedRouterConfig {
+  const absolute = resolve(path);
+  let text: string;
+  try {
+    text = readFileSync(absolute, 'utf8');
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : code === 'EACCES' ? 'permission denied' : String(error);
+    throw new ConfigError([{ severity: 'error', path: '(file)', message: `${absolute}: ${reason}` }], path);
+  }
+  return parseConfigText(text, { format: extname(absolute).toLowerCase() === '.json' ? 'json' : 'yaml', source: path, ...options });
+}
+
+export interface ParseTextOptions extends LoadConfigOptions {
+  readonly format?: SourceFormat;
+  /** Named in error messages, usually the file path. */
+  readonly source?: string;
+}
+
+export function parseConfigText(text: string, options: ParseTextOptions = {}): LoadedRouterConfig {
+  const parsed = parseSourceText(text, options.format ?? 'yaml');
+  if (!parsed.ok) {
+    const kind = options.format === 'json' ? 'JSON' : 'YAML';
+    throw new ConfigError(
+      parsed.problems.map((p) => ({
+        severity: 'error' as const,
+        path: '(syntax)',
+        message: `malformed ${kind}: ${p.message}`,
+        ...(p.line === undefined ? {} : { line: p.line, column: p.column }),
+      })),
+      options.source,
+    );
+  }
+  return normalize(parsed.source.value, options, parsed.source.locate, options.source);
+}
+
+export function parseConfigObject(value: object, options: LoadConfigOptions = {}): LoadedRouterConfig {
+  return normalize(value, options, undefined, undefined);
+}
+
+function normalize(
+  value: unknown,
+  options: LoadConfigOptions,
+  locate: ((path: ConfigPath) => SourcePosition | undefined) | undefined,
+  source: string | undefined,
+): LoadedRouterConfig {
+  const issues = new IssueList();
+  const fail = (): never => {
+    throw new ConfigError(issues.toIssues(locate), source);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    issues.error([], 'expected a mapping with model_list (and optionally router_settings, litellm_settings)');
+    return fail();
+  }
+  const raw = value as Record<string, unknown>;
+  checkKeys(issues, [], raw, {
+    known: ['model_list', 'router_settings', 'litellm_settings'],
+    ignored: IGNORED_TOP_LEVEL,
+    mode: 'warn',
+    ignoredBecause: 'LiteLLM proxy section not used by this router',
+  });
+  if (raw.include !== undefined) issues.error(['include'], 'is not supported; inline the included files into this config');
+  const top = configFileSchema.safeParse(raw);
+  if (!top.success) {
+    // Section schemas report their own problems below; only the model_list shape is reported here.
+    const listIssues = top.error.issues.filter((i) => i.path[0] === 'model_list');
+    if (listIssues.length > 0) addZodIssues(issues, [], { ...top.error, issues: listIssues } as typeof top.error, raw);
+  }
+
+  const settings = parseSettings(issues, raw.router_settings, raw.litellm_settings);
+  const list = Array.isArray(raw.model_list) ? raw.model_list : [];
+  const pricing = options.pricing === null ? undefined : (options.pricing ?? defaultPricing());
+  const { deployments, groupNames, literalSecrets } = normalizeDeployments(issues, list, {
+    pricing,
+    allowLiteralSecrets: options.allowLiteralSecrets ?? true,
+    defaultDropParams: settings.dropParams,
+  });
+  checkDeploymentIds(issues, deployments);
+  checkComplexityTargets(issues, deployments, groupNames);
+  const fallbacks = resolveFallbacks(issues, settings, groupNames, deployments);
+  if (issues.hasErrors) return fail();
+
+  const routing = buildRouterConfig(
+    deployments.map((d) => d.info),
+    {
+      ...settings.core,
+      fallbacks: fallbacks.fallbacks,
+      contextWindowFallbacks: fallbacks.contextWindowFallbacks,
+      contentPolicyFallbacks: fallbacks.contentPolicyFallbacks,
+      ...(fallbacks.defaultFallbacks === undefined ? {} : { defaultFallbacks: fallbacks.defaultFallbacks }),
+    },
+  );
+  const params: Record<string, NonNullable<(typeof deployments)[number]['params']>> = {};
+  for (const d of deployments) if (d.params) params[d.info.id] = d.params;
+  return {
+    routing,
+    params,
+    literalSecrets,
+    warnings: issues.toIssues(locate).filter((i) => i.severity === 'warning'),
+    ...(source === undefined ? {} : { source }),
+  };
+}
