@@ -5,3 +5,22 @@ export * from './defaults';
 export { buildRouterConfig } from './router-config';
 export type { RouterSettingsInput } from './router-config';
 export { NoDeploymentsAvailableError, FallbacksExhaustedError, describeNoDeployments, describeFallbacksExhausted } from './errors';
+export { emptyRouterState, isCoolingDown } from './state';
+export { pick, pickInGroup, resolveGroup } from './pick';
+export type { ResolvedGroup } from './pick';
+export { recordAttemptStart, recordAttemptEnd, recordSuccess, recordFailure } from './record';
+export { decideCooldown } from './cooldown';
+export type { CooldownDecision } from './cooldown';
+export { ERROR_BEHAVIOUR, behaviourOf, classifyErrorName } from './error-kinds';
+export type { ErrorBehaviour } from './error-kinds';
+export { fallbackGroups } from './fallback-chain';
+export { startWalk, nextAttempt, onAttemptResult } from './walker';
+export { scoreComplexity, groupForTier } from './complexity/score';
+export type { ComplexityScore } from './complexity/score';
+export {
+  DEFAULT_COMPLEXITY_KEYWORDS,
+  DEFAULT_COMPLEXITY_WEIGHTS,
+  DEFAULT_COMPLEXITY_BOUNDARIES,
+  DEFAULT_TOKEN_THRESHOLDS,
+} from './complexity/keywords';
+export { STRATEGIES, UNKNOWN_COST_PER_TOKEN, costPerToken } from './strategies';

@@ -4,29 +4,11 @@
 
 // --- Error classes -----------------------------------------------------------
 
-/**
- * Error class names the core reasons about. Errors cross the workflow sandbox
- * as strings, so the core never sees error objects, only these names. They are
- * the names the provider layer (`src/errors`) gives its classes; keep in sync.
- */
-export const ERROR_CLASS_NAMES = [
-  'BadRequestError',
-  'ContextWindowExceededError',
-  'ContentPolicyViolationError',
-  'UnsupportedParamsError',
-  'AuthenticationError',
-  'PermissionDeniedError',
-  'NotFoundError',
-  'Timeout',
-  'UnprocessableEntityError',
-  'RateLimitError',
-  'InternalServerError',
-  'BadGatewayError',
-  'ServiceUnavailableError',
-  'APIConnectionError',
-  'APIError',
-] as const;
-export type ErrorClassName = (typeof ERROR_CLASS_NAMES)[number];
+// Errors cross the workflow sandbox as strings, so the core never sees error
+// objects, only the class names the provider layer gives them. Type-only
+// import: nothing from src/errors is bundled into workflow code.
+import type { ErrorClassName } from '../errors';
+export type { ErrorClassName };
 
 // --- Deployments and config ----------------------------------------------------
 
@@ -225,6 +207,7 @@ export interface RouterState {
 export type SkipReason =
   | 'cooldown'
   | 'excluded'
+  | 'already-tried'
   | 'context-window'
   | 'smaller-context-window'
   | 'rpm-limit'
@@ -346,33 +329,55 @@ export interface AttemptRecord {
 
 export type AttemptReason = 'initial' | 'retry' | 'fallback';
 
+/** Which fallback list an error leads to ('none': the request itself is at fault, stop). */
+export type FallbackKind = 'context-window' | 'content-policy' | 'generic' | 'none';
+
+export interface WalkError {
+  errorClass: string;
+  status: number | null;
+  retryAfterMs: number | null;
+}
+
+/**
+ * One request's progress through retries and fallbacks. Plain JSON, so a
+ * workflow can keep it in its own state; advance it only through
+ * `nextAttempt` and `onAttemptResult`.
+ */
 export interface WalkState {
   request: RoutingRequest;
-  /** The group the caller asked for (a complexity-router group resolves to its tier group). */
+  /** The group the caller named. */
   requestedGroup: string;
+  /** Where the walk started: the requested group, or the tier group a complexity router chose. */
+  firstGroup: string;
   startedAt: number;
   deadlineAt: number | null;
   currentGroup: string;
-  /** 'initial' for the requested group, else the error kind that led here. */
-  currentGroupReason: AttemptReason;
   retriesInGroup: number;
-  /** Groups still to try, in order. */
+  /** What the last result asked for next. */
+  next: AttemptReason;
+  fallbackKind: FallbackKind;
+  /** Fallback groups queued, in the order they will be tried. */
   pendingGroups: string[];
-  /** Groups entered, in order (never entered twice). */
+  /** Groups entered, in order; a group is never entered twice. */
   groupPath: string[];
+  /** Groups whose fallback lists were already queued. */
+  expanded: string[];
   fallbacksUsed: number;
+  /** Deployments never to be picked again in this request (non-retryable failure on them). */
   excluded: string[];
+  /** Deployments already called; peers are preferred over them. */
   tried: string[];
   minContextWindowExclusive: number | null;
   waitedMs: number;
   attempts: AttemptRecord[];
+  /** Index in `attempts` of the call in flight. */
   inFlight: number | null;
-  lastError: { errorClass: string; status: number | null; retryAfterMs: number | null } | null;
-  /** Why the walker will stay in the group or move on after the last failure. */
-  pendingRetryDelayMs: number;
+  lastError: WalkError | null;
   complexity: ComplexityExplanation | null;
-  done: boolean;
+  /** Groups found with nothing available along the way. */
   unavailable: NoDeploymentsAvailable[];
+  status: 'running' | 'succeeded' | 'gave-up';
+  giveUpReason: GiveUpReason | null;
 }
 
 export interface AttemptStep {
@@ -410,9 +415,10 @@ export interface FallbacksExhaustedData {
   requestedGroup: string;
   groupPath: string[];
   attempts: AttemptRecord[];
-  lastError: { errorClass: string; status: number | null; retryAfterMs: number | null } | null;
+  lastError: WalkError | null;
   /** Groups found with nothing available along the way. */
   unavailable: NoDeploymentsAvailable[];
+  complexity: ComplexityExplanation | null;
 }
 
 export interface NoDeploymentsAvailableData extends Omit<NoDeploymentsAvailable, 'kind'> {
@@ -447,6 +453,6 @@ export interface AttemptResultOutcome {
   walk: WalkState;
   state: RouterState;
   cooldown: AppliedCooldown | null;
-  /** True once the request is finished (success or no further attempt will be made by policy). */
+  /** True on success. After a failure call `nextAttempt`, which gives up when policy says so. */
   done: boolean;
 }
