@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { RouterSettingsInput as CoreSettingsInput } from '../core/router-config';
 import type { ErrorClassName, PerErrorClass } from '../core/types';
 import type { ConfigPath, IssueList } from './issues';
@@ -62,17 +63,20 @@ const SHARED_KEYS: readonly (readonly [keyof LitellmSettingsInput, keyof RouterS
   ['disable_cooldowns', 'disable_cooldowns'],
 ];
 
-function parseSection<T>(
-  issues: IssueList,
-  path: ConfigPath,
-  raw: unknown,
-  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } },
-): T | undefined {
-  if (raw === undefined || raw === null) return undefined;
-  const result = schema.safeParse(raw);
-  if (result.success) return result.data;
-  addZodIssues(issues, path, result.error, raw);
-  return undefined;
+/**
+ * Parses a section key by key, so one invalid setting is reported without
+ * hiding the checks that depend on the others (fallback references, say).
+ */
+function parseSection<S extends z.ZodRawShape>(issues: IssueList, path: ConfigPath, raw: Record<string, unknown>, schema: z.ZodObject<S>): Partial<z.infer<z.ZodObject<S>>> {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(schema.shape)) {
+    const value = raw[key];
+    if (value === undefined) continue;
+    const result = (field as z.ZodType).safeParse(value);
+    if (result.success) out[key] = result.data;
+    else addZodIssues(issues, [...path, key], result.error, value);
+  }
+  return out as Partial<z.infer<z.ZodObject<S>>>;
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
@@ -125,7 +129,7 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
   const origin: Partial<Record<keyof RouterSettingsInput, ConfigPath>> = {};
   for (const key of Object.keys(merged) as (keyof RouterSettingsInput)[]) origin[key] = [...routerPath, key];
   for (const [fromKey, toKey] of SHARED_KEYS) {
-    const value = litellm?.[fromKey];
+    const value = (litellm as Record<string, unknown> | undefined)?.[fromKey];
     if (value === undefined) continue;
     if (merged[toKey] === undefined) {
       merged[toKey] = value;

@@ -31,9 +31,9 @@ export function parseSourceText(text: string, format: SourceFormat): { ok: true;
     return {
       ok: false,
       problems: doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
-        const message = e.message.split('\n')[0] ?? e.message;
-        return pos ? { message, line: pos.line, column: pos.col } : { message };
+        const { line, col } = lineCounter.linePos(e.pos[0]);
+        const message = (e.message.split('\n')[0] ?? e.message).replace(/ at line \d+, column \d+:?$/, '');
+        return { message, line, column: col };
       }),
     };
   }

@@ -1,0 +1,206 @@
+import { join } from 'node:path';
+import { assertNoLiteralSecrets, isConfigError, loadConfig, parseConfigObject, parseConfigText } from '../../../src/config';
+
+const FIXTURES = join(__dirname, '../../fixtures/config');
+
+describe('a LiteLLM proxy config.yaml loads unchanged', () => {
+  const loaded = loadConfig(join(FIXTURES, 'litellm-proxy-config.yaml'), { pricing: null });
+  const { deployments, groups, settings } = loaded.routing;
+
+  it('keeps every deployment in its model group, in config order', () => {
+    expect(Object.keys(groups)).toEqual(['gpt-4o', 'gpt-4o-mini', 'claude-sonnet', 'gpt-4o-long', 'local-llama', 'smart-router']);
+    expect(groups['gpt-4o']?.slice(0, 2)).toEqual(['azure-gpt-4o-eu', 'azure-gpt-4o-ca']);
+    expect(groups['gpt-4o']).toHaveLength(3);
+  });
+
+  it('normalises litellm_params: provider prefix, seconds to ms, limits and prices', () => {
+    expect(deployments['azure-gpt-4o-eu']).toEqual({
+      id: 'azure-gpt-4o-eu',
+      group: 'gpt-4o',
+      model: 'azure/gpt-4o-eu',
+      provider: 'azure',
+      rpm: 900,
+      tpm: 150000,
+      timeoutMs: 30000,
+      streamTimeoutMs: 10000,
+    });
+    const mini = deployments[groups['gpt-4o-mini']?.[0] ?? ''];
+    expect(mini).toMatchObject({ model: 'openai/gpt-4o-mini', provider: 'openai', weight: 3 });
+    const claude = deployments[groups['claude-sonnet']?.[0] ?? ''];
+    expect(claude).toMatchObject({ provider: 'anthropic', cooldownTimeSec: 30, inputCostPerToken: 0.000003, outputCostPerToken: 0.000015 });
+    const ordered = deployments[groups['gpt-4o']?.[2] ?? ''];
+    expect(ordered).toMatchObject({ model: 'openai/gpt-4o', order: 2 });
+  });
+
+  it('keeps keys as environment references in the call params, never resolved', () => {
+    expect(loaded.params['azure-gpt-4o-eu']).toEqual({
+      id: 'azure-gpt-4o-eu',
+      model: 'azure/gpt-4o-eu',
+      apiKey: 'os.environ/AZURE_API_KEY_EU',
+      apiBase: 'https://my-endpoint-europe.openai.azure.com/',
+      apiVersion: '2024-08-01-preview',
+      timeoutMs: 30000,
+      dropParams: true,
+    });
+    expect(loaded.literalSecrets).toEqual([]);
+    expect(() => assertNoLiteralSecrets(loaded)).not.toThrow();
+  });
+
+  it('reads the complexity router as a deployment carrying its tiers, with no call params', () => {
+    const id = groups['smart-router']?.[0] ?? '';
+    expect(deployments[id]?.complexityRouterConfig).toEqual({
+      tiers: { SIMPLE: 'gpt-4o-mini', MEDIUM: 'gpt-4o', COMPLEX: 'claude-sonnet', REASONING: 'claude-sonnet' },
+      defaultGroup: 'gpt-4o',
+      boundaries: { simpleMedium: 0.15, mediumComplex: 0.35, complexReasoning: 0.6 },
+    });
+    expect(loaded.params[id]).toBeUndefined();
+  });
+
+  it('maps router_settings onto the core settings, LiteLLM names to ours', () => {
+    expect(settings).toMatchObject({
+      routingStrategy: 'latency-based-routing',
+      numRetries: 2,
+      timeoutMs: 30000,
+      allowedFails: 3,
+      cooldownTimeSec: 60,
+      enablePreCallChecks: true,
+      retryPolicy: { AuthenticationError: 0, Timeout: 3, RateLimitError: 3, ContentPolicyViolationError: 0, InternalServerError: 2 },
+      allowedFailsPolicy: { RateLimitError: 100, Timeout: 5 },
+      fallbacks: { 'gpt-4o': ['claude-sonnet'], 'gpt-4o-mini': ['gpt-4o'] },
+      contentPolicyFallbacks: { 'gpt-4o': ['claude-sonnet'] },
+      defaultFallbacks: ['gpt-4o-mini'],
+    });
+    expect(settings.routingStrategyArgs.latency).toMatchObject({ ttlMs: 60000, lowestLatencyBuffer: 0.5 });
+  });
+
+  it('takes router settings from litellm_settings when router_settings lacks them', () => {
+    expect(settings.contextWindowFallbacks).toEqual({ 'gpt-4o': ['gpt-4o-long'] });
+  });
+
+  it('lets router_settings win over litellm_settings, with a warning naming the ignored key', () => {
+    const paths = loaded.warnings.map((w) => `${w.path}: ${w.message}`);
+    expect(paths).toContain('litellm_settings.num_retries: ignored: router_settings.num_retries is also set and takes precedence');
+    expect(paths).toContain('litellm_settings.request_timeout: ignored: router_settings.timeout is also set and takes precedence');
+  });
+
+  it('warns about proxy-only keys instead of failing, with the line they sit on', () => {
+    const redis = loaded.warnings.find((w) => w.path === 'router_settings.redis_host');
+    expect(redis?.message).toMatch(/ignored/);
+    expect(redis?.line).toBeGreaterThan(1);
+    expect(loaded.warnings.map((w) => w.path)).toEqual(
+      expect.arrayContaining(['general_settings', 'litellm_settings.success_callback', 'model_list[6].litellm_params.temperature']),
+    );
+  });
+
+  it('survives a JSON round trip unchanged (it may travel through workflow history)', () => {
+    expect(JSON.parse(JSON.stringify(loaded))).toEqual(loaded);
+  });
+});
+
+describe('other sources', () => {
+  it('loads a JSON file of the same shape', () => {
+    const loaded = loadConfig(join(FIXTURES, 'litellm-config.json'), { pricing: null });
+    expect(loaded.routing.groups.chat).toEqual(['chat-openai', 'chat-anthropic']);
+    expect(loaded.routing.settings.routingStrategy).toBe('usage-based-routing-v2');
+    expect(loaded.source).toContain('litellm-config.json');
+  });
+
+  it('loads an object written in code', () => {
+    const loaded = parseConfigObject(
+      { model_list: [{ model_name: 'chat', litellm_params: { model: 'gpt-4o-mini', timeout: 2.5 } }] },
+      { pricing: null },
+    );
+    const [id] = loaded.routing.groups.chat ?? [];
+    expect(loaded.routing.deployments[id ?? '']).toMatchObject({ model: 'openai/gpt-4o-mini', timeoutMs: 2500 });
+  });
+
+  it('reports a missing file by path', () => {
+    try {
+      loadConfig(join(FIXTURES, 'does-not-exist.yaml'));
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(isConfigError(error)).toBe(true);
+      expect((error as Error).message).toMatch(/does-not-exist\.yaml: file not found/);
+    }
+  });
+
+  it('reads the deprecated usage-based-routing as v2, with a warning', () => {
+    const loaded = parseConfigText('model_list: [{model_name: a, litellm_params: {model: gpt-4o}}]\nrouter_settings: {routing_strategy: usage-based-routing}', { pricing: null });
+    expect(loaded.routing.settings.routingStrategy).toBe('usage-based-routing-v2');
+    expect(loaded.warnings.map((w) => w.path)).toContain('router_settings.routing_strategy');
+  });
+
+  it('accepts YAML anchors and merge keys, which LiteLLM configs use to share params', () => {
+    const text = [
+      'x-shared: &shared',
+      '  api_key: os.environ/OPENAI_API_KEY',
+      '  timeout: 10',
+      'model_list:',
+      '  - model_name: a',
+      '    litellm_params:',
+      '      <<: *shared',
+      '      model: openai/gpt-4o',
+    ].join('\n');
+    const loaded = parseConfigText(text, { pricing: null });
+    const [id] = loaded.routing.groups.a ?? [];
+    expect(loaded.params[id ?? '']).toMatchObject({ apiKey: 'os.environ/OPENAI_API_KEY', timeoutMs: 10000 });
+  });
+});
+
+describe('deployment ids', () => {
+  const entry = (model: string, apiBase?: string) => ({ model_name: 'g', litellm_params: { model, ...(apiBase ? { api_base: apiBase } : {}) } });
+
+  it('derives the same id whatever the position in model_list, and whatever the key', () => {
+    const a = parseConfigObject({ model_list: [entry('gpt-4o'), entry('gpt-4o-mini')] }, { pricing: null });
+    const b = parseConfigObject({ model_list: [entry('gpt-4o-mini'), { ...entry('gpt-4o'), litellm_params: { model: 'gpt-4o', api_key: 'os.environ/OTHER' } }] }, { pricing: null });
+    expect(new Set(a.routing.groups.g)).toEqual(new Set(b.routing.groups.g));
+    expect(a.routing.groups.g?.[0]).toMatch(/^g@openai\/gpt-4o#[0-9a-f]{8}$/);
+  });
+
+  it('keeps identical entries apart with a suffix', () => {
+    const loaded = parseConfigObject({ model_list: [entry('gpt-4o'), entry('gpt-4o')] }, { pricing: null });
+    const [first, second] = loaded.routing.groups.g ?? [];
+    expect(second).toBe(`${first}-2`);
+  });
+
+  it('tells deployments apart by endpoint', () => {
+    const loaded = parseConfigObject({ model_list: [entry('hosted_vllm/llama', 'http://a:8000/v1'), entry('hosted_vllm/llama', 'http://b:8000/v1')] }, { pricing: null });
+    const [first, second] = loaded.routing.groups.g ?? [];
+    expect(first).not.toBe(second);
+    expect(second?.endsWith('-2')).toBe(false);
+  });
+});
+
+describe('secrets', () => {
+  const config = {
+    model_list: [
+      { model_name: 'g', litellm_params: { model: 'gpt-4o', api_key: 'sk-live-123' }, model_info: { id: 'literal' } },
+      { model_name: 'g', litellm_params: { model: 'gpt-4o-mini', api_key: 'os.environ/OPENAI_API_KEY', headers: { Authorization: 'Bearer abc' } }, model_info: { id: 'header' } },
+    ],
+  };
+
+  it('records where literal secrets sit, never the secret itself', () => {
+    const loaded = parseConfigObject(config, { pricing: null });
+    expect(loaded.literalSecrets).toEqual([
+      { deploymentId: 'literal', path: 'model_list[0].litellm_params.api_key', field: 'apiKey' },
+      { deploymentId: 'header', path: 'model_list[1].litellm_params.headers.Authorization', field: 'headers' },
+    ]);
+    expect(JSON.stringify(loaded.warnings)).not.toContain('sk-live-123');
+  });
+
+  it('lets the durable path refuse a config with literal secrets', () => {
+    const loaded = parseConfigObject(config, { pricing: null });
+    expect(() => assertNoLiteralSecrets(loaded)).toThrow(/model_list\[0\]\.litellm_params\.api_key: literal secret for deployment "literal"/);
+  });
+
+  it('can make literal keys a load error', () => {
+    try {
+      parseConfigObject(config, { pricing: null, allowLiteralSecrets: false });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(isConfigError(error)).toBe(true);
+      expect((error as Error).message).toContain('model_list[0].litellm_params.api_key: literal API keys are not allowed');
+      expect((error as Error).message).not.toContain('sk-live-123');
+    }
+  });
+});
