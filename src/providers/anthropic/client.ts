@@ -1,0 +1,16 @@
+import Anthropic from '@anthropic-ai/sdk';
+import type { ResolvedDeployment } from '../resolve';
+import { capturingFetch } from '../transport';
+
+export function createAnthropicClient(target: ResolvedDeployment): Anthropic {
+  return new Anthropic({
+    // Explicit, so the SDK never falls back to reading ANTHROPIC_API_KEY itself.
+    apiKey: target.apiKey ?? null,
+    baseURL: target.apiBase,
+    // Retries belong to Temporal's RetryPolicy or the Router; the SDK must make exactly one attempt.
+    maxRetries: 0,
+    timeout: target.timeoutMs,
+    defaultHeaders: target.headers,
+    fetch: capturingFetch,
+  });
+}

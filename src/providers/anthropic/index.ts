@@ -1,0 +1,43 @@
+import type Anthropic from '@anthropic-ai/sdk';
+import type { ProviderAdapter } from '../adapter';
+import { clientKey } from '../openai-compatible/client';
+import type { ResolvedDeployment } from '../resolve';
+import type { ChatChunk } from '../types';
+import { createAnthropicClient } from './client';
+import { toAnthropicBody } from './convert-request';
+import { convertMessage } from './convert-response';
+import { AnthropicChunkTranslator } from './stream';
+
+type CreateParams = Anthropic.Messages.MessageCreateParamsNonStreaming;
+type CreateStreamParams = Anthropic.Messages.MessageCreateParamsStreaming;
+
+export { DEFAULT_ANTHROPIC_MAX_TOKENS, JSON_TOOL_NAME } from './convert-request';
+
+/** Anthropic Messages API behind the OpenAI chat shape. `now` stamps `created`, which Anthropic does not send. */
+export function createAnthropicAdapter(now: () => number): ProviderAdapter {
+  const clients = new Map<string, Anthropic>();
+  const clientFor = (target: ResolvedDeployment): Anthropic => {
+    const key = clientKey(target);
+    let client = clients.get(key);
+    if (!client) {
+      client = createAnthropicClient(target);
+      clients.set(key, client);
+    }
+    return client;
+  };
+  return {
+    async complete(call) {
+      const { body, jsonMode } = toAnthropicBody(call.request, call.target, false);
+      const raw = await clientFor(call.target).messages.create(body as unknown as CreateParams, { signal: call.signal });
+      return convertMessage(raw, jsonMode, Math.floor(now() / 1000));
+    },
+    async *stream(call): AsyncGenerator<ChatChunk> {
+      const { body, jsonMode } = toAnthropicBody(call.request, call.target, true);
+      const events = await clientFor(call.target).messages.create(body as unknown as CreateStreamParams, { signal: call.signal });
+      const translator = new AnthropicChunkTranslator(call.target.model, jsonMode, Math.floor(now() / 1000));
+      for await (const event of events) {
+        for (const chunk of translator.translate(event)) yield chunk;
+      }
+    },
+  };
+}

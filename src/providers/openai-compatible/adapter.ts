@@ -1,0 +1,51 @@
+import type OpenAI from 'openai';
+import type { AdapterCall, ProviderAdapter } from '../adapter';
+import { applyParamSupport } from '../params';
+import type { ResolvedDeployment } from '../resolve';
+import type { ChatChunk } from '../types';
+import { clientKey, createOpenAiClient } from './client';
+import type { OpenAiCompatibleProfile } from './profile';
+import { toOpenAiBody } from './request';
+import { normaliseChunk, normaliseCompletion } from './response';
+
+// The body is built from our own ChatRequest type, which mirrors the SDK's params.
+type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+type CreateStreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
+
+/** The shared base for every provider that speaks OpenAI Chat Completions. */
+export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile = {}): ProviderAdapter {
+  const clients = new Map<string, OpenAI>();
+  const clientFor = (target: ResolvedDeployment): OpenAI => {
+    const key = clientKey(target);
+    let client = clients.get(key);
+    if (!client) {
+      client = createOpenAiClient(target, profile.azure === true);
+      clients.set(key, client);
+    }
+    return client;
+  };
+  const prepare = (call: AdapterCall) =>
+    applyParamSupport(call.request, profile.unsupportedParams?.(call.request, call.target.model) ?? [], {
+      dropParams: call.target.deployment.dropParams,
+      provider: call.target.provider,
+      deployment: call.target.deployment.id,
+    });
+
+  return {
+    async complete(call) {
+      const request = prepare(call);
+      const body = toOpenAiBody(request, call.target, profile, false) as unknown as CreateParams;
+      const raw = await clientFor(call.target).chat.completions.create(body, { signal: call.signal });
+      return normaliseCompletion(raw, call.target.model);
+    },
+    async *stream(call): AsyncGenerator<ChatChunk> {
+      const request = prepare(call);
+      const body = toOpenAiBody(request, call.target, profile, true) as unknown as CreateStreamParams;
+      const stream = await clientFor(call.target).chat.completions.create(body, { signal: call.signal });
+      for await (const raw of stream) {
+        // Some servers send `{"error": {...}}` as a data frame instead of failing the HTTP status.
+        yield normaliseChunk(raw, call.target.model);
+      }
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import OpenAI, { AzureOpenAI } from 'openai';
+import type { ResolvedDeployment } from '../resolve';
+import { capturingFetch } from '../transport';
+
+// Local servers (Ollama, vLLM, LM Studio) need no key, but the SDK refuses an empty one.
+const PLACEHOLDER_KEY = 'not-needed';
+
+/** Cache key: one client per deployment, endpoint and resolved key (a rotated key gets a new client). */
+export function clientKey(target: ResolvedDeployment): string {
+  return [target.deployment.id, target.apiBase, target.apiKey ?? '', target.apiVersion ?? '', JSON.stringify(target.headers)].join('\u0000');
+}
+
+export function createOpenAiClient(target: ResolvedDeployment, azure: boolean): OpenAI {
+  const common = {
+    apiKey: target.apiKey ?? PLACEHOLDER_KEY,
+    // Retries belong to Temporal's RetryPolicy or the Router; the SDK must make exactly one attempt.
+    maxRetries: 0,
+    timeout: target.timeoutMs,
+    defaultHeaders: target.headers,
+    fetch: capturingFetch,
+  };
+  if (azure) {
+    return new AzureOpenAI({ ...common, endpoint: target.apiBase, apiVersion: target.apiVersion });
+  }
+  return new OpenAI({ ...common, baseURL: target.apiBase });
+}

@@ -1,0 +1,24 @@
+import { effectiveMaxTokens } from '../params';
+import type { ResolvedDeployment } from '../resolve';
+import type { ChatRequest } from '../types';
+import type { OpenAiCompatibleProfile } from './profile';
+
+/** The body sent to `chat.completions.create`; the request is already OpenAI-shaped. */
+export function toOpenAiBody(
+  request: ChatRequest,
+  target: ResolvedDeployment,
+  profile: OpenAiCompatibleProfile,
+  stream: boolean,
+): Record<string, unknown> {
+  const { model: _ignored, stream: _flag, ...rest } = request;
+  const body: Record<string, unknown> = { ...rest, model: target.model };
+  if (request.max_tokens === undefined && request.max_completion_tokens === undefined) {
+    const fallback = effectiveMaxTokens(request, target.deployment.maxTokens);
+    if (fallback !== undefined) body.max_tokens = fallback;
+  }
+  if (stream) {
+    body.stream = true;
+    if (profile.streamUsage !== false) body.stream_options = { include_usage: true };
+  }
+  return profile.adjustBody ? profile.adjustBody(body, target.model) : body;
+}

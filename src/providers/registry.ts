@@ -1,0 +1,213 @@
+import { BadRequestError, ContentPolicyViolationError, classifyProviderError, isLlmRouterError, type LlmRouterError } from '../errors';
+import type { AdapterCall, ProviderAdapter } from './adapter';
+import { createAnthropicAdapter } from './anthropic';
+import { azureProfile } from './azure';
+import { deepseekProfile } from './deepseek';
+import { fireworksAiProfile } from './fireworks_ai';
+import { geminiProfile } from './gemini';
+import { groqProfile } from './groq';
+import { hostedVllmProfile } from './hosted_vllm';
+import { lmStudioProfile } from './lm_studio';
+import { mistralProfile } from './mistral';
+import type { ProviderId } from './model-string';
+import { ollamaProfile } from './ollama';
+import { openaiProfile } from './openai';
+import { createOpenAiCompatibleAdapter } from './openai-compatible/adapter';
+import { openaiCompatibleProfile } from './openai_compatible';
+import { openrouterProfile } from './openrouter';
+import { costUsd } from './pricing';
+import { resolveDeployment, type Env, type ResolvedDeployment } from './resolve';
+import { togetherAiProfile } from './together_ai';
+import { rawErrorBodyOf } from './transport';
+import type { CallOptions, ChatChunk, ChatRequest, ChatResponse, DeploymentParams, RoutingMetadata, Usage } from './types';
+import { xaiProfile } from './xai';
+
+export interface ProviderRegistryOptions {
+  /** Where `os.environ/NAME` references are resolved (default `process.env`), read at call time. */
+  env?: Env;
+  /** Clock for latency and time to first token (default `performance.now`-backed wall clock). */
+  now?: () => number;
+}
+
+export interface ProviderRegistry {
+  /** One attempt against one deployment; every failure is an LlmRouterError. */
+  complete(deployment: DeploymentParams, request: ChatRequest, opts?: CallOptions): Promise<ChatResponse>;
+  /** Streams OpenAI-shaped chunks; the final chunk carries `usage` and `routing`. Breaking out of the loop closes the HTTP stream. */
+  stream(deployment: DeploymentParams, request: ChatRequest, opts?: CallOptions): AsyncIterable<ChatChunk>;
+}
+
+function createAdapters(now: () => number): Record<ProviderId, ProviderAdapter> {
+  return {
+    openai: createOpenAiCompatibleAdapter(openaiProfile),
+    azure: createOpenAiCompatibleAdapter(azureProfile),
+    gemini: createOpenAiCompatibleAdapter(geminiProfile),
+    groq: createOpenAiCompatibleAdapter(groqProfile),
+    mistral: createOpenAiCompatibleAdapter(mistralProfile),
+    deepseek: createOpenAiCompatibleAdapter(deepseekProfile),
+    together_ai: createOpenAiCompatibleAdapter(togetherAiProfile),
+    fireworks_ai: createOpenAiCompatibleAdapter(fireworksAiProfile),
+    openrouter: createOpenAiCompatibleAdapter(openrouterProfile),
+    xai: createOpenAiCompatibleAdapter(xaiProfile),
+    ollama: createOpenAiCompatibleAdapter(ollamaProfile),
+    hosted_vllm: createOpenAiCompatibleAdapter(hostedVllmProfile),
+    lm_studio: createOpenAiCompatibleAdapter(lmStudioProfile),
+    openai_compatible: createOpenAiCompatibleAdapter(openaiCompatibleProfile),
+    anthropic: createAnthropicAdapter(now),
+  };
+}
+
+/** Caller signal + the deployment's deadline, remembering which one fired. */
+function callSignal(timeoutMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException('deployment timeout', 'TimeoutError'));
+  }, timeoutMs);
+  const onAbort = (): void => controller.abort(outer?.reason);
+  if (outer?.aborted) controller.abort(outer.reason);
+  else outer?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      outer?.removeEventListener('abort', onAbort);
+      if (!controller.signal.aborted) controller.abort();
+    },
+  };
+}
+
+function hasUsableOutput(response: ChatResponse): boolean {
+  return response.choices.some((c) => (c.message.content ?? '') !== '' || (c.message.tool_calls?.length ?? 0) > 0);
+}
+
+export function createProviderRegistry(options: ProviderRegistryOptions = {}): ProviderRegistry {
+  const env: Env = options.env ?? process.env;
+  const now = options.now ?? Date.now;
+  const adapters = createAdapters(now);
+
+  const prepare = (deployment: DeploymentParams): ResolvedDeployment => {
+    try {
+      return resolveDeployment(deployment, env);
+    } catch (err) {
+      // parseModelString throws a plain Error for an unknown prefix: still one taxonomy for callers.
+      throw classifyOrConfig(err, deployment);
+    }
+  };
+
+  const metadata = (target: ResolvedDeployment, started: number, usage: Usage | undefined, ttft?: number): RoutingMetadata => {
+    const d = target.deployment;
+    const cost = costUsd(d.model, usage, { inputCostPerToken: d.inputCostPerToken, outputCostPerToken: d.outputCostPerToken }, new Date(now()));
+    return {
+      provider: target.provider,
+      deployment: d.id,
+      model: target.model,
+      latencyMs: now() - started,
+      ...(ttft !== undefined ? { timeToFirstTokenMs: ttft } : {}),
+      attempts: 1,
+      ...(cost !== undefined ? { costUsd: cost } : {}),
+    };
+  };
+
+  const classify = (err: unknown, target: ResolvedDeployment, timedOut: boolean, partialText?: string): LlmRouterError =>
+    classifyProviderError(err, {
+      provider: target.provider,
+      deployment: target.deployment.id,
+      rawBody: rawErrorBodyOf(err),
+      timedOut,
+      partialText,
+      now,
+    });
+
+  return {
+    async complete(deployment, request, opts = {}) {
+      const target = prepare(deployment);
+      const started = now();
+      const call = callSignal(target.timeoutMs, opts.signal);
+      const adapterCall: AdapterCall = { target, request, signal: call.signal };
+      let response: ChatResponse;
+      try {
+        response = await adapters[target.provider].complete(adapterCall);
+      } catch (err) {
+        throw classify(err, target, call.timedOut());
+      } finally {
+        call.dispose();
+      }
+      // A reply withheld by a content filter is a content-policy failure, so content_policy_fallbacks can fire.
+      if (response.choices.length > 0 && response.choices.every((c) => c.finish_reason === 'content_filter') && !hasUsableOutput(response)) {
+        throw new ContentPolicyViolationError(`${target.provider} (${deployment.id}): response withheld by content filter (finish_reason: content_filter)`, {
+          provider: target.provider,
+          deployment: deployment.id,
+          retryable: false,
+          body: response,
+        });
+      }
+      response.routing = metadata(target, started, response.usage);
+      return response;
+    },
+
+    stream(deployment, request, opts = {}) {
+      return {
+        [Symbol.asyncIterator]: async function* (): AsyncGenerator<ChatChunk> {
+          const target = prepare(deployment);
+          const started = now();
+          const call = callSignal(target.timeoutMs, opts.signal);
+          let partial = '';
+          let delivered = false;
+          let ttft: number | undefined;
+          let usage: Usage | undefined;
+          let lastFinish: string | null = null;
+          let last: ChatChunk | undefined;
+          const iterator = adapters[target.provider].stream({ target, request, signal: call.signal })[Symbol.asyncIterator]();
+          try {
+            for (;;) {
+              let step: IteratorResult<ChatChunk>;
+              try {
+                step = await iterator.next();
+              } catch (err) {
+                throw classify(err, target, call.timedOut(), delivered ? partial : undefined);
+              }
+              if (step.done) break;
+              const chunk = step.value;
+              if (chunk.usage) usage = chunk.usage;
+              for (const choice of chunk.choices) {
+                const text = choice.delta.content ?? '';
+                if (text !== '' || (choice.delta.tool_calls?.length ?? 0) > 0) {
+                  if (ttft === undefined) ttft = now() - started;
+                  delivered = true;
+                  partial += text;
+                }
+                if (choice.finish_reason !== null) lastFinish = choice.finish_reason;
+              }
+              // Hold each chunk back by one so the last one can carry usage and routing metadata.
+              if (last) yield last;
+              last = chunk;
+            }
+            if (lastFinish === 'content_filter' && !delivered) {
+              throw new ContentPolicyViolationError(`${target.provider} (${deployment.id}): stream withheld by content filter (finish_reason: content_filter)`, {
+                provider: target.provider,
+                deployment: deployment.id,
+                retryable: false,
+              });
+            }
+            const final: ChatChunk = last ?? { id: '', object: 'chat.completion.chunk', created: Math.floor(now() / 1000), model: target.model, choices: [] };
+            if (usage && !final.usage) final.usage = usage;
+            final.routing = metadata(target, started, usage, ttft);
+            yield final;
+          } finally {
+            // Runs on completion, on error, and when the consumer stops early: closes the HTTP stream.
+            call.dispose();
+            await iterator.return?.().catch(() => undefined);
+          }
+        },
+      };
+    },
+  };
+}
+
+function classifyOrConfig(err: unknown, deployment: DeploymentParams): LlmRouterError {
+  if (isLlmRouterError(err)) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  return new BadRequestError(`deployment "${deployment.id}": ${message}`, { deployment: deployment.id, status: 400, retryable: false });
+}

@@ -1,0 +1,13 @@
+// Public test helpers (`temporal-llm-router/testing`). Importable without jest:
+// the demo and the benchmarks use the fake provider server too.
+export { startFakeProviderServer } from './fake-provider-server';
+export type {
+  FakeProviderServer,
+  FakeProviderServerOptions,
+  FakeStep,
+  FakeGate,
+  RecordedRequest,
+  ScriptOptions,
+  WireProtocol,
+} from './fake-provider-server';
+export { summarize as fakeSummary } from './canned';
