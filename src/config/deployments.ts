@@ -1,3 +1,4 @@
+import { DEFAULT_COMPLEXITY_KEYWORDS } from '../core/complexity/keywords';
 import type { ComplexityRouterConfig, ComplexityTier, DeploymentInfo } from '../core/types';
 import { getProviderSpec } from '../providers/catalog';
 import { PROVIDER_IDS, isProviderId, parseModelString } from '../providers/model-string';
@@ -342,7 +343,8 @@ function normalizeComplexityRouter(
 
 function keywordsOf(cfg: ComplexityRouterConfigInput): ComplexityRouterConfig['keywords'] {
   const lower = (list: readonly string[] | undefined) => list?.map((k) => k.toLowerCase());
-  const technical = cfg.technical_keywords ?? (cfg.custom_technical_keywords ? [] : undefined);
+  // LiteLLM's custom_technical_keywords extend the built-in list rather than replace it.
+  const technical = cfg.technical_keywords ?? (cfg.custom_technical_keywords ? DEFAULT_COMPLEXITY_KEYWORDS.technical : undefined);
   const keywords = compact({
     code: lower(cfg.code_keywords),
     reasoning: lower(cfg.reasoning_keywords),

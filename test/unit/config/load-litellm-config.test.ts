@@ -204,3 +204,42 @@ describe('secrets', () => {
     }
   });
 });
+
+describe('prices and context windows', () => {
+  it('come from the bundled price data when the config gives none', () => {
+    const loaded = loadConfig(join(FIXTURES, 'litellm-proxy-config.yaml'));
+    const mini = loaded.routing.deployments[loaded.routing.groups['gpt-4o-mini']?.[0] ?? ''];
+    expect(mini?.inputCostPerToken).toBeGreaterThan(0);
+    expect(mini?.outputCostPerToken).toBeGreaterThan(mini?.inputCostPerToken ?? Infinity);
+    expect(mini?.maxInputTokens).toBeGreaterThan(0);
+    // base_model prices an Azure deployment whose own name means nothing to the price list.
+    expect(loaded.routing.deployments['azure-gpt-4o-eu']?.inputCostPerToken).toBeGreaterThan(0);
+  });
+
+  it('config values win over the price data, litellm_params over model_info', () => {
+    const loaded = parseConfigObject({
+      model_list: [
+        {
+          model_name: 'g',
+          litellm_params: { model: 'gpt-4o-mini', input_cost_per_token: 0.5, max_input_tokens: 1000 },
+          model_info: { id: 'x', input_cost_per_token: 0.25, output_cost_per_token: 0.75 },
+        },
+      ],
+    });
+    expect(loaded.routing.deployments.x).toMatchObject({ inputCostPerToken: 0.5, outputCostPerToken: 0.75, maxInputTokens: 1000 });
+    expect(loaded.params.x).toMatchObject({ inputCostPerToken: 0.5, outputCostPerToken: 0.75, maxInputTokens: 1000 });
+  });
+
+  it('warns when a context-window fallback cannot hold more than its source', () => {
+    const loaded = parseConfigObject({
+      model_list: [
+        { model_name: 'big', litellm_params: { model: 'gpt-4o', max_input_tokens: 128000 } },
+        { model_name: 'small', litellm_params: { model: 'gpt-4o-mini', max_input_tokens: 16000 } },
+      ],
+      router_settings: { context_window_fallbacks: [{ big: ['small'] }] },
+    });
+    expect(loaded.warnings).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'router_settings.context_window_fallbacks[0].big[0]', message: expect.stringMatching(/at most 16000/) })]),
+    );
+  });
+});
