@@ -184,6 +184,10 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
               if (last) yield last;
               last = chunk;
             }
+            // The SDKs end a stream quietly when its signal aborts; a deadline or a cancel is still a failure.
+            if (call.signal.aborted) {
+              throw classify(new DOMException('stream aborted', 'AbortError'), target, call.timedOut(), delivered ? partial : undefined);
+            }
             if (lastFinish === 'content_filter' && !delivered) {
               throw new ContentPolicyViolationError(`${target.provider} (${deployment.id}): stream withheld by content filter (finish_reason: content_filter)`, {
                 provider: target.provider,

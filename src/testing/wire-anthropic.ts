@@ -6,16 +6,15 @@ type Json = Record<string, unknown>;
 function blocksText(content: unknown): { role: 'tool' | 'other'; text: string } {
   if (typeof content === 'string') return { role: 'other', text: content };
   if (!Array.isArray(content)) return { role: 'other', text: '' };
-  let sawToolResult = false;
   const parts: string[] = [];
+  let lastType: unknown;
   for (const block of content as Json[]) {
     if (block.type === 'text') parts.push(String(block.text));
-    if (block.type === 'tool_result') {
-      sawToolResult = true;
-      parts.push(blocksText(block.content).text);
-    }
+    if (block.type === 'tool_result') parts.push(blocksText(block.content).text);
+    lastType = block.type;
   }
-  return { role: sawToolResult ? 'tool' : 'other', text: parts.join('') };
+  // A turn that ends with a tool result is answered as one; text after it is a new question.
+  return { role: lastType === 'tool_result' ? 'tool' : 'other', text: parts.join('\n') };
 }
 
 export function anthropicCannedInput(body: Json, route: string): CannedInput {

@@ -1,0 +1,113 @@
+import { createProviderRegistry } from '../../../src/providers';
+import type { ChatRequest } from '../../../src/providers/types';
+import { startFakeProviderServer, type FakeProviderServer, type FakeStep } from '../../../src/testing';
+import * as bodies from '../../fixtures/providers/error-bodies';
+import { collect, deploymentOn, TEST_ENV } from './helpers';
+
+// A whole second, so an HTTP date (second precision) converts to an exact delay.
+const NOW = Date.parse('2030-01-01T00:00:00Z');
+// Only the hang cases wait for it; generous enough for a cold first call.
+const SHORT_TIMEOUT_MS = 400;
+
+const MODELS = { openai: 'openai/gpt-4o-mini', anthropic: 'anthropic/claude-3-5-haiku-latest' } as const;
+const REQUEST: ChatRequest = { messages: [{ role: 'user', content: 'one two three four five six seven eight' }] };
+
+let fake: FakeProviderServer;
+beforeAll(async () => {
+  fake = await startFakeProviderServer();
+  // Load both SDKs once, so no case pays module start-up inside its deadline.
+  const warm = createProviderRegistry({ env: TEST_ENV });
+  await warm.complete(deploymentOn(fake, 'warm-openai', 'openai/gpt-4o-mini'), REQUEST);
+  await warm.complete(deploymentOn(fake, 'warm-anthropic', 'anthropic/claude-3-5-haiku-latest'), REQUEST);
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+interface FaultCase {
+  kind: string;
+  step: FakeStep;
+  stream?: boolean;
+  expected: { name: string; status: number | undefined; retryable: boolean; retryAfterMs?: number };
+}
+
+function faults(protocol: 'openai' | 'anthropic'): FaultCase[] {
+  const contextBody = protocol === 'openai' ? bodies.OPENAI_CONTEXT_WINDOW : bodies.ANTHROPIC_CONTEXT_WINDOW;
+  const policyBody = protocol === 'openai' ? bodies.OPENAI_CONTENT_POLICY : bodies.ANTHROPIC_CONTENT_POLICY;
+  return [
+    { kind: '400 context length (real wording)', step: { status: 400, body: contextBody }, expected: { name: 'ContextWindowExceededError', status: 400, retryable: false } },
+    { kind: '400 content policy', step: { status: 400, body: policyBody }, expected: { name: 'ContentPolicyViolationError', status: 400, retryable: false } },
+    { kind: '400 other', step: { status: 400, errorMessage: 'temperature must be a number' }, expected: { name: 'BadRequestError', status: 400, retryable: false } },
+    { kind: '401', step: { status: 401, errorMessage: 'invalid x-api-key' }, expected: { name: 'AuthenticationError', status: 401, retryable: false } },
+    { kind: '403', step: { status: 403 }, expected: { name: 'PermissionDeniedError', status: 403, retryable: false } },
+    { kind: '404', step: { status: 404, errorMessage: 'model not found' }, expected: { name: 'NotFoundError', status: 404, retryable: false } },
+    { kind: '408', step: { status: 408 }, expected: { name: 'Timeout', status: 408, retryable: true } },
+    { kind: '422', step: { status: 422 }, expected: { name: 'UnprocessableEntityError', status: 422, retryable: false } },
+    { kind: '429 with retry-after: 2', step: { status: 429, headers: { 'retry-after': '2' } }, expected: { name: 'RateLimitError', status: 429, retryable: true, retryAfterMs: 2000 } },
+    { kind: '429 with an HTTP date', step: { status: 429, headers: { 'retry-after': new Date(NOW + 3000).toUTCString() } }, expected: { name: 'RateLimitError', status: 429, retryable: true, retryAfterMs: 3000 } },
+    { kind: '429 with retry-after beyond the bound', step: { status: 429, headers: { 'retry-after': '3600' } }, expected: { name: 'RateLimitError', status: 429, retryable: true } },
+    { kind: '500', step: { status: 500 }, expected: { name: 'InternalServerError', status: 500, retryable: true } },
+    { kind: '502', step: { status: 502 }, expected: { name: 'BadGatewayError', status: 502, retryable: true } },
+    { kind: '503 with retry-after-ms', step: { status: 503, headers: { 'retry-after-ms': '250' } }, expected: { name: 'ServiceUnavailableError', status: 503, retryable: true, retryAfterMs: 250 } },
+    { kind: '529 overloaded', step: { status: 529, body: bodies.ANTHROPIC_OVERLOADED }, expected: { name: 'ServiceUnavailableError', status: 529, retryable: true } },
+    { kind: '503 with x-should-retry: false', step: { status: 503, headers: { 'x-should-retry': 'false' } }, expected: { name: 'ServiceUnavailableError', status: 503, retryable: false } },
+    { kind: 'connection reset', step: { reset: true }, expected: { name: 'APIConnectionError', status: undefined, retryable: true } },
+    { kind: 'timeout (hung server)', step: { hang: true }, expected: { name: 'Timeout', status: 408, retryable: true } },
+    { kind: 'timeout after headers (stream stalls)', step: { firstTokenDelayMs: 5_000 }, stream: true, expected: { name: 'Timeout', status: 408, retryable: true } },
+    { kind: 'cut mid-stream', step: { cutAfterChunks: 3 }, stream: true, expected: { name: 'MidStreamError', status: undefined, retryable: true } },
+    { kind: 'cut JSON body', step: { cutAfterChunks: 20 }, expected: { name: 'APIConnectionError', status: undefined, retryable: true } },
+    { kind: 'malformed JSON', step: { malformedJson: true }, expected: { name: 'InternalServerError', status: undefined, retryable: true } },
+    { kind: 'malformed SSE', step: { malformedJson: true }, stream: true, expected: { name: 'InternalServerError', status: undefined, retryable: true } },
+    { kind: '503 on a stream', step: { status: 503 }, stream: true, expected: { name: 'ServiceUnavailableError', status: 503, retryable: true } },
+  ];
+}
+
+
+describe.each(['openai', 'anthropic'] as const)('fault classification over the %s wire', (protocol) => {
+  const registry = createProviderRegistry({ env: TEST_ENV, now: () => NOW });
+
+  it.each(faults(protocol).map((f) => [f.kind, f] as const))('%s', async (_kind, fault) => {
+    const route = `faults-${protocol}`;
+    fake.script(route, [fault.step]);
+    const deployment = deploymentOn(fake, route, MODELS[protocol], { timeoutMs: SHORT_TIMEOUT_MS });
+    const call = fault.stream ? collect(registry.stream(deployment, REQUEST)) : registry.complete(deployment, REQUEST);
+    const error = await call.then(
+      () => undefined,
+      (e: unknown) => e as Record<string, unknown>,
+    );
+    expect(error).toBeDefined();
+    expect({ name: error?.name, status: error?.status, retryable: error?.retryable, retryAfterMs: error?.retryAfterMs }).toEqual({
+      name: fault.expected.name,
+      status: fault.expected.status,
+      retryable: fault.expected.retryable,
+      retryAfterMs: fault.expected.retryAfterMs,
+    });
+    expect(error?.provider).toBe(protocol);
+    expect(error?.deployment).toBe(route);
+    if (fault.expected.name === 'MidStreamError') expect(String(error?.partialText)).toMatch(/^Hello from /);
+    // Exactly one HTTP request per call: the SDKs never retry behind our back.
+    expect(fake.count(route)).toBe(1);
+  });
+});
+
+describe('context-window wording of OpenAI-compatible providers', () => {
+  const registry = createProviderRegistry({ env: TEST_ENV });
+  it.each([
+    ['azure', 'azure/my-gpt4o', bodies.AZURE_CONTEXT_WINDOW, 'ContextWindowExceededError'],
+    ['azure content filter', 'azure/my-gpt4o', bodies.AZURE_CONTENT_FILTER, 'ContentPolicyViolationError'],
+    ['gemini', 'gemini/gemini-2.0-flash', bodies.GEMINI_CONTEXT_WINDOW, 'ContextWindowExceededError'],
+    ['vllm', 'hosted_vllm/meta-llama/Llama-3.1-8B-Instruct', bodies.VLLM_CONTEXT_WINDOW, 'ContextWindowExceededError'],
+    ['ollama', 'ollama/llama3.2', bodies.OLLAMA_CONTEXT_WINDOW, 'ContextWindowExceededError'],
+  ])('%s', async (label, model, body, expected) => {
+    const route = `wording-${label.replace(/\s+/g, '-')}`;
+    fake.script(route, [{ status: 400, body }]);
+    const error = await registry.complete(deploymentOn(fake, route, model), REQUEST).then(
+      () => undefined,
+      (e: unknown) => e as Record<string, unknown>,
+    );
+    expect(error?.name).toBe(expected);
+    expect(error?.status).toBe(400);
+    expect(error?.retryable).toBe(false);
+    expect(error?.body).toEqual(body);
+  });
+});
