@@ -390,8 +390,13 @@ export interface AttemptStep {
   reason: AttemptReason;
   /** Sleep this long before calling (backoff when retrying the same deployment). */
   delayMs: number;
-  /** Time left before the request deadline, for the attempt's own timeout. */
+  /** Time left before the request deadline. */
   remainingMs: number | null;
+  /**
+   * Timeout for this call: the deployment's (stream) timeout, else the
+   * router's, never beyond the request deadline; null when none is set.
+   */
+  timeoutMs: number | null;
   explanation: PickExplanation;
 }
 

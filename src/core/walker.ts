@@ -23,11 +23,13 @@ import type {
   AttemptRecord,
   AttemptResult,
   AttemptResultOutcome,
+  DeploymentInfo,
   GiveUpReason,
   GiveUpStep,
   NextStepResult,
   NoDeploymentsAvailable,
   RouterConfig,
+  RouterSettings,
   RouterState,
   RoutingRequest,
   UnavailableDeployment,
@@ -136,6 +138,7 @@ export function nextAttempt(
       const prior = countCalls(w.attempts, id);
       const delayMs = prior > 0 ? sameDeploymentDelayMs(settings, w.lastError, prior, random) : 0;
       if (w.deadlineAt !== null && now + delayMs >= w.deadlineAt) return giveUp(w, state, 'deadline', now);
+      const remainingMs = w.deadlineAt === null ? null : w.deadlineAt - now - delayMs;
       const isFallback = w.currentGroup !== w.firstGroup;
       const reason = w.next;
       const attempt: AttemptRecord = {
@@ -165,7 +168,8 @@ export function nextAttempt(
           isFallback,
           reason,
           delayMs,
-          remainingMs: w.deadlineAt === null ? null : w.deadlineAt - now - delayMs,
+          remainingMs,
+          timeoutMs: attemptTimeout(settings, res.deployment, w.request.stream === true, remainingMs),
           explanation: res.explanation,
         },
         walk: w,
@@ -197,6 +201,14 @@ function waitFor(w: WalkState, res: NoDeploymentsAvailable, maxWaitMs: number, n
   // Stay in this group: it was never attempted while unavailable, so this is no second visit.
   w.next = w.attempts.length === 0 ? 'initial' : 'retry';
   return delay;
+}
+
+function attemptTimeout(settings: RouterSettings, d: DeploymentInfo, stream: boolean, remainingMs: number | null): number | null {
+  const own = stream
+    ? d.streamTimeoutMs ?? settings.streamTimeoutMs ?? d.timeoutMs ?? settings.timeoutMs
+    : d.timeoutMs ?? settings.timeoutMs;
+  if (own === undefined) return remainingMs;
+  return remainingMs === null ? own : Math.min(own, remainingMs);
 }
 
 function countCalls(attempts: readonly AttemptRecord[], id: string): number {

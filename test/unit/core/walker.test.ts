@@ -133,12 +133,20 @@ describe('walker', () => {
   });
 
   test('the overall deadline stops retries and tells each attempt the time left', () => {
-    const cfg = config([dep('a', 'g'), dep('b', 'g'), dep('c', 'g')], { requestTimeoutMs: 2500 });
+    const cfg = config([dep('a', 'g', { timeoutMs: 2000 }), dep('b', 'g', { timeoutMs: 2000 }), dep('c', 'g', { timeoutMs: 2000 })], { requestTimeoutMs: 2500 });
     const r = drive(cfg, emptyRouterState(), { group: 'g' }, () => fail('Timeout', 408), { callMs: 1000 });
-    expect(r.calls[0]?.remainingMs).toBe(2500);
-    expect(r.calls[1]?.remainingMs).toBe(1500);
+    expect(r.calls.map((c) => [c.remainingMs, c.timeoutMs])).toEqual([[2500, 2000], [1500, 1500], [500, 500]]);
     expect(r.end).toMatchObject({ kind: 'give-up', reason: 'deadline' });
-    expect(r.calls.length).toBe(3);
+  });
+
+  test('streams use the stream timeout; without any timeout the call gets none', () => {
+    const cfg = config([dep('a', 'g', { timeoutMs: 30_000, streamTimeoutMs: 5000 })]);
+    const stream = drive(cfg, emptyRouterState(), { group: 'g', stream: true }, () => OK);
+    expect(stream.calls[0]?.timeoutMs).toBe(5000);
+    const plain = drive(cfg, emptyRouterState(), { group: 'g' }, () => OK);
+    expect(plain.calls[0]?.timeoutMs).toBe(30_000);
+    const none = drive(config([dep('a', 'g')]), emptyRouterState(), { group: 'g' }, () => OK);
+    expect(none.calls[0]?.timeoutMs).toBeNull();
   });
 
   test('retry_policy per class overrides num_retries', () => {
