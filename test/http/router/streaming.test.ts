@@ -1,0 +1,100 @@
+import type { RouterChunk } from '../../../src/router';
+import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { ask, collectText, counts, deployment, loadTestConfig, makeRouter } from './helpers';
+
+async function drain(stream: AsyncIterable<RouterChunk>): Promise<{ text: string; chunks: RouterChunk[] }> {
+  const chunks: RouterChunk[] = [];
+  let text = '';
+  for await (const chunk of stream) {
+    chunks.push(chunk);
+    for (const c of chunk.choices) text += c.delta.content ?? '';
+  }
+  return { text, chunks };
+}
+
+describe('streaming fallback', () => {
+  let fake: FakeProviderServer;
+  beforeAll(async () => {
+    fake = await startFakeProviderServer();
+  });
+  afterEach(() => fake.reset());
+  afterAll(() => fake.close());
+
+  const ROUTES = ['a', 'b', 'c'];
+  const config = () =>
+    loadTestConfig(
+      [
+        deployment(fake, 'chat', 'a', 'openai/gpt-4o-mini', { weight: 1000 }),
+        deployment(fake, 'chat', 'b', 'anthropic/claude-3-5-haiku-20241022', { weight: 1 }),
+        deployment(fake, 'backup', 'c', 'openai/gpt-4o'),
+      ],
+      { num_retries: 1, fallbacks: [{ chat: ['backup'] }] },
+    );
+
+  it('falls back before the first chunk exactly like a completion', async () => {
+    fake.script('a', [{ status: 503 }]);
+    fake.script('b', [{ text: 'hello from b' }]);
+    const { text, chunks } = await drain(makeRouter(config()).stream(ask('chat')));
+    expect(text).toBe('hello from b');
+    expect(counts(fake, ROUTES)).toEqual({ a: 1, b: 1, c: 0 });
+    const routing = chunks[chunks.length - 1]?.routing;
+    expect(routing).toMatchObject({ deployment: 'b', attempts: 2, provider: 'anthropic' });
+    expect(routing?.continuedFrom).toBeUndefined();
+    // Only the final chunk carries routing metadata.
+    expect(chunks.slice(0, -1).every((c) => c.routing === undefined)).toBe(true);
+  });
+
+  it('continues on the next deployment after a mid-stream failure, passing the delivered text as an assistant prefix', async () => {
+    fake.script('a', [{ text: 'one two three four five six', cutAfterChunks: 3 }]);
+    fake.script('b', [{ text: ' four five six' }]);
+    const { text, chunks } = await drain(makeRouter(config()).stream(ask('chat', 'Count to six.')));
+    expect(counts(fake, ROUTES)).toEqual({ a: 1, b: 1, c: 0 });
+    const routing = chunks[chunks.length - 1]?.routing;
+    expect(routing?.deployment).toBe('b');
+    const prefix = routing?.continuedFrom ?? '';
+    expect(prefix.length).toBeGreaterThan(0);
+    expect('one two three four five six'.startsWith(prefix)).toBe(true);
+    // The caller sees one answer: what a delivered, then what b added.
+    expect(text).toBe(`${prefix} four five six`);
+    // b was asked to continue from exactly that text (Anthropic prefill: the last message is the assistant's).
+    const body = fake.requests('b')[0]?.body as { messages: Array<{ role: string; content: unknown }> };
+    const last = body.messages[body.messages.length - 1];
+    expect(last?.role).toBe('assistant');
+    expect(JSON.stringify(last?.content)).toContain(prefix.trimEnd());
+    expect(routing?.attemptLog[0]).toMatchObject({ deploymentId: 'a', outcome: 'failure' });
+  });
+
+  it('moves to the fallback group when the stream keeps failing in the group', async () => {
+    fake.script('a', [], { after: { status: 500 } });
+    fake.script('b', [], { after: { status: 529 } });
+    const router = makeRouter(config());
+    const text = await collectText(router.stream(ask('chat')));
+    expect(text.length).toBeGreaterThan(0);
+    expect(counts(fake, ROUTES)).toEqual({ a: 1, b: 1, c: 1 });
+  });
+
+  it('releases the attempt when the caller stops reading early', async () => {
+    fake.script('a', [{ text: 'a b c d e f g h', chunkDelayMs: 5 }]);
+    const router = makeRouter(config());
+    for await (const chunk of router.stream(ask('chat'))) {
+      if (chunk.choices.some((c) => (c.delta.content ?? '') !== '')) break;
+    }
+    const state = router.getState().deployments.a;
+    expect(state?.inFlight).toBe(0);
+    expect(state?.failures).toBe(0);
+    expect(state?.cooldownUntil).toBe(0);
+  });
+
+  it('surfaces the failure instead of continuing half a tool call', async () => {
+    // The registry holds one chunk back, so two sent means one tool-call delta reached the caller.
+    fake.script('a', [{ cutAfterChunks: 2 }]);
+    const router = makeRouter(config());
+    const request = {
+      ...ask('chat', 'What is the weather in Paris?'),
+      tools: [{ type: 'function' as const, function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }],
+      tool_choice: 'required' as const,
+    };
+    await expect(drain(router.stream(request))).rejects.toMatchObject({ name: 'MidStreamError' });
+    expect(counts(fake, ROUTES)).toEqual({ a: 1, b: 0, c: 0 });
+  });
+});
