@@ -2,7 +2,7 @@
  * Prices and context windows from the bundled @pydantic/genai-prices data.
  * Nothing here touches the network: we never call its `updatePrices`.
  */
-import { calcPrice, findProvider, type ModelInfo as PriceModel, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
+import { findProvider, type ModelInfo as PriceModel, type ModelPrice, type TieredPrices } from '@pydantic/genai-prices';
 import { parseModelString, type ProviderId } from './model-string';
 import type { Usage } from './types';
 
@@ -50,11 +50,20 @@ function matches(logic: unknown, id: string): boolean {
   return false;
 }
 
+// Matching a model walks the whole dataset with regexes (~0.1 ms); the answer never changes, so keep it.
+const modelCache = new Map<string, PriceModel | null>();
+
 function findPriceModel(provider: ProviderId, model: string): PriceModel | undefined {
   const providerId = PRICE_PROVIDER[provider];
   if (providerId === undefined) return undefined;
-  const entry = findProvider({ providerId });
-  return entry?.models.find((m) => matches(m.match, model));
+  const key = `${providerId}\u0000${model}`;
+  let found = modelCache.get(key);
+  if (found === undefined) {
+    found = findProvider({ providerId })?.models.find((m) => matches(m.match, model)) ?? null;
+    if (modelCache.size > 10_000) modelCache.clear();
+    modelCache.set(key, found);
+  }
+  return found ?? undefined;
 }
 
 function currentPrices(model: PriceModel, at: Date): ModelPrice {
@@ -102,48 +111,53 @@ export function getModelInfo(model: string, overrides: ModelInfoOverrides = {}, 
   return info;
 }
 
+/** Price per token for this many input tokens (long-context tiers start above a token count). */
+function tierPrice(price: number | TieredPrices | undefined, inputTokens: number): number | undefined {
+  if (price === undefined) return undefined;
+  if (typeof price === 'number') return price / 1_000_000;
+  let perMillion = price.base;
+  for (const tier of price.tiers) if (inputTokens > tier.start) perMillion = tier.price;
+  return perMillion / 1_000_000;
+}
+
 /**
- * Cost of one call in USD. With both per-token overrides the sum is simple
- * (no cache discount); otherwise the dataset's own calculation applies,
- * including cache-read prices and long-context tiers. Undefined when unknown.
+ * Cost of one call in USD, following the dataset's rules: cached prompt
+ * tokens at the cache-read price, cache writes at the cache-write price,
+ * long-context tiers chosen by the input size. Per-token overrides replace
+ * their side of the price (and then no cache discount applies to input).
+ * Undefined when the price is unknown.
  */
 export function costUsd(model: string, usage: Usage | undefined, overrides: ModelInfoOverrides = {}, at: Date = new Date()): number | undefined {
   if (!usage) return undefined;
-  if (overrides.inputCostPerToken !== undefined && overrides.outputCostPerToken !== undefined) {
-    return usage.prompt_tokens * overrides.inputCostPerToken + usage.completion_tokens * overrides.outputCostPerToken;
-  }
-  let parsed: { provider: ProviderId; model: string };
-  try {
-    parsed = parseModelString(model);
-  } catch {
-    return undefined;
-  }
-  const providerId = PRICE_PROVIDER[parsed.provider];
-  if (providerId !== undefined) {
+  let inputCost: number | undefined;
+  let outputCost: number | undefined;
+  if (overrides.inputCostPerToken !== undefined) inputCost = usage.prompt_tokens * overrides.inputCostPerToken;
+  if (overrides.outputCostPerToken !== undefined) outputCost = usage.completion_tokens * overrides.outputCostPerToken;
+  if (inputCost === undefined || outputCost === undefined) {
+    let found: PriceModel | undefined;
     try {
-      const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
-      const written = usage.prompt_tokens_details?.cache_creation_tokens ?? 0;
-      const result = calcPrice(
-        {
-          input_tokens: usage.prompt_tokens,
-          output_tokens: usage.completion_tokens,
-          ...(cached > 0 ? { cache_read_tokens: cached } : {}),
-          ...(written > 0 ? { cache_write_tokens: written } : {}),
-        },
-        parsed.model,
-        { providerId, timestamp: at },
-      );
-      if (result) {
-        // A one-sided override replaces that side of the dataset's price.
-        const input = overrides.inputCostPerToken !== undefined ? usage.prompt_tokens * overrides.inputCostPerToken : result.input_price;
-        const output = overrides.outputCostPerToken !== undefined ? usage.completion_tokens * overrides.outputCostPerToken : result.output_price;
-        return input + output;
-      }
+      const parsed = parseModelString(model);
+      found = findPriceModel(parsed.provider, parsed.model);
     } catch {
-      // Usage the dataset cannot price (e.g. a cache key without a cache price): fall through.
+      found = undefined;
+    }
+    if (!found) return undefined;
+    const prices = currentPrices(found, at);
+    const input = usage.prompt_tokens;
+    const inputPrice = tierPrice(prices.input_mtok, input);
+    const outputPrice = tierPrice(prices.output_mtok, input);
+    if (inputCost === undefined) {
+      if (inputPrice === undefined) return undefined;
+      const cached = Math.min(usage.prompt_tokens_details?.cached_tokens ?? 0, input);
+      const written = Math.min(usage.prompt_tokens_details?.cache_creation_tokens ?? 0, input - cached);
+      const readPrice = tierPrice(prices.cache_read_mtok, input) ?? inputPrice;
+      const writePrice = tierPrice(prices.cache_write_mtok, input) ?? inputPrice;
+      inputCost = (input - cached - written) * inputPrice + cached * readPrice + written * writePrice;
+    }
+    if (outputCost === undefined) {
+      if (outputPrice === undefined) return undefined;
+      outputCost = usage.completion_tokens * outputPrice;
     }
   }
-  const info = getModelInfo(model, overrides, at);
-  if (info.inputCostPerToken === undefined || info.outputCostPerToken === undefined) return undefined;
-  return usage.prompt_tokens * info.inputCostPerToken + usage.completion_tokens * info.outputCostPerToken;
+  return inputCost + outputCost;
 }

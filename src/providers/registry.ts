@@ -57,7 +57,7 @@ function createAdapters(now: () => number): Record<ProviderId, ProviderAdapter> 
 }
 
 /** Caller signal + the deployment's deadline, remembering which one fired. */
-function callSignal(timeoutMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; timedOut: () => boolean; dispose: () => void } {
+function callSignal(timeoutMs: number, outer: AbortSignal | undefined): { signal: AbortSignal; timedOut: () => boolean; dispose: (abortIfOpen: boolean) => void } {
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -70,10 +70,11 @@ function callSignal(timeoutMs: number, outer: AbortSignal | undefined): { signal
   return {
     signal: controller.signal,
     timedOut: () => timedOut,
-    dispose: () => {
+    dispose: (abortIfOpen) => {
       clearTimeout(timer);
       outer?.removeEventListener('abort', onAbort);
-      if (!controller.signal.aborted) controller.abort();
+      // Aborting costs a DOMException; only needed when a response may still be open.
+      if (abortIfOpen && !controller.signal.aborted) controller.abort();
     },
   };
 }
@@ -132,7 +133,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
       } catch (err) {
         throw classify(err, target, call.timedOut());
       } finally {
-        call.dispose();
+        call.dispose(false);
       }
       // A reply withheld by a content filter is a content-policy failure, so content_policy_fallbacks can fire.
       if (response.choices.length > 0 && response.choices.every((c) => c.finish_reason === 'content_filter') && !hasUsableOutput(response)) {
@@ -159,6 +160,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
           let usage: Usage | undefined;
           let lastFinish: string | null = null;
           let last: ChatChunk | undefined;
+          let finished = false;
           const iterator = adapters[target.provider].stream({ target, request, signal: call.signal })[Symbol.asyncIterator]();
           try {
             for (;;) {
@@ -198,11 +200,12 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
             const final: ChatChunk = last ?? { id: '', object: 'chat.completion.chunk', created: Math.floor(now() / 1000), model: target.model, choices: [] };
             if (usage && !final.usage) final.usage = usage;
             final.routing = metadata(target, started, usage, ttft);
+            finished = true;
             yield final;
           } finally {
             // Runs on completion, on error, and when the consumer stops early: closes the HTTP stream.
-            call.dispose();
-            await iterator.return?.().catch(() => undefined);
+            call.dispose(!finished);
+            if (!finished) await iterator.return?.().catch(() => undefined);
           }
         },
       };
