@@ -11,6 +11,7 @@ export const DEFAULT_GRPC_PORT = 7233;
 export const DEFAULT_UI_PORT = 8233;
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 10_000;
+const MAX_START_ATTEMPTS = 3;
 
 export interface StartDevServerOptions {
   /** SQLite file that holds the server's state across restarts. */
@@ -135,19 +136,47 @@ export async function startDevServer(options: StartDevServerOptions): Promise<De
     }
   }
 
-  const port = await choosePort(options.port, DEFAULT_GRPC_PORT, ip, new Set());
-  const uiPort = options.headless ? undefined : await choosePort(options.uiPort, DEFAULT_UI_PORT, ip, new Set([port]));
+  // Ports are probed free and then handed to the server, so another process
+  // can take one in between (the server also picks free ports of its own for
+  // internal services). A bind failure is retried on fresh ports.
+  for (let attempt = 1; ; attempt++) {
+    const port = await choosePort(options.port, DEFAULT_GRPC_PORT, ip, new Set());
+    const uiPort = options.headless ? undefined : await choosePort(options.uiPort, DEFAULT_UI_PORT, ip, new Set([port]));
+    try {
+      return await spawnDevServer({ ...options, dbFilename, ip, namespace, port, uiPort, cliPath, source, env });
+    } catch (err) {
+      const portsFixed = options.port !== undefined && (options.headless || options.uiPort !== undefined);
+      if (attempt >= MAX_START_ATTEMPTS || portsFixed || !/address already in use|bind:/i.test(String(err))) throw err;
+      log(`Temporal dev server could not bind its ports (attempt ${attempt}); retrying on other ports`);
+    }
+  }
+}
+
+interface SpawnOptions {
+  dbFilename: string;
+  ip: string;
+  namespace: string;
+  port: number;
+  uiPort: number | undefined;
+  cliPath: string;
+  source: DevServerHandle['source'];
+  env: NodeJS.ProcessEnv;
+  logLevel?: StartDevServerOptions['logLevel'];
+  readyTimeoutMs?: number;
+}
+
+async function spawnDevServer(o: SpawnOptions): Promise<DevServerHandle> {
   const args = [
     'server', 'start-dev',
-    '--db-filename', dbFilename,
-    '--ip', ip,
-    '--port', String(port),
-    '--namespace', namespace,
-    '--log-level', options.logLevel ?? 'warn',
+    '--db-filename', o.dbFilename,
+    '--ip', o.ip,
+    '--port', String(o.port),
+    '--namespace', o.namespace,
+    '--log-level', o.logLevel ?? 'warn',
     ...searchAttributeCliArgs(),
-    ...(uiPort === undefined ? ['--headless'] : ['--ui-port', String(uiPort), '--ui-ip', ip]),
+    ...(o.uiPort === undefined ? ['--headless'] : ['--ui-port', String(o.uiPort), '--ui-ip', o.ip]),
   ];
-  const child = spawn(cliPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(o.cliPath, args, { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const keep = (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-8_000);
@@ -159,18 +188,21 @@ export async function startDevServer(options: StartDevServerOptions): Promise<De
   const killOnExit = () => child.kill('SIGKILL');
   process.once('exit', killOnExit);
 
-  const address = `${ip}:${port}`;
+  const address = `${o.ip}:${o.port}`;
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= new Promise<void>((resolveStop) => {
       process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null || child.signalCode !== null) return resolveStop();
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      child.once('exit', () => {
-        clearTimeout(timer);
+      const done = () => {
         child.stdout?.destroy();
         child.stderr?.destroy();
         resolveStop();
+      };
+      if (child.exitCode !== null || child.signalCode !== null) return done();
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        done();
       });
       child.kill('SIGTERM');
     });
@@ -178,18 +210,18 @@ export async function startDevServer(options: StartDevServerOptions): Promise<De
   };
 
   try {
-    await waitUntilReady(address, namespace, child, () => output, options.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    await waitUntilReady(address, o.namespace, child, () => output, o.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   } catch (err) {
     await stop();
     throw err;
   }
   return {
     address,
-    uiUrl: uiPort === undefined ? undefined : `http://${ip}:${uiPort}`,
-    namespace,
-    dbFilename,
-    cliPath,
-    source,
+    uiUrl: o.uiPort === undefined ? undefined : `http://${o.ip}:${o.uiPort}`,
+    namespace: o.namespace,
+    dbFilename: o.dbFilename,
+    cliPath: o.cliPath,
+    source: o.source,
     pid: child.pid,
     stop,
   };

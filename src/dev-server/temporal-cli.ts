@@ -122,7 +122,7 @@ async function buildWithGo(cacheDir: string, env: NodeJS.ProcessEnv, log: (line:
     return target;
   } catch (err) {
     const stderr = (err as { stderr?: string }).stderr?.trim();
-    throw new Error(`go install failed${stderr ? `: ${stderr.split('\n').slice(-5).join(' | ')}` : `: ${String(err)}`}`);
+    throw new Error(`go install failed${stderr ? `: ${stderr.split('\n').slice(-5).join(' | ')}` : `: ${String(err)}`}`, { cause: err });
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { startDevServer } from '../../dev-server';
+import { locateTemporalCli, startDevServer } from '../../dev-server';
 import { parsePort } from '../parse';
 
 export const DEFAULT_DEV_DB = '.temporal/temporal.db';
@@ -12,6 +12,7 @@ interface DevServerFlags {
   headless?: boolean;
   namespace: string;
   json?: boolean;
+  installOnly?: boolean;
 }
 
 export function registerDevServer(program: Command): void {
@@ -25,7 +26,15 @@ export function registerDevServer(program: Command): void {
     .option('--headless', 'run without the Web UI')
     .option('--namespace <name>', 'namespace to create', 'default')
     .option('--json', 'print the addresses as one JSON line')
+    .option('--install-only', 'find or build the Temporal CLI, print its path, and exit (CI uses this to warm the cache)')
     .action(async (flags: DevServerFlags) => {
+      if (flags.installOnly) {
+        const started = Date.now();
+        const cli = await locateTemporalCli();
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        process.stdout.write(flags.json ? `${JSON.stringify({ ...cli, seconds: Number(seconds) })}\n` : `Temporal CLI: ${cli.path} (${cli.source}, ${seconds} s)\n`);
+        return;
+      }
       const server = await startDevServer({
         dbFilename: flags.dbFilename,
         ip: flags.ip,
