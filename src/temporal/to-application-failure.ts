@@ -1,0 +1,42 @@
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { isLlmRouterError, type LlmRouterError } from '../errors';
+
+/** What travels in `ApplicationFailure.details[0]`: enough for the workflow and an operator, never a secret. */
+export interface ProviderFailureDetails {
+  errorClass: string;
+  status?: number;
+  provider?: string;
+  deployment?: string;
+  requestId?: string;
+  retryAfterMs?: number;
+}
+
+/**
+ * The one place our errors become Temporal failures. `type` is the error class
+ * name (workflow code matches on that string, never on `instanceof`);
+ * `nonRetryable` comes from the taxonomy's retryability predicate; a
+ * provider's Retry-After becomes `nextRetryDelay`, so Temporal's RetryPolicy
+ * waits exactly as long as the provider asked. An expected 429 is BENIGN so
+ * it does not page anyone or pollute error metrics.
+ */
+export function toApplicationFailure(error: LlmRouterError): ApplicationFailure {
+  const details: ProviderFailureDetails = { errorClass: error.name };
+  if (error.status !== undefined) details.status = error.status;
+  if (error.provider !== undefined) details.provider = error.provider;
+  if (error.deployment !== undefined) details.deployment = error.deployment;
+  if (error.requestId !== undefined) details.requestId = error.requestId;
+  if (error.retryAfterMs !== undefined) details.retryAfterMs = error.retryAfterMs;
+  return ApplicationFailure.create({
+    type: error.name,
+    message: error.message,
+    nonRetryable: !error.retryable,
+    nextRetryDelay: error.retryable && error.retryAfterMs !== undefined ? error.retryAfterMs : undefined,
+    details: [details],
+    category: error.name === 'RateLimitError' ? ApplicationFailureCategory.BENIGN : undefined,
+  });
+}
+
+/** Converts anything thrown by the provider layer; unknown errors pass through untouched (they are bugs, not provider failures). */
+export function providerFailure(err: unknown): unknown {
+  return isLlmRouterError(err) ? toApplicationFailure(err) : err;
+}

@@ -1,0 +1,4 @@
+// Workflow entry point for the worker bundle. Only deterministic code and
+// activity *types* may be imported from here (lint enforces it).
+export { routedCompletion } from './routed-completion';
+export type { RoutedCompletionInput, RoutedCompletionResult, HopRecord, HopRetryOptions } from './routed-completion';
