@@ -21,7 +21,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/http/**/*.test.ts'],
       transform,
       testEnvironment: 'node',
-      testTimeout: 30000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/http-setup.ts'],
     },
     {
       displayName: 'integration',
@@ -30,7 +30,7 @@ module.exports = {
       testEnvironment: 'node',
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/integration-setup.ts'],
     },
   ],
 };

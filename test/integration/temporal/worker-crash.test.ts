@@ -1,0 +1,58 @@
+import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
+import { activitySummaries } from '../../support/history';
+import { startChildWorker, type ChildWorker } from '../../support/child-worker';
+import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
+
+// Durability: the worker process dies (SIGKILL) while a provider call is in
+// flight; a new worker picks the workflow up and it completes.
+let ctx: TemporalTestContext;
+let fake: FakeProviderServer;
+const workers: ChildWorker[] = [];
+
+beforeAll(async () => {
+  ctx = await connectToTestServer();
+  fake = await startFakeProviderServer();
+});
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.kill()));
+  await fake.close();
+  await ctx.close();
+});
+
+test('SIGKILL of the worker during an in-flight activity: a new worker finishes the workflow', async () => {
+  const env = { FAKE_PROVIDER_KEY: 'sk-crash-test' };
+  const gate = fake.gate();
+  // Call 1 is held open until the worker is dead; the retry answers at once.
+  fake.script('dep-a', [{ gate }]);
+  const first = await startChildWorker(ctx.taskQueue, env);
+  workers.push(first);
+
+  const input: RoutedCompletionInput = {
+    deployments: [{ id: 'dep-a', model: 'openai/gpt-4o-mini', apiBase: fake.openaiBaseUrl('dep-a'), apiKey: 'os.environ/FAKE_PROVIDER_KEY' }],
+    request: { messages: [{ role: 'user', content: 'Summarise: the worker will crash mid-call.' }] },
+    // The dead worker cannot report failure; the start-to-close timeout is
+    // how Temporal notices, so keep it short for the test.
+    hopTimeoutMs: 3_000,
+    retry: { maximumAttempts: 3, initialIntervalMs: 100 },
+  };
+  const workflowId = uniqueWorkflowId('crash');
+  const handle = await ctx.client.workflow.start('routedCompletion', { taskQueue: ctx.taskQueue, workflowId, args: [input] });
+
+  await gate.arrived;
+  await first.kill();
+  expect(first.process.signalCode).toBe('SIGKILL');
+  gate.release(); // the held response goes to a dead socket
+
+  const second = await startChildWorker(ctx.taskQueue, env);
+  workers.push(second);
+  const result = (await handle.result()) as RoutedCompletionResult;
+
+  expect(result.servedBy).toBe('dep-a');
+  // Exactly one extra provider request: the one in flight when the worker died.
+  expect(fake.count('dep-a')).toBe(2);
+  // Still one hop in history: the crash was retried inside the same activity.
+  expect(activitySummaries(await handle.fetchHistory())).toEqual(['#1 openai/gpt-4o-mini']);
+  await second.stop();
+});
+

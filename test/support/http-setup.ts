@@ -1,0 +1,2 @@
+// HTTP tests hit fake servers on loopback; fault tests wait on short client timeouts.
+jest.setTimeout(30_000);

@@ -1,0 +1,29 @@
+// A router worker in its own process, so a test can SIGKILL it mid-activity
+// the way a crashed machine would. Configured through the environment:
+//   TLR_TEST_TEMPORAL_ADDRESS, TLR_TEST_WORKFLOW_BUNDLE, TLR_WORKER_TASK_QUEUE
+// and any provider key variables the deployments reference.
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { createProviderRegistry } from '../../src/providers';
+import { createRouterWorker } from '../../src/temporal/worker';
+import { requireTestEnv } from './test-env';
+
+async function runWorker(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const taskQueue = process.env.TLR_WORKER_TASK_QUEUE;
+  if (!taskQueue) throw new Error('TLR_WORKER_TASK_QUEUE is not set');
+  const connection = await NativeConnection.connect({ address: requireTestEnv('address') });
+  const worker = await createRouterWorker({
+    connection,
+    taskQueue,
+    providers: createProviderRegistry(),
+    workflowBundle: { codePath: requireTestEnv('bundle') },
+  });
+  process.stdout.write('worker-ready\n');
+  await worker.run();
+  await connection.close();
+}
+
+runWorker().catch((err: unknown) => {
+  process.stderr.write(`worker failed: ${String(err)}\n`);
+  process.exit(1);
+});
