@@ -1,0 +1,133 @@
+/**
+ * What does the provider layer add per call? Each round makes the same call
+ * through the bare SDK and through the registry, against the same in-process
+ * fake server, interleaved call by call in alternating order; we report the median of the
+ * per-round medians. Run: npx tsx bench/providers.ts [--rounds 20] [--calls 100]
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { performance } from 'node:perf_hooks';
+import { createProviderRegistry } from '../src/providers';
+import type { ChatRequest, DeploymentParams } from '../src/providers/types';
+import { startFakeProviderServer } from '../src/testing';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+const ROUNDS = arg('rounds', 20);
+const CALLS = arg('calls', 100);
+const WARMUP = 200;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+type Call = () => Promise<unknown>;
+interface Scenario {
+  name: string;
+  direct: Call;
+  adapter: Call;
+}
+
+async function timeCalls(call: Call, n: number): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i += 1) {
+    const start = performance.now();
+    await call();
+    out.push(performance.now() - start);
+  }
+  return out;
+}
+
+async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
+  for await (const _item of iterable) {
+    // consume every chunk, as a caller would
+  }
+}
+
+async function main(): Promise<void> {
+  const fake = await startFakeProviderServer();
+  const env = { BENCH_KEY: 'sk-bench' };
+  const registry = createProviderRegistry({ env });
+  const request: ChatRequest = {
+    messages: [
+      { role: 'system', content: 'You are a concise assistant.' },
+      { role: 'user', content: 'Give me a one-line answer about routing requests across model deployments.' },
+    ],
+    max_tokens: 64,
+  };
+  const openaiDep: DeploymentParams = { id: 'bench-openai', model: 'openai/gpt-4o-mini', apiBase: fake.openaiBaseUrl('bench-openai'), apiKey: 'os.environ/BENCH_KEY' };
+  const anthropicDep: DeploymentParams = { id: 'bench-anthropic', model: 'anthropic/claude-3-5-haiku-latest', apiBase: fake.anthropicBaseUrl('bench-anthropic'), apiKey: 'os.environ/BENCH_KEY' };
+
+  // Same SDKs, same settings (no retries), called directly.
+  const openai = new OpenAI({ apiKey: 'sk-bench', baseURL: fake.openaiBaseUrl('bench-openai'), maxRetries: 0 });
+  const anthropic = new Anthropic({ apiKey: 'sk-bench', baseURL: fake.anthropicBaseUrl('bench-anthropic'), maxRetries: 0, timeout: 600_000 });
+  const openaiBody = { model: 'gpt-4o-mini', messages: request.messages as OpenAI.Chat.ChatCompletionMessageParam[], max_tokens: 64 };
+  const anthropicBody = { model: 'claude-3-5-haiku-latest', system: 'You are a concise assistant.', messages: [{ role: 'user' as const, content: 'Give me a one-line answer about routing requests across model deployments.' }], max_tokens: 64 };
+
+  const scenarios: Scenario[] = [
+    { name: 'openai JSON', direct: () => openai.chat.completions.create(openaiBody), adapter: () => registry.complete(openaiDep, request) },
+    {
+      name: 'openai stream',
+      direct: async () => drain(await openai.chat.completions.create({ ...openaiBody, stream: true, stream_options: { include_usage: true } })),
+      adapter: () => drain(registry.stream(openaiDep, request)),
+    },
+    { name: 'anthropic JSON', direct: () => anthropic.messages.create(anthropicBody), adapter: () => registry.complete(anthropicDep, request) },
+    {
+      name: 'anthropic stream',
+      direct: async () => drain(await anthropic.messages.create({ ...anthropicBody, stream: true })),
+      adapter: () => drain(registry.stream(anthropicDep, request)),
+    },
+  ];
+
+  console.log(`provider layer overhead: ${ROUNDS} rounds x ${CALLS} calls per side, after ${WARMUP} warm-up calls; node ${process.version}`);
+  const rows: Array<Record<string, string>> = [];
+  for (const scenario of scenarios) {
+    await timeCalls(scenario.direct, WARMUP);
+    await timeCalls(scenario.adapter, WARMUP);
+    const direct: number[] = [];
+    const adapter: number[] = [];
+    const deltas: number[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      // Interleave call by call (ABBA), so load from other processes hits both sides alike.
+      const roundDirect: number[] = [];
+      const roundAdapter: number[] = [];
+      for (let i = 0; i < CALLS; i += 1) {
+        const order = (i + round) % 2 === 0 ? ['direct', 'adapter'] : ['adapter', 'direct'];
+        for (const side of order) {
+          const start = performance.now();
+          await (side === 'direct' ? scenario.direct() : scenario.adapter());
+          (side === 'direct' ? roundDirect : roundAdapter).push(performance.now() - start);
+        }
+      }
+      const d = median(roundDirect);
+      const r = median(roundAdapter);
+      direct.push(d);
+      adapter.push(r);
+      deltas.push(r - d);
+    }
+    const d = median(direct);
+    const r = median(adapter);
+    const added = median(deltas);
+    rows.push({
+      scenario: scenario.name,
+      'direct SDK (ms)': d.toFixed(3),
+      'registry (ms)': r.toFixed(3),
+      'added (ms)': added.toFixed(3),
+      'added (%)': ((added / d) * 100).toFixed(1),
+    });
+  }
+  console.table(rows);
+  console.log('"added" is the median over rounds of (registry round median - SDK round median).');
+  await fake.close();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
