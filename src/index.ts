@@ -1,2 +1,23 @@
-// Public entry point of temporal-llm-router. Each area re-exports its public API here.
+// Public entry point of temporal-llm-router.
+// Workflow code lives in `temporal-llm-router/workflows` (bundled by the worker) and
+// the fake provider server in `temporal-llm-router/testing`; everything else is here.
 export const PACKAGE_NAME = 'temporal-llm-router';
+
+// In-process routing over the same pure core the workflows run.
+export * from './router';
+export * as core from './core';
+export { NoDeploymentsAvailableError, FallbacksExhaustedError } from './core';
+export type { RouterConfig, RouterState } from './core';
+
+// LiteLLM-compatible config, providers and the error taxonomy.
+export * from './config';
+export * from './providers';
+export * from './errors';
+
+// Temporal: the dev server, the worker and the single error-to-failure translation.
+export * from './dev-server';
+export { createRouterWorker, DEFAULT_TASK_QUEUE } from './temporal/worker';
+export type { CreateRouterWorkerOptions } from './temporal/worker';
+export { toApplicationFailure, providerFailure } from './temporal/to-application-failure';
+export type { ProviderFailureDetails } from './temporal/to-application-failure';
+export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './temporal/search-attributes';
