@@ -10,11 +10,9 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../src/dev-server';
-import { createProviderRegistry } from '../src/providers';
-import { createRouterWorker, DEFAULT_TASK_QUEUE } from '../src/temporal/worker';
-import { assertNoLiteralSecrets } from '../src/temporal/secrets';
+import { DurableRouter } from '../src/temporal/client';
+import { createWorker } from '../src/temporal/worker';
 import { startFakeProviderServer } from '../src/testing';
-import type { RoutedCompletionInput, RoutedCompletionResult } from '../workflows';
 
 async function main(): Promise<void> {
   const keep = process.argv.includes('--keep');
@@ -28,26 +26,26 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
   const client = new Client({ connection });
-  const worker = await createRouterWorker({ connection: nativeConnection, providers: createProviderRegistry() });
-
-  const input: RoutedCompletionInput = {
-    group: 'summarizer',
-    deployments: [
-      { id: 'primary', model: 'openai/gpt-4o-mini', apiBase: fake.openaiBaseUrl('primary'), apiKey: 'os.environ/SLICE_PROVIDER_KEY' },
-      { id: 'secondary', model: 'openai/gpt-4.1-mini', apiBase: fake.openaiBaseUrl('secondary'), apiKey: 'os.environ/SLICE_PROVIDER_KEY' },
+  // A LiteLLM-shaped config: the primary group has one deployment (retried per
+  // num_retries inside its hop), then falls back to a group served by another model.
+  const config = {
+    model_list: [
+      { model_name: 'summarizer', litellm_params: { model: 'openai/gpt-4o-mini', api_base: fake.openaiBaseUrl('primary'), api_key: 'os.environ/SLICE_PROVIDER_KEY', num_retries: 1 }, model_info: { id: 'primary' } },
+      { model_name: 'summarizer-backup', litellm_params: { model: 'openai/gpt-4.1-mini', api_base: fake.openaiBaseUrl('secondary'), api_key: 'os.environ/SLICE_PROVIDER_KEY' }, model_info: { id: 'secondary' } },
     ],
-    request: { messages: [{ role: 'user', content: 'Summarise: a provider outage should not become an outage for our users.' }] },
-    retry: { maximumAttempts: 2, initialIntervalMs: 200 },
+    router_settings: { fallbacks: [{ summarizer: ['summarizer-backup'] }] },
   };
-  assertNoLiteralSecrets(input.deployments);
+  const worker = await createWorker({ connection: nativeConnection, config });
+  const router = new DurableRouter({ client, config, options: { initialRetryIntervalMs: 200 } });
   const workflowId = `slice-${Date.now()}`;
-  const result = (await worker.runUntil(
-    client.workflow.execute('routedCompletion', { taskQueue: DEFAULT_TASK_QUEUE, workflowId, args: [input] }),
-  )) as RoutedCompletionResult;
+  const result = await worker.runUntil(router.complete(
+    { model: 'summarizer', messages: [{ role: 'user', content: 'Summarise: a provider outage should not become an outage for our users.' }] },
+    { workflowId },
+  ));
 
-  console.log(`served by:  ${result.servedBy} (${result.model})`);
-  for (const hop of result.hops) {
-    console.log(`  hop ${hop.hop}: ${hop.deployment} ${hop.outcome}${hop.errorClass ? ` (${hop.errorClass})` : ''} in ${hop.durationMs} ms`);
+  console.log(`served by:  ${result.routing.servedBy} (${result.routing.model}), groups ${result.routing.fallbackPath.join(' → ')}`);
+  for (const hop of result.routing.hops) {
+    console.log(`  ${hop.summary}: ${hop.outcome}${hop.errorClass ? ` (${hop.errorClass})` : ''} in ${hop.durationMs} ms`);
   }
   console.log(`requests:   primary ${fake.count('primary')}, secondary ${fake.count('secondary')}`);
   console.log(`answer:     ${result.response.choices[0]?.message.content}`);

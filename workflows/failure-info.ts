@@ -5,6 +5,9 @@ export interface HopFailure {
   errorClass: string;
   message: string;
   status?: number;
+  retryAfterMs?: number;
+  /** The activity attempt that failed last: how many calls this hop made. */
+  attempt?: number;
 }
 
 interface FailureLike {
@@ -15,6 +18,10 @@ interface FailureLike {
   cause?: unknown;
 }
 
+function num(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+}
+
 export function describeActivityFailure(err: unknown): HopFailure {
   const outer = (typeof err === 'object' && err !== null ? err : {}) as FailureLike;
   const cause = (typeof outer.cause === 'object' && outer.cause !== null ? outer.cause : {}) as FailureLike;
@@ -23,7 +30,13 @@ export function describeActivityFailure(err: unknown): HopFailure {
   if (typeof cause.type !== 'string') {
     return { errorClass: cause.timeoutType !== undefined ? 'Timeout' : 'UnknownError', message };
   }
-  const details = Array.isArray(cause.details) ? (cause.details[0] as { status?: unknown } | undefined) : undefined;
-  const status = typeof details?.status === 'number' ? details.status : undefined;
-  return status === undefined ? { errorClass: cause.type, message } : { errorClass: cause.type, message, status };
+  const details = Array.isArray(cause.details) ? (cause.details[0] as Record<string, unknown> | undefined) : undefined;
+  const failure: HopFailure = { errorClass: cause.type, message };
+  const status = num(details?.status);
+  const retryAfterMs = num(details?.retryAfterMs);
+  const attempt = num(details?.attempt);
+  if (status !== undefined) failure.status = status;
+  if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
+  if (attempt !== undefined) failure.attempt = attempt;
+  return failure;
 }

@@ -1,4 +1,8 @@
 // Workflow entry point for the worker bundle. Only deterministic code and
 // activity *types* may be imported from here (lint enforces it).
 export { routedCompletion } from './routed-completion';
-export type { RoutedCompletionInput, RoutedCompletionResult, HopRecord, HopRetryOptions } from './routed-completion';
+export { routerHealth } from './router-health';
+export { healthProbe } from './health-probe';
+export { batchSummarize, batchProgressQuery } from './batch-summarize';
+export type * from './types';
+export type * from './batch-types';

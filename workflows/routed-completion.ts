@@ -1,122 +1,55 @@
-import { ApplicationFailure, proxyActivities, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import type { RouterActivities } from '../activities';
-import type { ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
+import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { COMPLEXITY_ROUTER_MODEL, type RoutingRequest } from '../src/core';
+import type { ChatMessage } from '../src/providers/types';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup, LlmServedBy } from '../src/temporal/search-attributes';
-import { describeActivityFailure } from './failure-info';
+import { WorkflowRouter } from './workflow-router';
+import type { DurableRouterConfig, RoutedCompletionInput, RoutedCompletionResult } from './types';
 
-// Named defaults for each hop's RetryPolicy. Temporal's own default retries
-// forever; a provider call must give up on one deployment and move on.
-export const DEFAULT_ATTEMPTS_PER_DEPLOYMENT = 3;
-export const DEFAULT_INITIAL_RETRY_INTERVAL_MS = 1_000;
-export const DEFAULT_BACKOFF_COEFFICIENT = 2;
-export const DEFAULT_MAX_RETRY_INTERVAL_MS = 30_000;
-export const DEFAULT_HOP_TIMEOUT_MS = 120_000;
-
-export interface HopRetryOptions {
-  /** Attempts on one deployment before moving to the next (1 = no retry). */
-  maximumAttempts?: number;
-  initialIntervalMs?: number;
-  backoffCoefficient?: number;
-  maximumIntervalMs?: number;
+function lastUserText(messages: readonly ChatMessage[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m?.role !== 'user') continue;
+    if (typeof m.content === 'string') return m.content;
+    return m.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
+  }
+  return '';
 }
 
-export interface RoutedCompletionInput {
-  /** Model group name, shown in the UI list through the LlmModelGroup search attribute. */
-  group?: string;
-  /** Tried in this order until one succeeds. API keys must be `os.environ/NAME` references. */
-  deployments: DeploymentParams[];
-  request: ChatRequest;
-  retry?: HopRetryOptions;
-  /** Start-to-close timeout of one attempt; defaults to the deployment's timeout, else 2 minutes. */
-  hopTimeoutMs?: number;
-}
-
-export interface HopRecord {
-  hop: number;
-  deployment: string;
-  model: string;
-  outcome: 'success' | 'failure';
-  errorClass?: string;
-  status?: number;
-  message?: string;
-  durationMs: number;
-}
-
-export interface RoutedCompletionResult {
-  servedBy: string;
-  model: string;
-  response: ChatResponse;
-  hops: HopRecord[];
-}
-
-// Errors where retrying the same deployment cannot help; also marked
-// nonRetryable on the failure itself, listed here so the policy says it too.
-const NON_RETRYABLE_ERROR_TYPES = [
-  'BadRequestError', 'ContextWindowExceededError', 'ContentPolicyViolationError', 'UnsupportedParamsError',
-  'AuthenticationError', 'PermissionDeniedError', 'NotFoundError', 'UnprocessableEntityError', 'RequestAbortedError',
-];
-
-function hopSummary(hop: number, deployment: DeploymentParams, previous: HopRecord | undefined): string {
-  const base = `#${hop} ${deployment.model}`;
-  return previous ? `${base} (after ${previous.deployment}: ${previous.errorClass})` : base;
+/** The core's view of a request. Token counting needs a tokenizer, which workflow code may not load, so callers pass estimates. */
+export function routingRequestFor(config: DurableRouterConfig, request: RoutedCompletionInput['request'], estimatedInputTokens?: number): RoutingRequest {
+  const routing: RoutingRequest = { group: request.model, stream: false };
+  const maxOutput = request.max_completion_tokens ?? request.max_tokens;
+  if (maxOutput !== undefined) routing.maxOutputTokens = maxOutput;
+  if (estimatedInputTokens !== undefined) routing.estimatedInputTokens = estimatedInputTokens;
+  const ids = config.routing.groups[request.model] ?? [];
+  if (ids.some((id) => config.routing.deployments[id]?.model === COMPLEXITY_ROUTER_MODEL)) routing.text = lastUserText(request.messages);
+  return routing;
 }
 
 /**
- * Calls each deployment in order until one answers. Every hop is its own
- * activity execution with a summary, so the Temporal UI shows the whole
- * failover chain (failed retry attempts inside one hop are not written to
- * history, only the hop's outcome is).
+ * One chat completion routed by the pure core over a loaded router config:
+ * retries within the model group, then fallbacks, every hop its own activity
+ * with a summary. Search attributes make failed-over runs filterable in the UI.
  */
 export async function routedCompletion(input: RoutedCompletionInput): Promise<RoutedCompletionResult> {
-  if (input.deployments.length === 0) {
-    throw ApplicationFailure.nonRetryable('routedCompletion needs at least one deployment', 'ConfigError');
-  }
-  const group = input.group ?? input.request.model ?? 'default';
+  const group = input.request.model;
   upsertSearchAttributes([{ key: LlmModelGroup, value: group }]);
-  const hops: HopRecord[] = [];
   const failed: string[] = [];
-
-  for (const [index, deployment] of input.deployments.entries()) {
-    const hop = index + 1;
-    const previous = hops[hops.length - 1];
-    setCurrentDetails(`hop ${hop}/${input.deployments.length}: calling ${deployment.id} (${deployment.model})` +
-      (failed.length ? `; failed so far: ${failed.join(', ')}` : ''));
-    const { callDeployment } = proxyActivities<RouterActivities>({
-      startToCloseTimeout: input.hopTimeoutMs ?? deployment.timeoutMs ?? DEFAULT_HOP_TIMEOUT_MS,
-      retry: {
-        maximumAttempts: input.retry?.maximumAttempts ?? DEFAULT_ATTEMPTS_PER_DEPLOYMENT,
-        initialInterval: input.retry?.initialIntervalMs ?? DEFAULT_INITIAL_RETRY_INTERVAL_MS,
-        backoffCoefficient: input.retry?.backoffCoefficient ?? DEFAULT_BACKOFF_COEFFICIENT,
-        maximumInterval: input.retry?.maximumIntervalMs ?? DEFAULT_MAX_RETRY_INTERVAL_MS,
-        nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-      },
-    });
-    const started = Date.now(); // workflow time: deterministic on replay
-    try {
-      const response = await callDeployment.executeWithOptions(
-        { summary: hopSummary(hop, deployment, previous) },
-        [{ deployment, request: input.request }],
-      );
-      hops.push({ hop, deployment: deployment.id, model: deployment.model, outcome: 'success', durationMs: Date.now() - started });
-      upsertSearchAttributes([
-        { key: LlmServedBy, value: deployment.id },
-        { key: LlmFallbackCount, value: index },
-        ...(failed.length ? [{ key: LlmFailedDeployments, value: failed }] : []),
-      ]);
-      setCurrentDetails(`served by ${deployment.id} after ${index} fallback(s)`);
-      return { servedBy: deployment.id, model: deployment.model, response, hops };
-    } catch (err) {
-      const failure = describeActivityFailure(err);
-      hops.push({ hop, deployment: deployment.id, model: deployment.model, outcome: 'failure', ...failure, durationMs: Date.now() - started });
-      failed.push(deployment.id);
-      upsertSearchAttributes([{ key: LlmFailedDeployments, value: failed }, { key: LlmFallbackCount, value: hop }]);
-    }
-  }
-  throw ApplicationFailure.create({
-    type: 'FallbacksExhaustedError',
-    message: `all ${hops.length} deployments failed: ${hops.map((h) => `${h.deployment} (${h.errorClass})`).join(', ')}` +
-      ` [workflow ${workflowInfo().workflowId}]`,
-    nonRetryable: true,
-    details: [hops],
+  let fallbacks = 0;
+  const router = new WorkflowRouter(input.config, input.state, input.options, {
+    onHopStart: ({ summary }) => setCurrentDetails(`calling ${summary}` + (failed.length ? `\nfailed so far: ${failed.join(', ')}` : '')),
+    onHopEnd: (hop) => {
+      if (hop.outcome === 'success') return;
+      fallbacks++;
+      if (!failed.includes(hop.deployment)) failed.push(hop.deployment);
+      upsertSearchAttributes([{ key: LlmFailedDeployments, value: failed }, { key: LlmFallbackCount, value: fallbacks }]);
+    },
   });
+  const { response, routing } = await router.complete(
+    routingRequestFor(input.config, input.request),
+    (deployment) => ({ deployment, request: input.request }),
+  );
+  upsertSearchAttributes([{ key: LlmServedBy, value: routing.servedBy }, { key: LlmFallbackCount, value: routing.fallbackCount }]);
+  setCurrentDetails(`served by ${routing.servedBy} (${routing.model}) after ${routing.fallbackCount} fallback(s)`);
+  return { response, routing, state: router.carry() };
 }

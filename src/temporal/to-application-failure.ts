@@ -9,6 +9,8 @@ export interface ProviderFailureDetails {
   deployment?: string;
   requestId?: string;
   retryAfterMs?: number;
+  /** The activity attempt that failed: the workflow reports "×3" hops and counts each toward allowed fails. */
+  attempt?: number;
 }
 
 /**
@@ -19,8 +21,9 @@ export interface ProviderFailureDetails {
  * waits exactly as long as the provider asked. An expected 429 is BENIGN so
  * it does not page anyone or pollute error metrics.
  */
-export function toApplicationFailure(error: LlmRouterError): ApplicationFailure {
+export function toApplicationFailure(error: LlmRouterError, attempt?: number): ApplicationFailure {
   const details: ProviderFailureDetails = { errorClass: error.name };
+  if (attempt !== undefined) details.attempt = attempt;
   if (error.status !== undefined) details.status = error.status;
   if (error.provider !== undefined) details.provider = error.provider;
   if (error.deployment !== undefined) details.deployment = error.deployment;
@@ -37,6 +40,11 @@ export function toApplicationFailure(error: LlmRouterError): ApplicationFailure 
 }
 
 /** Converts anything thrown by the provider layer; unknown errors pass through untouched (they are bugs, not provider failures). */
-export function providerFailure(err: unknown): unknown {
-  return isLlmRouterError(err) ? toApplicationFailure(err) : err;
+export function providerFailure(err: unknown, attempt?: number): unknown {
+  return isLlmRouterError(err) ? toApplicationFailure(err, attempt) : err;
+}
+
+/** A document an activity cannot read: retrying will not make it readable, and the batch reports it and goes on. */
+export function documentFailure(errorClass: string, message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: errorClass, message, nonRetryable: true, details: [{ errorClass }] });
 }

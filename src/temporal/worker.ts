@@ -1,5 +1,8 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { createProviderRegistry, type ProviderRegistry } from '../providers';
+import type { Env } from '../providers/resolve';
+import { toDurableConfig, type DurableConfigInput } from './durable-config';
 
 export const DEFAULT_TASK_QUEUE = 'llm-router';
 
@@ -10,19 +13,41 @@ export interface CreateRouterWorkerOptions extends ActivityDeps {
   /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string } | { code: string };
   /** Passed through to the Temporal Worker, e.g. concurrency limits. */
-  workerOptions?: Partial<Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'shutdownGraceTime' | 'identity'>>;
+  workerOptions?: Partial<Pick<WorkerOptions,
+    | 'maxConcurrentActivityTaskExecutions'
+    | 'maxConcurrentWorkflowTaskExecutions'
+    | 'maxConcurrentLocalActivityExecutions'
+    | 'maxCachedWorkflows'
+    | 'stickyQueueScheduleToStartTimeout'
+    | 'shutdownGraceTime'
+    | 'identity'>>;
 }
 
-/** A Temporal worker that runs the routing workflows and the provider-call activities. */
+/** A Temporal worker that runs the routing workflows, the provider-call activities and the batch document activities. */
 export async function createRouterWorker(options: CreateRouterWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities: createActivities({ providers: options.providers }),
+    activities: createActivities({ providers: options.providers, ...(options.documents ? { documents: options.documents } : {}) }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),
     ...options.workerOptions,
   });
+}
+
+export interface CreateWorkerOptions extends Omit<CreateRouterWorkerOptions, 'providers'> {
+  /** Same forms `DurableRouter` and the in-process `Router` take; validated here so a bad config fails at start, not mid-batch. */
+  config?: DurableConfigInput;
+  providers?: Pick<ProviderRegistry, 'complete'>;
+  /** Where activities resolve `os.environ/NAME` (default `process.env`). */
+  env?: Env;
+}
+
+/** The worker half of `DurableRouter`: provider registry with SDK retries off, file-system document store. */
+export function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  if (options.config !== undefined) toDurableConfig(options.config);
+  const { config: _config, env, providers, ...rest } = options;
+  return createRouterWorker({ ...rest, providers: providers ?? createProviderRegistry(env === undefined ? {} : { env }) });
 }

@@ -5,6 +5,7 @@ import { startDevServer, type DevServerHandle } from '../../../src/dev-server';
 import { createProviderRegistry } from '../../../src/providers';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
+import { fakeRouterConfig } from '../../support/router-config';
 import { requireTestEnv } from '../../support/test-env';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId } from '../../support/temporal';
 
@@ -31,11 +32,11 @@ test('the dev server keeps completed workflows in its SQLite file across a resta
 
   const workflowId = uniqueWorkflowId('persisted');
   const input: RoutedCompletionInput = {
-    deployments: [{ id: 'dep-a', model: 'openai/gpt-4o-mini', apiBase: fake.openaiBaseUrl('dep-a'), apiKey: 'os.environ/K' }],
-    request: { messages: [{ role: 'user', content: 'Summarise: state survives restarts.' }] },
+    config: fakeRouterConfig(fake, [{ id: 'dep-a', group: 'g' }]),
+    request: { model: 'g', messages: [{ role: 'user', content: 'Summarise: state survives restarts.' }] },
   };
   const first = await connectToTestServer(server.address);
-  const worker = await createTestWorker(first, createProviderRegistry({ env: { K: 'sk-x' } }));
+  const worker = await createTestWorker(first, createProviderRegistry({ env: { FAKE_PROVIDER_KEY: 'sk-x' } }));
   const result = (await worker.runUntil(
     first.client.workflow.execute('routedCompletion', { taskQueue: first.taskQueue, workflowId, args: [input] }),
   )) as RoutedCompletionResult;

@@ -1,16 +1,17 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { createProviderRegistry } from '../../../src/providers';
-import type { DeploymentParams } from '../../../src/providers/types';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup, LlmServedBy } from '../../../src/temporal/search-attributes';
+import { DurableRouter } from '../../../src/temporal/client';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
 import { activitySummaries, countEvents, historyContains } from '../../support/history';
+import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
-// The thin end-to-end slice: a routing workflow whose hops are activities
-// calling the real openai SDK over HTTP against fake providers on loopback.
+// routedCompletion runs the pure routing core over a loaded config; every hop
+// is an activity calling the real SDKs over HTTP against fake providers.
 const SECRET = 'sk-fake-4d1f9a7c-never-in-history';
-const env = { FAKE_PROVIDER_KEY: SECRET };
+const env = { [FAKE_KEY_ENV]: SECRET };
 
 let ctx: TemporalTestContext;
 let fake: FakeProviderServer;
@@ -25,9 +26,7 @@ afterAll(async () => {
 });
 beforeEach(() => fake.reset());
 
-function deployment(id: string, model = 'openai/gpt-4o-mini'): DeploymentParams {
-  return { id, model, apiBase: fake.openaiBaseUrl(id), apiKey: 'os.environ/FAKE_PROVIDER_KEY' };
-}
+const messages = [{ role: 'user' as const, content: 'Summarise: Temporal keeps workflow state durable across crashes.' }];
 
 async function run(input: RoutedCompletionInput, prefix: string): Promise<{ result: RoutedCompletionResult; handle: WorkflowHandle }> {
   const worker = await createTestWorker(ctx, createProviderRegistry({ env }));
@@ -38,88 +37,130 @@ async function run(input: RoutedCompletionInput, prefix: string): Promise<{ resu
   return { result, handle: ctx.client.workflow.getHandle(workflowId) };
 }
 
-const request = { messages: [{ role: 'user' as const, content: 'Summarise: Temporal keeps workflow state durable across crashes.' }] };
+test('a single-deployment group retries per its num_retries inside one hop, then falls back to another group', async () => {
+  fake.script('gpt', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
+  const config = fakeRouterConfig(fake, [
+    { id: 'gpt', group: 'primary', model: 'openai/gpt-4o', numRetries: 2 },
+    { id: 'claude', group: 'backup', model: 'anthropic/claude-sonnet-4-5' },
+  ], { fallbacks: [{ primary: ['backup'] }] });
+  const { result, handle } = await run({ config, request: { model: 'primary', messages }, options: FAST_ROUTING }, 'fallback');
 
-test('falls back from a 503 deployment to the next one; every hop is an activity with a summary', async () => {
-  fake.script('dep-a', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
-  const maximumAttempts = 2;
-  const { result, handle } = await run(
-    { group: 'summarizer', deployments: [deployment('dep-a'), deployment('dep-b', 'openai/gpt-4.1-mini')], request, retry: { maximumAttempts, initialIntervalMs: 50 } },
-    'fallback',
-  );
-
-  expect(result.servedBy).toBe('dep-b');
-  expect(result.response.choices[0]?.message.content).toEqual(expect.any(String));
-  expect(result.hops.map((h) => [h.deployment, h.outcome, h.errorClass])).toEqual([
-    ['dep-a', 'failure', 'ServiceUnavailableError'],
-    ['dep-b', 'success', undefined],
+  expect(result.routing.servedBy).toBe('claude');
+  expect(result.routing.fallbackPath).toEqual(['primary', 'backup']);
+  expect(result.response.choices[0]?.message.content).toEqual(expect.stringContaining('Summary'));
+  expect(result.routing.hops.map((h) => [h.deployment, h.outcome, h.errorClass, h.attempts])).toEqual([
+    ['gpt', 'failure', 'ServiceUnavailableError', 3],
+    ['claude', 'success', undefined, 1],
   ]);
-  // One HTTP request per allowed attempt: the SDK made no hidden retries.
-  expect(fake.count('dep-a')).toBe(maximumAttempts);
-  expect(fake.count('dep-b')).toBe(1);
+  // num_retries: 2 → three HTTP requests, no hidden SDK retry, no extra walker retry on top.
+  expect(fake.count('gpt')).toBe(3);
+  expect(fake.count('claude')).toBe(1);
 
   const history = await handle.fetchHistory();
   expect(activitySummaries(history)).toEqual([
-    '#1 openai/gpt-4o-mini',
-    '#2 openai/gpt-4.1-mini (after dep-a: ServiceUnavailableError)',
+    '#1 openai/gpt-4o',
+    '#2 anthropic/claude-sonnet-4-5 · fallback from openai/gpt-4o (ServiceUnavailableError ×3)',
   ]);
   expect(countEvents(history, 'activityTaskFailedEventAttributes')).toBe(1);
-  expect(countEvents(history, 'activityTaskCompletedEventAttributes')).toBe(1);
 
   const { typedSearchAttributes } = await handle.describe();
-  expect(typedSearchAttributes.get(LlmModelGroup)).toBe('summarizer');
-  expect(typedSearchAttributes.get(LlmServedBy)).toBe('dep-b');
+  expect(typedSearchAttributes.get(LlmModelGroup)).toBe('primary');
+  expect(typedSearchAttributes.get(LlmServedBy)).toBe('claude');
   expect(typedSearchAttributes.get(LlmFallbackCount)).toBe(1);
-  expect(typedSearchAttributes.get(LlmFailedDeployments)).toEqual(['dep-a']);
+  expect(typedSearchAttributes.get(LlmFailedDeployments)).toEqual(['gpt']);
+});
+
+test('with a healthy peer in the group the hop makes one attempt and the walker moves to the peer', async () => {
+  fake.script('cheap', [{ status: 503 }]);
+  const config = fakeRouterConfig(fake, [
+    { id: 'cheap', group: 'g', inputCostPerToken: 0.0000001, numRetries: 3 },
+    { id: 'dear', group: 'g', model: 'anthropic/claude-haiku-4-5', inputCostPerToken: 0.00001 },
+  ], { routing_strategy: 'cost-based-routing' });
+  const { result, handle } = await run({ config, request: { model: 'g', messages }, options: FAST_ROUTING }, 'peer');
+  expect(result.routing.servedBy).toBe('dear');
+  expect(fake.count('cheap')).toBe(1);
+  expect(activitySummaries(await handle.fetchHistory())).toEqual([
+    '#1 openai/gpt-4o-mini',
+    '#2 anthropic/claude-haiku-4-5 · retry after openai/gpt-4o-mini (ServiceUnavailableError)',
+  ]);
 });
 
 test('the API key reaches the provider but never the workflow history', async () => {
-  const { handle } = await run({ deployments: [deployment('dep-a')], request }, 'secret');
+  const config = fakeRouterConfig(fake, [{ id: 'dep-a', group: 'g' }]);
+  const { handle } = await run({ config, request: { model: 'g', messages } }, 'secret');
   // The key was really used (so its absence from history means something)...
   expect(fake.requests('dep-a')[0]?.headers.authorization).toBe(`Bearer ${SECRET}`);
   // ...and only its reference was stored.
   const history = await handle.fetchHistory();
-  expect(historyContains(history, 'os.environ/FAKE_PROVIDER_KEY')).toBe(true);
+  expect(historyContains(history, `os.environ/${FAKE_KEY_ENV}`)).toBe(true);
   expect(historyContains(history, SECRET)).toBe(false);
 });
 
 test('a non-retryable 401 is not retried on the same deployment', async () => {
   fake.script('dep-a', [{ status: 401, errorMessage: 'invalid api key' }]);
-  const { result } = await run(
-    { deployments: [deployment('dep-a'), deployment('dep-b')], request, retry: { maximumAttempts: 5, initialIntervalMs: 50 } },
-    'non-retryable',
-  );
-  expect(result.servedBy).toBe('dep-b');
-  expect(result.hops[0]?.errorClass).toBe('AuthenticationError');
+  const config = fakeRouterConfig(fake, [
+    { id: 'dep-a', group: 'g', numRetries: 4, inputCostPerToken: 0.0000001 },
+    { id: 'dep-b', group: 'g', inputCostPerToken: 0.00001 },
+  ], { routing_strategy: 'cost-based-routing' });
+  const { result } = await run({ config, request: { model: 'g', messages }, options: FAST_ROUTING }, 'non-retryable');
+  expect(result.routing.servedBy).toBe('dep-b');
+  expect(result.routing.hops[0]?.errorClass).toBe('AuthenticationError');
   expect(fake.count('dep-a')).toBe(1);
-});
-
-test('Retry-After from a 429 becomes the next retry delay of the same deployment', async () => {
-  fake.script('dep-a', [{ status: 429, headers: { 'retry-after': '1' }, errorMessage: 'slow down' }]);
-  const { result } = await run(
-    { deployments: [deployment('dep-a')], request, retry: { maximumAttempts: 3, initialIntervalMs: 10 } },
-    'retry-after',
-  );
-  expect(result.servedBy).toBe('dep-a');
-  const [first, second] = fake.requests('dep-a');
-  expect(fake.count('dep-a')).toBe(2);
-  // The policy's own interval is 10 ms; only the provider's Retry-After explains a gap of a second.
-  expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(1000);
 });
 
 test('when every deployment fails the workflow fails with every hop listed', async () => {
   fake.script('dep-a', [], { after: { status: 500 } });
   fake.script('dep-b', [], { after: { status: 404, errorMessage: 'no such model' } });
+  const config = fakeRouterConfig(fake, [
+    { id: 'dep-a', group: 'a', numRetries: 1 },
+    { id: 'dep-b', group: 'b' },
+  ], { fallbacks: [{ a: ['b'] }] });
   const worker = await createTestWorker(ctx, createProviderRegistry({ env }));
-  const workflowId = uniqueWorkflowId('exhausted');
-  const input: RoutedCompletionInput = { deployments: [deployment('dep-a'), deployment('dep-b')], request, retry: { maximumAttempts: 2, initialIntervalMs: 10 } };
+  const input: RoutedCompletionInput = { config, request: { model: 'a', messages }, options: FAST_ROUTING };
   const error = await worker.runUntil(
-    ctx.client.workflow.execute('routedCompletion', { taskQueue: ctx.taskQueue, workflowId, args: [input] }).catch((e: unknown) => e),
+    ctx.client.workflow.execute('routedCompletion', { taskQueue: ctx.taskQueue, workflowId: uniqueWorkflowId('exhausted'), args: [input] }).catch((e: unknown) => e),
   );
-  const cause = (error as { cause?: { type?: string; message?: string; details?: unknown[] } }).cause;
+  const cause = (error as { cause?: { type?: string; message?: string; details?: Array<{ hops?: Array<{ deployment: string; errorClass: string }> }> } }).cause;
   expect(cause?.type).toBe('FallbacksExhaustedError');
-  expect(cause?.message).toContain('dep-a (InternalServerError)');
-  expect(cause?.message).toContain('dep-b (NotFoundError)');
+  expect(cause?.message).toContain('a/dep-a: InternalServerError 500');
+  expect(cause?.message).toContain('b/dep-b: NotFoundError 404');
+  expect(cause?.details?.[0]?.hops?.map((h) => [h.deployment, h.errorClass])).toEqual([['dep-a', 'InternalServerError'], ['dep-b', 'NotFoundError']]);
   expect(fake.count('dep-a')).toBe(2);
   expect(fake.count('dep-b')).toBe(1);
+});
+
+describe('Retry-After', () => {
+  test('alone in its group, the deployment is called again only after the provider\'s Retry-After', async () => {
+    fake.script('solo', [{ status: 429, headers: { 'retry-after': '2' }, errorMessage: 'slow down' }]);
+    const config = fakeRouterConfig(fake, [{ id: 'solo', group: 'g', numRetries: 2 }]);
+    const { result } = await run({ config, request: { model: 'g', messages }, options: FAST_ROUTING }, 'retry-after-solo');
+    expect(result.routing.servedBy).toBe('solo');
+    const [first, second] = fake.requests('solo');
+    expect(fake.count('solo')).toBe(2);
+    // The policy's own interval is 50 ms; only the provider's Retry-After explains a two-second gap.
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(2000);
+  });
+
+  test('with a healthy peer, the peer serves until the Retry-After has passed', async () => {
+    fake.script('limited', [{ status: 429, headers: { 'retry-after': '2' }, errorMessage: 'slow down' }]);
+    const config = fakeRouterConfig(fake, [
+      { id: 'limited', group: 'g', inputCostPerToken: 0.0000001 },
+      { id: 'peer', group: 'g', model: 'anthropic/claude-haiku-4-5', inputCostPerToken: 0.00001 },
+    ], { routing_strategy: 'cost-based-routing', cooldown_time: 0.5 });
+    const worker = await createTestWorker(ctx, createProviderRegistry({ env }));
+    const router = new DurableRouter({ client: ctx.client, config, taskQueue: ctx.taskQueue, options: FAST_ROUTING });
+    const servedBy: string[] = [];
+    await worker.runUntil(async () => {
+      // The cheaper deployment is preferred, so it is called again as soon as its cooldown lets it.
+      for (let i = 0; i < 100 && fake.count('limited') < 2; i++) servedBy.push((await router.complete({ model: 'g', messages })).routing.servedBy);
+    });
+    const [first, second] = fake.requests('limited');
+    expect(second).toBeDefined();
+    expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(2000);
+    // Every request in between went to the healthy peer.
+    expect(servedBy[0]).toBe('peer');
+    expect(servedBy[servedBy.length - 1]).toBe('limited');
+    expect(new Set(servedBy.slice(0, -1))).toEqual(new Set(['peer']));
+    expect(fake.count('peer')).toBe(servedBy.length - 1);
+  });
 });

@@ -1,4 +1,5 @@
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { FAKE_KEY_ENV, fakeRouterConfig } from '../../support/router-config';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
 import { activitySummaries } from '../../support/history';
 import { startChildWorker, type ChildWorker } from '../../support/child-worker';
@@ -21,7 +22,7 @@ afterAll(async () => {
 });
 
 test('SIGKILL of the worker during an in-flight activity: a new worker finishes the workflow', async () => {
-  const env = { FAKE_PROVIDER_KEY: 'sk-crash-test' };
+  const env = { [FAKE_KEY_ENV]: 'sk-crash-test' };
   const gate = fake.gate();
   // Call 1 is held open until the worker is dead; the retry answers at once.
   fake.script('dep-a', [{ gate }]);
@@ -29,12 +30,11 @@ test('SIGKILL of the worker during an in-flight activity: a new worker finishes 
   workers.push(first);
 
   const input: RoutedCompletionInput = {
-    deployments: [{ id: 'dep-a', model: 'openai/gpt-4o-mini', apiBase: fake.openaiBaseUrl('dep-a'), apiKey: 'os.environ/FAKE_PROVIDER_KEY' }],
-    request: { messages: [{ role: 'user', content: 'Summarise: the worker will crash mid-call.' }] },
-    // The dead worker cannot report failure; the start-to-close timeout is
-    // how Temporal notices, so keep it short for the test.
-    hopTimeoutMs: 3_000,
-    retry: { maximumAttempts: 3, initialIntervalMs: 100 },
+    config: fakeRouterConfig(fake, [{ id: 'dep-a', group: 'g', numRetries: 2 }]),
+    request: { model: 'g', messages: [{ role: 'user', content: 'Summarise: the worker will crash mid-call.' }] },
+    // The dead worker cannot report failure; its missing heartbeats are how
+    // Temporal notices, so keep the heartbeat timeout short for the test.
+    options: { heartbeatTimeoutMs: 1_000, initialRetryIntervalMs: 100 },
   };
   const workflowId = uniqueWorkflowId('crash');
   const handle = await ctx.client.workflow.start('routedCompletion', { taskQueue: ctx.taskQueue, workflowId, args: [input] });
@@ -48,7 +48,8 @@ test('SIGKILL of the worker during an in-flight activity: a new worker finishes 
   workers.push(second);
   const result = (await handle.result()) as RoutedCompletionResult;
 
-  expect(result.servedBy).toBe('dep-a');
+  expect(result.routing.servedBy).toBe('dep-a');
+  expect(result.routing.hops[0]?.attempts).toBe(2);
   // Exactly one extra provider request: the one in flight when the worker died.
   expect(fake.count('dep-a')).toBe(2);
   // Still one hop in history: the crash was retried inside the same activity.

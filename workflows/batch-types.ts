@@ -1,0 +1,132 @@
+// Batch summarisation shapes shared by the workflow, its activities and the
+// client. Documents travel as references (path + position); only activities
+// read their text.
+import type { AppliedCooldown } from '../src/core/types';
+import type { DurableRouterConfig, DurableRoutingOptions, CarriedRoutingState } from './types';
+
+/** Where the documents are. Inline texts are spilled to a JSONL file by the client before the workflow starts. */
+export type DocumentSource =
+  | { kind: 'jsonl'; path: string; textField?: string; idField?: string }
+  | { kind: 'directory'; path: string; extensions?: string[] }
+  | { kind: 'glob'; pattern: string; cwd?: string };
+
+/** One document by reference. For JSONL, the byte range of its line. */
+export interface DocRef {
+  index: number;
+  id: string;
+  path: string;
+  offset?: number;
+  length?: number;
+}
+
+/** Opaque to the workflow: where the next page of references starts. */
+export interface ListCursor {
+  index: number;
+  byteOffset?: number;
+}
+
+export interface DocumentPage {
+  refs: DocRef[];
+  next: ListCursor | null;
+}
+
+/** A prompt the activity builds from a document it reads itself, so the text never enters history. */
+export type DocumentPrompt =
+  | { kind: 'summarize'; source: DocumentSource; doc: DocRef; tokenRange?: [number, number]; part?: { index: number; of: number }; instructions?: string; maxTokens?: number }
+  | { kind: 'combine'; docId: string; partials: string[]; instructions?: string; maxTokens?: number };
+
+export type PreparedDocument =
+  | { ok: true; tokens: number; chunks: Array<[number, number]> }
+  | { ok: false; errorClass: string; message: string };
+
+/** One line of the output JSONL. */
+export interface DocumentResultRecord {
+  index: number;
+  id: string;
+  path: string;
+  status: 'ok' | 'failed';
+  summary?: string;
+  servedBy?: string;
+  model?: string;
+  attempts?: number;
+  fallbacks?: number;
+  chunks?: number;
+  costUsd?: number;
+  errorClass?: string;
+  error?: string;
+}
+
+export interface BatchOutput {
+  /** Final JSONL, one record per document in input order. Per-document parts live in `<jsonlPath>.parts/`. */
+  jsonlPath: string;
+  markdownPath?: string;
+}
+
+export interface BatchSummarizeInput {
+  config: DurableRouterConfig;
+  /** Model group that summarises. */
+  group: string;
+  source: DocumentSource;
+  output: BatchOutput;
+  /** Documents in flight at once (default `DEFAULT_BATCH_CONCURRENCY`). */
+  concurrency?: number;
+  instructions?: string;
+  maxTokens?: number;
+  options?: DurableRoutingOptions;
+  /** Continue as new once a run's history reaches this many events (Temporal may suggest it earlier). */
+  continueAsNewAfterEvents?: number;
+  /** References fetched per listing activity. */
+  pageSize?: number;
+  /** Set by the workflow itself when it continues as new. */
+  carried?: BatchCarry;
+}
+
+export interface CooldownEventInfo extends AppliedCooldown {
+  at: number;
+  documentId: string;
+}
+
+/** What `batchProgress` returns: enough for `llm-router batch status`. */
+export interface BatchProgress {
+  status: 'listing' | 'running' | 'merging' | 'completed' | 'cancelled';
+  total: number | null;
+  done: number;
+  failed: number;
+  inFlight: number;
+  /** Per serving deployment id: documents (or chunks) it answered. */
+  servedBy: Record<string, number>;
+  costUsd: number;
+  /** Hops that moved to another group or deployment after a failure. */
+  fallbacks: number;
+  /** Provider calls made, retries included. */
+  providerCalls: number;
+  cooldownEvents: number;
+  /** The latest cooldowns, newest last (bounded). */
+  recentCooldowns: CooldownEventInfo[];
+  /** Deployments cooling down now, with when they come back (epoch ms). */
+  coolingDown: Array<{ deployment: string; until: number }>;
+  /** Documents chunked because they exceed the smallest context window of the fallback chain. */
+  chunkedDocuments: number;
+  /** Index of this run in the continue-as-new chain (0 = first). */
+  run: number;
+  startedAt: number;
+  updatedAt: number;
+}
+
+/** State carried by continue-as-new. */
+export interface BatchCarry {
+  /** Null when every reference was listed. */
+  cursor: ListCursor | null;
+  /** Documents whose references were listed and launched so far. */
+  launched: number;
+  total: number;
+  progress: BatchProgress;
+  routing: CarriedRoutingState;
+}
+
+export interface BatchSummarizeResult {
+  output: BatchOutput;
+  progress: BatchProgress;
+  /** Records written to the JSONL (every document exactly once). */
+  written: number;
+}

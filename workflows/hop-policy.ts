@@ -1,0 +1,50 @@
+// Each hop's RetryPolicy comes from the deployment's config: retries on the
+// same deployment are Temporal's (the only retry layer for that deployment),
+// moving to a peer or a fallback group is the walker's.
+import type { ActivityOptions } from '@temporalio/workflow';
+import { ERROR_BEHAVIOUR, type AttemptStep, type RouterConfig } from '../src/core';
+import type { DurableRoutingOptions } from './types';
+
+export const DEFAULT_INITIAL_RETRY_INTERVAL_MS = 1_000;
+export const DEFAULT_BACKOFF_COEFFICIENT = 2;
+/** LiteLLM's backoff cap. */
+export const DEFAULT_MAX_RETRY_INTERVAL_MS = 8_000;
+export const DEFAULT_HOP_TIMEOUT_MS = 120_000;
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
+
+/** Classes retrying the same deployment cannot fix, straight from the core's behaviour table. */
+export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.entries(ERROR_BEHAVIOUR)
+  .filter(([, b]) => !b.retrySame)
+  .map(([name]) => name);
+
+/**
+ * Attempts on this deployment within one hop. With a healthy peer the walker
+ * moves on at once (LiteLLM: no backoff when a peer exists), so the hop makes
+ * one attempt. When this deployment is the only candidate, its `num_retries`
+ * (else the router's) become the RetryPolicy's retries; a deployment already
+ * under suspicion is only probed once per hop so a dead one is not hammered.
+ */
+export function hopMaximumAttempts(config: RouterConfig, step: AttemptStep, probing: boolean): number {
+  if (probing || step.explanation.candidates.length > 1) return 1;
+  return 1 + Math.max(0, step.deployment.numRetries ?? config.settings.numRetries);
+}
+
+export function hopActivityOptions(
+  config: RouterConfig,
+  step: AttemptStep,
+  maximumAttempts: number,
+  options: DurableRoutingOptions = {},
+): ActivityOptions {
+  const initial = Math.max(options.initialRetryIntervalMs ?? DEFAULT_INITIAL_RETRY_INTERVAL_MS, config.settings.retryAfterMs, 1);
+  return {
+    startToCloseTimeout: step.timeoutMs ?? options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS,
+    heartbeatTimeout: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
+    retry: {
+      maximumAttempts,
+      initialInterval: initial,
+      backoffCoefficient: options.backoffCoefficient ?? DEFAULT_BACKOFF_COEFFICIENT,
+      maximumInterval: Math.max(initial, options.maximumRetryIntervalMs ?? DEFAULT_MAX_RETRY_INTERVAL_MS),
+      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+    },
+  };
+}
