@@ -3,6 +3,4 @@
 export { routedCompletion } from './routed-completion';
 export { routerHealth } from './router-health';
 export { healthProbe } from './health-probe';
-export { batchSummarize, batchProgressQuery } from './batch-summarize';
-export type * from './types';
-export type * from './batch-types';
+export type { RoutedCompletionInput, RoutedCompletionResult, HopRecord, HopRetryOptions } from './routed-completion';

@@ -1,0 +1,122 @@
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { buildRouterConfig } from '../../../src/core';
+import type { DeploymentInfo } from '../../../src/core/types';
+import { createProviderRegistry } from '../../../src/providers';
+import { cooldownDeployment, ensureRouterHealth, getRouterHealthReport, restoreDeployment, routerHealthHandle } from '../../../src/temporal/health';
+import { reportOutcomeSignal, snapshotQuery, type OutcomeReport } from '../../../workflows/router-health-api';
+import { startChildWorker } from '../../support/child-worker';
+import { countEvents } from '../../support/history';
+import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
+
+let ctx: TemporalTestContext;
+beforeAll(async () => {
+  ctx = await connectToTestServer();
+});
+afterAll(async () => {
+  await ctx.close();
+});
+
+const deployments: DeploymentInfo[] = [
+  { id: 'dep-a', group: 'chat', model: 'openai/gpt-4o-mini', provider: 'openai' },
+  { id: 'dep-b', group: 'chat', model: 'anthropic/claude-haiku', provider: 'anthropic' },
+];
+// A usage window far longer than the test, so counters cannot reset mid-test at a minute boundary.
+const config = buildRouterConfig(deployments, { cooldownTimeSec: 60, routingStrategyArgs: { usage: { windowMs: 1e12 } } });
+const rateLimited = (reporter: string, seq: number): OutcomeReport => ({
+  reporter, seq, deploymentId: 'dep-a', at: Date.now(), result: { ok: false, errorClass: 'RateLimitError', status: 429 },
+});
+const served = (reporter: string, seq: number): OutcomeReport => ({
+  reporter, seq, deploymentId: 'dep-b', at: Date.now(), result: { ok: true, latencyMs: 300, outputTokens: 10, totalTokens: 50 },
+});
+
+async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms; last value: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('outcomes by signal cool a deployment for everyone; queries show cooldowns, health, latency, usage; operators cool down and restore by Update', async () => {
+  const routerName = uniqueWorkflowId('health');
+  const worker: Worker = await createTestWorker(ctx, createProviderRegistry({ env: {} }));
+  await worker.runUntil(async () => {
+    const handle = await ensureRouterHealth(ctx.client, { routerName, config, taskQueue: ctx.taskQueue });
+    await handle.signal(reportOutcomeSignal, served('wf-1', 1));
+    await handle.signal(reportOutcomeSignal, rateLimited('wf-2', 1));
+    // A resent outcome (same reporter and seq) is applied once.
+    await handle.signal(reportOutcomeSignal, served('wf-1', 1));
+
+    const report = await until(() => getRouterHealthReport(ctx.client, routerName), (r) => r.cooldowns.length === 1);
+    expect(report.cooldowns[0]).toMatchObject({ deploymentId: 'dep-a', group: 'chat', manual: false, reason: { errorClass: 'RateLimitError', status: 429, rule: 'immediate' } });
+    expect(report.cooldowns[0]!.remainingMs).toBeGreaterThan(50_000);
+    expect(report.deployments.map((d) => [d.deploymentId, d.status])).toEqual([['dep-a', 'cooling'], ['dep-b', 'healthy']]);
+    expect(report.usage.find((u) => u.deploymentId === 'dep-b')).toMatchObject({ rpmUsed: 1, tpmUsed: 50 });
+    expect(report.latency.find((l) => l.deploymentId === 'dep-b')).toMatchObject({ samples: 1, meanMs: 30 });
+    const snapshot = await handle.query(snapshotQuery, 'wf-1');
+    expect(snapshot.seenSeq).toBe(1);
+
+    const restored = await restoreDeployment(ctx.client, routerName, { deploymentId: 'dep-a', by: 'oncall', note: 'provider confirmed fixed' });
+    expect(restored).toMatchObject({ deploymentId: 'dep-a', status: 'healthy', lastManualAction: { action: 'restore', by: 'oncall' } });
+    const cooled = await cooldownDeployment(ctx.client, routerName, { deploymentId: 'dep-b', durationMs: 30_000, by: 'oncall' });
+    expect(cooled).toMatchObject({ deploymentId: 'dep-b', manual: true, reason: { errorClass: 'ManualCooldown' } });
+    expect((await getRouterHealthReport(ctx.client, routerName)).cooldowns.map((c) => c.deploymentId)).toEqual(['dep-b']);
+
+    const unknown = cooldownDeployment(ctx.client, routerName, { deploymentId: 'dep-z', durationMs: 1000 });
+    await expect(unknown).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(cooldownDeployment(ctx.client, routerName, { deploymentId: 'dep-z', durationMs: 1000 })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/unknown deployment "dep-z"; known: dep-a, dep-b/) },
+    });
+    await expect(cooldownDeployment(ctx.client, routerName, { deploymentId: 'dep-a', durationMs: -5 })).rejects.toMatchObject({
+      cause: { message: expect.stringMatching(/durationMs must be a positive number/) },
+    });
+    // Rejected updates leave no trace in history: only the two accepted ones do.
+    expect(countEvents(await handle.fetchHistory(), 'workflowExecutionUpdateAcceptedEventAttributes')).toBe(2);
+    await handle.terminate('test done');
+  });
+});
+
+test('survives a worker crash and a continue-as-new with its state intact', async () => {
+  const routerName = uniqueWorkflowId('health-crash');
+  const child = await startChildWorker(ctx.taskQueue, {});
+  let worker: Worker | undefined;
+  try {
+    const handle = await ensureRouterHealth(ctx.client, { routerName, config, taskQueue: ctx.taskQueue, maxHistoryEvents: 60 });
+    const firstRunId = (await handle.describe()).runId;
+    await handle.signal(reportOutcomeSignal, rateLimited('wf-1', 1));
+    const before = await until(() => handle.query(snapshotQuery), (s) => (s.state.deployments['dep-a']?.cooldownUntil ?? 0) > 0);
+    const cooledUntil = before.state.deployments['dep-a']!.cooldownUntil;
+
+    // SIGKILL: the entity's cached state dies with the process.
+    await child.kill();
+    // Outcomes keep arriving while no worker runs; the server holds them.
+    for (let seq = 1; seq <= 3; seq++) await handle.signal(reportOutcomeSignal, served('wf-2', seq));
+
+    worker = await createTestWorker(ctx, createProviderRegistry({ env: {} }));
+    await worker.runUntil(async () => {
+      const afterCrash = await until(() => handle.query(snapshotQuery), (s) => (s.state.deployments['dep-b']?.successes ?? 0) === 3);
+      expect(afterCrash.state.deployments['dep-a']?.cooldownUntil).toBe(cooledUntil);
+      expect(afterCrash.state.deployments['dep-a']?.cooldownReason).toMatchObject({ errorClass: 'RateLimitError' });
+
+      // Enough signals to cross maxHistoryEvents and force a continue-as-new.
+      for (let seq = 4; seq <= 40; seq++) await handle.signal(reportOutcomeSignal, served('wf-2', seq));
+      const next = await until(() => handle.describe(), (d) => d.runId !== firstRunId);
+      expect(next.runId).not.toBe(firstRunId);
+      const afterCan = await until(() => handle.query(snapshotQuery, 'wf-2'), (s) => s.seenSeq === 40);
+      expect(afterCan.state.deployments['dep-b']?.successes).toBe(40);
+      expect(afterCan.state.deployments['dep-b']?.rpmUsed).toBe(40);
+      expect(afterCan.state.deployments['dep-a']?.cooldownUntil).toBe(cooledUntil);
+      // The dedupe marks crossed the run boundary too: a resend of an old outcome is still ignored.
+      await handle.signal(reportOutcomeSignal, served('wf-2', 7));
+      await handle.signal(reportOutcomeSignal, served('wf-2', 41));
+      const last = await until(() => handle.query(snapshotQuery, 'wf-2'), (s) => s.seenSeq === 41);
+      expect(last.state.deployments['dep-b']?.successes).toBe(41);
+      await routerHealthHandle(ctx.client, routerName).terminate('test done');
+    });
+  } finally {
+    await child.kill();
+  }
+});

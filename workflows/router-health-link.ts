@@ -1,0 +1,112 @@
+// The hook a routing workflow calls to share health through the routerHealth
+// entity. Two calls per hop:
+//
+//   const health = new RouterHealthLink({ routerName, config });   // once
+//   state = await health.refresh(state);           // before the walker picks
+//   health.report(deploymentId, attemptResult);    // after each attempt ends
+//
+// refresh() reads the entity's snapshot (a query, through a local activity)
+// and lays this workflow's own not-yet-applied outcomes on top, so a failure
+// seen one hop ago is never forgotten just because the signal carrying it is
+// still in flight. If the entity cannot be read, refresh() returns the local
+// state unchanged: routing never waits on, or fails because of, the entity.
+import { getExternalWorkflowHandle, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import type { AttemptResult, RouterConfig, RouterState } from '../src/core/types';
+import type { ProbeActivities } from '../activities/probe-activities';
+import { reportOutcomeSignal, routerHealthWorkflowId, type HealthSnapshot, type OutcomeReport } from './router-health-api';
+import { applyAttempt, configFingerprint } from './router-health-state';
+
+/** A snapshot younger than this is reused by concurrent requests of one workflow (a batch) instead of read again. */
+export const DEFAULT_HEALTH_MAX_STALENESS_MS = 0;
+/** The read is a query answered by a cached workflow; give up quickly and route locally rather than stall a hop. */
+export const DEFAULT_HEALTH_READ_TIMEOUT_MS = 2_000;
+
+export interface RouterHealthLinkOptions {
+  routerName: string;
+  config: RouterConfig;
+  /** Reuse a snapshot for this long across hops of this workflow (default 0: read at every hop). */
+  maxStalenessMs?: number;
+  readTimeoutMs?: number;
+  /** Start the entity with `config` if it is not running (default true). */
+  startIfMissing?: boolean;
+}
+
+export class RouterHealthLink {
+  private readonly reporter = workflowInfo().workflowId;
+  private readonly fingerprint: string;
+  private seq = 0;
+  /** Outcomes sent but not yet seen in a snapshot, replayed over each snapshot. */
+  private pending: OutcomeReport[] = [];
+  private last: { snapshot: HealthSnapshot; at: number } | null = null;
+  private reading: Promise<HealthSnapshot | null> | null = null;
+  private started = false;
+  /** False once the entity could not be reached; refresh() keeps trying, report() stops sending. */
+  available = true;
+  /** True when the entity's config differs from this workflow's (a reload not yet sent with `configure`). */
+  configMismatch = false;
+
+  constructor(private readonly options: RouterHealthLinkOptions) {
+    this.fingerprint = configFingerprint(options.config);
+  }
+
+  /** The state to route on: the shared one plus this workflow's unapplied outcomes, or `local` when the entity is unreachable. */
+  async refresh(local: RouterState): Promise<RouterState> {
+    const snapshot = await this.snapshot();
+    if (snapshot === null) return local;
+    const config = this.options.config;
+    this.pending = this.pending.filter((o) => o.seq > snapshot.seenSeq);
+    let state = snapshot.state;
+    for (const o of this.pending) state = applyAttempt(config, state, o.deploymentId, o.result, o.at).state;
+    // Calls of this workflow still in flight are known only here (concurrent requests of a batch).
+    for (const [id, ds] of Object.entries(local.deployments)) {
+      const shared = state.deployments[id];
+      if (ds.inFlight > 0 && shared !== undefined && shared.window === ds.window) {
+        state = { ...state, deployments: { ...state.deployments, [id]: { ...shared, inFlight: ds.inFlight, rpmUsed: shared.rpmUsed + ds.inFlight } } };
+      }
+    }
+    return state;
+  }
+
+  /** Sends one finished attempt to the entity (fire and forget: a lost report costs accuracy, never the request). */
+  report(deploymentId: string, result: AttemptResult): void {
+    if (!this.available) return;
+    const report: OutcomeReport = { reporter: this.reporter, seq: ++this.seq, deploymentId, result, at: Date.now() };
+    this.pending.push(report);
+    const handle = getExternalWorkflowHandle(routerHealthWorkflowId(this.options.routerName));
+    void handle.signal(reportOutcomeSignal, report).catch(() => {
+      this.available = false;
+    });
+  }
+
+  private async snapshot(): Promise<HealthSnapshot | null> {
+    const maxAge = this.options.maxStalenessMs ?? DEFAULT_HEALTH_MAX_STALENESS_MS;
+    if (this.last !== null && maxAge > 0 && Date.now() - this.last.at < maxAge) return this.last.snapshot;
+    // Concurrent requests of one workflow share one read.
+    this.reading ??= this.read().finally(() => {
+      this.reading = null;
+    });
+    return this.reading;
+  }
+
+  private async read(): Promise<HealthSnapshot | null> {
+    const { readRouterHealth } = proxyLocalActivities<ProbeActivities>({
+      startToCloseTimeout: this.options.readTimeoutMs ?? DEFAULT_HEALTH_READ_TIMEOUT_MS,
+      retry: { maximumAttempts: 1 },
+    });
+    const startWith = !this.started && (this.options.startIfMissing ?? true) ? this.options.config : undefined;
+    this.started = true;
+    let snapshot: HealthSnapshot | null;
+    try {
+      snapshot = await readRouterHealth({ routerName: this.options.routerName, reporter: this.reporter, ...(startWith ? { startWith } : {}) });
+    } catch {
+      return null;
+    }
+    if (snapshot === null) return null;
+    this.available = true;
+    this.last = { snapshot, at: Date.now() };
+    // State is keyed by deployment id, so a snapshot is usable even when the
+    // entity runs another config version; the mismatch is kept for diagnosis.
+    this.configMismatch = snapshot.configFingerprint !== this.fingerprint;
+    return snapshot;
+  }
+}

@@ -1,0 +1,114 @@
+// routerHealth: one long-lived entity per router name holding the shared
+// RouterState for every deployment, so a cooldown learned by one routing
+// workflow protects all of them. Routing workflows report outcomes by signal
+// and read a snapshot by query (see docs/health.md for why not an Update);
+// operators cool down or restore deployments through validated Updates.
+import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { RouterConfig } from '../src/core/types';
+import {
+  configureSignal,
+  cooldownsQuery,
+  cooldownUpdate,
+  DEFAULT_HEALTH_MAX_HISTORY_EVENTS,
+  DEFAULT_REPORTER_TTL_MS,
+  healthQuery,
+  latencyQuery,
+  reportOutcomeSignal,
+  reportProbeSignal,
+  restoreUpdate,
+  snapshotQuery,
+  usageQuery,
+  type CarriedHealth,
+  type RouterHealthInput,
+} from './router-health-api';
+import {
+  applyOutcome,
+  applyProbe,
+  configFingerprint,
+  cooldownViews,
+  emptyHealth,
+  healthViews,
+  keepConfigured,
+  latencyViews,
+  manualCooldown,
+  manualRestore,
+  pruneReporters,
+  usageViews,
+} from './router-health-state';
+
+export async function routerHealth(input: RouterHealthInput): Promise<never> {
+  let config: RouterConfig = input.config;
+  let fingerprint = configFingerprint(config);
+  let health: CarriedHealth = input.carried ?? emptyHealth();
+  const maxEvents = input.maxHistoryEvents ?? DEFAULT_HEALTH_MAX_HISTORY_EVENTS;
+
+  // --- Signals ---
+  setHandler(reportOutcomeSignal, (report) => {
+    health = applyOutcome(config, health, report, Date.now()).health;
+  });
+  setHandler(reportProbeSignal, (probe) => {
+    health = applyProbe(config, health, probe, Date.now(), input.probeBackoff);
+  });
+  setHandler(configureSignal, (next) => {
+    config = next;
+    fingerprint = configFingerprint(next);
+    health = keepConfigured(next, health);
+  });
+
+  // --- Queries --- (Date.now() in a query is the last workflow task's time; good enough to show remaining cooldown)
+  setHandler(snapshotQuery, (reporter) => ({
+    routerName: input.routerName,
+    state: health.state,
+    configFingerprint: fingerprint,
+    seenSeq: reporter === undefined ? 0 : (health.reporters[reporter]?.seq ?? 0),
+    at: Date.now(),
+  }));
+  setHandler(cooldownsQuery, () => cooldownViews(config, health, Date.now()));
+  setHandler(healthQuery, () => healthViews(config, health, Date.now()));
+  setHandler(latencyQuery, () => latencyViews(config, health, Date.now()));
+  setHandler(usageQuery, () => usageViews(config, health, Date.now()));
+
+  // --- Updates ---
+  const knownDeployment = (id: string) => {
+    if (config.deployments[id] === undefined) {
+      throw new Error(`unknown deployment "${id}"; known: ${Object.keys(config.deployments).join(', ') || '(none)'}`);
+    }
+  };
+  setHandler(
+    cooldownUpdate,
+    (req) => {
+      const now = Date.now();
+      health = manualCooldown(config, health, req.deploymentId, req.durationMs, { action: 'cooldown', at: now, ...by(req) }, now);
+      return cooldownViews(config, health, now).find((c) => c.deploymentId === req.deploymentId)!;
+    },
+    {
+      validator: (req) => {
+        knownDeployment(req.deploymentId);
+        if (!(Number.isFinite(req.durationMs) && req.durationMs > 0)) throw new Error(`durationMs must be a positive number of milliseconds, got ${req.durationMs}`);
+      },
+    },
+  );
+  setHandler(
+    restoreUpdate,
+    (req) => {
+      const now = Date.now();
+      health = manualRestore(config, health, req.deploymentId, { action: 'restore', at: now, ...by(req) }, now);
+      return healthViews(config, health, now).find((h) => h.deploymentId === req.deploymentId)!;
+    },
+    { validator: (req) => knownDeployment(req.deploymentId) },
+  );
+
+  // Nothing to do but serve messages; hand over to a fresh run before history gets long.
+  await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength >= maxEvents);
+  await condition(allHandlersFinished);
+  const now = Date.now();
+  return continueAsNew<typeof routerHealth>({
+    ...input,
+    config,
+    carried: { ...pruneReporters(health, now, DEFAULT_REPORTER_TTL_MS), runs: health.runs + 1 },
+  });
+}
+
+function by(req: { by?: string; note?: string }): { by?: string; note?: string } {
+  return { ...(req.by === undefined ? {} : { by: req.by }), ...(req.note === undefined ? {} : { note: req.note }) };
+}
