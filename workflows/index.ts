@@ -3,4 +3,6 @@
 export { routedCompletion } from './routed-completion';
 export { routerHealth } from './router-health';
 export { healthProbe } from './health-probe';
-export type { RoutedCompletionInput, RoutedCompletionResult, HopRecord, HopRetryOptions } from './routed-completion';
+export { batchSummarize, batchProgressQuery } from './batch-summarize';
+export type * from './types';
+export type * from './batch-types';
