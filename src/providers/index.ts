@@ -9,5 +9,7 @@ export { resolveDeployment, DEFAULT_TIMEOUT_MS, ENV_REFERENCE_PREFIX } from './r
 export { getModelInfo, costUsd } from './pricing';
 export type { ModelInfo, ModelInfoOverrides } from './pricing';
 export { countPromptTokens } from './tokens';
+export { DEFAULT_PROVIDER_LOG_LEVEL, LOG_LEVELS } from './logger';
+export type { Logger, LogLevel, ProviderLogOptions } from './logger';
 export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './anthropic';
 export type * from './types';

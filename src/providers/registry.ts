@@ -9,6 +9,7 @@ import { groqProfile } from './groq';
 import { hostedVllmProfile } from './hosted_vllm';
 import { lmStudioProfile } from './lm_studio';
 import { mistralProfile } from './mistral';
+import type { ProviderLogOptions } from './logger';
 import type { ProviderId } from './model-string';
 import { ollamaProfile } from './ollama';
 import { openaiProfile } from './openai';
@@ -22,7 +23,7 @@ import { rawErrorBodyOf } from './transport';
 import type { CallOptions, ChatChunk, ChatRequest, ChatResponse, DeploymentParams, RoutingMetadata, Usage } from './types';
 import { xaiProfile } from './xai';
 
-export interface ProviderRegistryOptions {
+export interface ProviderRegistryOptions extends ProviderLogOptions {
   /** Where `os.environ/NAME` references are resolved (default `process.env`), read at call time. */
   env?: Env;
   /** Clock for latency and time to first token (default `performance.now`-backed wall clock). */
@@ -36,23 +37,23 @@ export interface ProviderRegistry {
   stream(deployment: DeploymentParams, request: ChatRequest, opts?: CallOptions): AsyncIterable<ChatChunk>;
 }
 
-function createAdapters(now: () => number): Record<ProviderId, ProviderAdapter> {
+function createAdapters(now: () => number, logging: ProviderLogOptions): Record<ProviderId, ProviderAdapter> {
   return {
-    openai: createOpenAiCompatibleAdapter(openaiProfile),
-    azure: createOpenAiCompatibleAdapter(azureProfile),
-    gemini: createOpenAiCompatibleAdapter(geminiProfile),
-    groq: createOpenAiCompatibleAdapter(groqProfile),
-    mistral: createOpenAiCompatibleAdapter(mistralProfile),
-    deepseek: createOpenAiCompatibleAdapter(deepseekProfile),
-    together_ai: createOpenAiCompatibleAdapter(togetherAiProfile),
-    fireworks_ai: createOpenAiCompatibleAdapter(fireworksAiProfile),
-    openrouter: createOpenAiCompatibleAdapter(openrouterProfile),
-    xai: createOpenAiCompatibleAdapter(xaiProfile),
-    ollama: createOpenAiCompatibleAdapter(ollamaProfile),
-    hosted_vllm: createOpenAiCompatibleAdapter(hostedVllmProfile),
-    lm_studio: createOpenAiCompatibleAdapter(lmStudioProfile),
-    openai_compatible: createOpenAiCompatibleAdapter(openaiCompatibleProfile),
-    anthropic: createAnthropicAdapter(now),
+    openai: createOpenAiCompatibleAdapter(openaiProfile, logging),
+    azure: createOpenAiCompatibleAdapter(azureProfile, logging),
+    gemini: createOpenAiCompatibleAdapter(geminiProfile, logging),
+    groq: createOpenAiCompatibleAdapter(groqProfile, logging),
+    mistral: createOpenAiCompatibleAdapter(mistralProfile, logging),
+    deepseek: createOpenAiCompatibleAdapter(deepseekProfile, logging),
+    together_ai: createOpenAiCompatibleAdapter(togetherAiProfile, logging),
+    fireworks_ai: createOpenAiCompatibleAdapter(fireworksAiProfile, logging),
+    openrouter: createOpenAiCompatibleAdapter(openrouterProfile, logging),
+    xai: createOpenAiCompatibleAdapter(xaiProfile, logging),
+    ollama: createOpenAiCompatibleAdapter(ollamaProfile, logging),
+    hosted_vllm: createOpenAiCompatibleAdapter(hostedVllmProfile, logging),
+    lm_studio: createOpenAiCompatibleAdapter(lmStudioProfile, logging),
+    openai_compatible: createOpenAiCompatibleAdapter(openaiCompatibleProfile, logging),
+    anthropic: createAnthropicAdapter(now, logging),
   };
 }
 
@@ -86,7 +87,7 @@ function hasUsableOutput(response: ChatResponse): boolean {
 export function createProviderRegistry(options: ProviderRegistryOptions = {}): ProviderRegistry {
   const env: Env = options.env ?? process.env;
   const now = options.now ?? Date.now;
-  const adapters = createAdapters(now);
+  const adapters = createAdapters(now, { ...(options.logger ? { logger: options.logger } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
 
   const prepare = (deployment: DeploymentParams): ResolvedDeployment => {
     try {
@@ -100,15 +101,11 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
   const metadata = (target: ResolvedDeployment, started: number, usage: Usage | undefined, ttft?: number): RoutingMetadata => {
     const d = target.deployment;
     const cost = costUsd(d.model, usage, { inputCostPerToken: d.inputCostPerToken, outputCostPerToken: d.outputCostPerToken }, new Date(now()));
-    return {
-      provider: target.provider,
-      deployment: d.id,
-      model: target.model,
-      latencyMs: now() - started,
-      ...(ttft !== undefined ? { timeToFirstTokenMs: ttft } : {}),
-      attempts: 1,
-      ...(cost !== undefined ? { costUsd: cost } : {}),
-    };
+    // Optional keys are added, not spread in: spreads cost a slow object clone on every call.
+    const out: RoutingMetadata = { provider: target.provider, deployment: d.id, model: target.model, latencyMs: now() - started, attempts: 1 };
+    if (ttft !== undefined) out.timeToFirstTokenMs = ttft;
+    if (cost !== undefined) out.costUsd = cost;
+    return out;
   };
 
   const classify = (err: unknown, target: ResolvedDeployment, timedOut: boolean, partialText?: string): LlmRouterError =>

@@ -53,7 +53,14 @@ export class Router {
     this.config = loadInput(config);
     this.routing = this.config.routing;
     this.now = options.now ?? Date.now;
-    this.providers = options.providers ?? createProviderRegistry({ ...(options.env ? { env: options.env } : {}), now: this.now });
+    this.providers =
+      options.providers ??
+      createProviderRegistry({
+        ...(options.env ? { env: options.env } : {}),
+        ...(options.logger ? { logger: options.logger } : {}),
+        ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+        now: this.now,
+      });
     this.state = options.initialState ?? emptyRouterState();
     this.needs = requestNeeds(this.routing);
 
@@ -144,7 +151,10 @@ export class Router {
             const routing = run.succeeded(step, chunk.routing, usage?.completion_tokens, usage?.total_tokens);
             if (prefix !== '') routing.continuedFrom = prefix;
             settled = true;
-            yield { ...chunk, routing };
+            // The registry built this chunk for us alone: set the metadata in place rather than copy it.
+            const final = chunk as unknown as RouterChunk;
+            final.routing = routing;
+            yield final;
             return;
           }
           for (const choice of chunk.choices) {

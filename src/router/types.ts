@@ -3,8 +3,10 @@ import type { LlmRouterError } from '../errors';
 import type { ProviderRegistry } from '../providers/registry';
 import type { ChatChunk, ChatRequest, ChatResponse, RoutingMetadata } from '../providers/types';
 import type { Env } from '../providers/resolve';
+import type { ProviderLogOptions } from '../providers/logger';
 
-export interface RouterOptions {
+/** `logger` / `logLevel` route the provider SDKs' log lines (default: silent); ignored when `providers` is given. */
+export interface RouterOptions extends ProviderLogOptions {
   /** Where `os.environ/NAME` references are resolved at call time (default `process.env`). Ignored when `providers` is given. */
   readonly env?: Env;
   /** Epoch milliseconds (default `Date.now`). Drives cooldowns, latency samples and rpm windows. */

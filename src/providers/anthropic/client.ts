@@ -1,9 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import type { ResolvedDeployment } from '../resolve';
+import { sdkLogSettings, type ProviderLogOptions } from '../logger';
 import { capturingFetch } from '../transport';
 
-export function createAnthropicClient(target: ResolvedDeployment): Anthropic {
+export function createAnthropicClient(target: ResolvedDeployment, logging: ProviderLogOptions = {}): Anthropic {
   return new Anthropic({
+    ...sdkLogSettings(logging, `${target.provider} (${target.deployment.id})`),
     // Explicit, so the SDK never falls back to reading ANTHROPIC_API_KEY itself.
     apiKey: target.apiKey ?? null,
     baseURL: target.apiBase,

@@ -1,5 +1,6 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import type { ProviderAdapter } from '../adapter';
+import type { ProviderLogOptions } from '../logger';
 import { clientKey } from '../openai-compatible/client';
 import type { ResolvedDeployment } from '../resolve';
 import type { ChatChunk } from '../types';
@@ -14,13 +15,13 @@ type CreateStreamParams = Anthropic.Messages.MessageCreateParamsStreaming;
 export { DEFAULT_ANTHROPIC_MAX_TOKENS, JSON_TOOL_NAME } from './convert-request';
 
 /** Anthropic Messages API behind the OpenAI chat shape. `now` stamps `created`, which Anthropic does not send. */
-export function createAnthropicAdapter(now: () => number): ProviderAdapter {
+export function createAnthropicAdapter(now: () => number, logging: ProviderLogOptions = {}): ProviderAdapter {
   const clients = new Map<string, Anthropic>();
   const clientFor = (target: ResolvedDeployment): Anthropic => {
     const key = clientKey(target);
     let client = clients.get(key);
     if (!client) {
-      client = createAnthropicClient(target);
+      client = createAnthropicClient(target, logging);
       clients.set(key, client);
     }
     return client;

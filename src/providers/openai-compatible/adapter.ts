@@ -1,5 +1,6 @@
 import type OpenAI from 'openai';
 import type { AdapterCall, ProviderAdapter } from '../adapter';
+import type { ProviderLogOptions } from '../logger';
 import { applyParamSupport } from '../params';
 import type { ResolvedDeployment } from '../resolve';
 import type { ChatChunk } from '../types';
@@ -13,13 +14,13 @@ type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreami
 type CreateStreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
 /** The shared base for every provider that speaks OpenAI Chat Completions. */
-export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile = {}): ProviderAdapter {
+export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile = {}, logging: ProviderLogOptions = {}): ProviderAdapter {
   const clients = new Map<string, OpenAI>();
   const clientFor = (target: ResolvedDeployment): OpenAI => {
     const key = clientKey(target);
     let client = clients.get(key);
     if (!client) {
-      client = createOpenAiClient(target, profile.azure === true);
+      client = createOpenAiClient(target, profile.azure === true, logging);
       clients.set(key, client);
     }
     return client;

@@ -1,5 +1,6 @@
 import OpenAI, { AzureOpenAI } from 'openai';
 import type { ResolvedDeployment } from '../resolve';
+import { sdkLogSettings, type ProviderLogOptions } from '../logger';
 import { capturingFetch } from '../transport';
 
 // Local servers (Ollama, vLLM, LM Studio) need no key, but the SDK refuses an empty one.
@@ -10,8 +11,9 @@ export function clientKey(target: ResolvedDeployment): string {
   return [target.deployment.id, target.apiBase, target.apiKey ?? '', target.apiVersion ?? '', JSON.stringify(target.headers)].join('\u0000');
 }
 
-export function createOpenAiClient(target: ResolvedDeployment, azure: boolean): OpenAI {
+export function createOpenAiClient(target: ResolvedDeployment, azure: boolean, logging: ProviderLogOptions = {}): OpenAI {
   const common = {
+    ...sdkLogSettings(logging, `${target.provider} (${target.deployment.id})`),
     apiKey: target.apiKey ?? PLACEHOLDER_KEY,
     // Retries belong to Temporal's RetryPolicy or the Router; the SDK must make exactly one attempt.
     maxRetries: 0,
