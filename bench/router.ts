@@ -1,0 +1,235 @@
+/**
+ * What does routing cost? Two measurements, both against targets from issue 4:
+ *
+ * 1. Decision time of the pure core (p50 / p99 of one `pick` per strategy,
+ *    the complexity router and one walker step), from bench/router-decisions.ts.
+ *    Target: p50 at most 20 µs.
+ * 2. Overhead of the in-process Router per call: the same request through the
+ *    bare SDK, through the provider registry, and through `Router`, against the
+ *    same zero-latency fake server, interleaved call by call with the order
+ *    rotated each call. Each round yields a median per side; we report the
+ *    median of round medians, and "added" as the median over rounds of
+ *    (Router round median - SDK round median). Target: added p50 at most 0.3 ms.
+ *
+ * Bounded: fixed call counts and a hard time budget; exits non-zero when a
+ * target is missed. Run: npx tsx bench/router.ts [--rounds 12] [--calls 80]
+ */
+import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
+import { performance } from 'node:perf_hooks';
+import { parseConfigObject } from '../src/config';
+import { createProviderRegistry } from '../src/providers';
+import type { ChatRequest, DeploymentParams } from '../src/providers/types';
+import { Router, type RouterRequest } from '../src/router';
+import { startFakeProviderServer, type FakeProviderServer } from '../src/testing';
+import { DECISION_P50_TARGET_US, formatDecisionTimes, measureDecisionTimes, type DecisionTiming } from './router-decisions';
+
+/** Target from issue 4: what the Router may add to a call, at the median. */
+export const OVERHEAD_P50_TARGET_MS = 0.3;
+/** Hard stop, so a hung server or a regression cannot keep the bench running. */
+const TIME_BUDGET_MS = 110_000;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : NaN;
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
+}
+
+const ROUNDS = arg('rounds', 12);
+const CALLS = arg('calls', 80);
+const WARMUP = 150;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+async function drain(iterable: AsyncIterable<unknown>): Promise<void> {
+  for await (const _chunk of iterable) {
+    // consume every chunk, as a caller would
+  }
+}
+
+type Call = () => Promise<unknown>;
+const SIDES = ['sdk', 'registry', 'router'] as const;
+type Side = (typeof SIDES)[number];
+
+interface Scenario {
+  name: string;
+  calls: Record<Side, Call>;
+}
+
+interface OverheadRow {
+  scenario: string;
+  sdkMs: number;
+  registryMs: number;
+  routerMs: number;
+  addedMs: number;
+  addedOverRegistryMs: number;
+}
+
+const SYSTEM = 'You are a concise assistant.';
+const USER = 'Give me a one-line answer about routing requests across model deployments.';
+
+function routerConfig(fake: FakeProviderServer, strategy: string) {
+  const params = (model: string, route: string) => ({
+    model,
+    api_base: model.startsWith('anthropic/') ? fake.anthropicBaseUrl(route) : fake.openaiBaseUrl(route),
+    api_key: 'os.environ/BENCH_KEY',
+  });
+  // Two deployments per group, so every call makes a real choice; the bundled price data prices each call.
+  return parseConfigObject({
+    model_list: [
+      { model_name: 'chat', litellm_params: params('openai/gpt-4o-mini', 'r-openai-a'), model_info: { id: 'openai-a' } },
+      { model_name: 'chat', litellm_params: params('openai/gpt-4o-mini', 'r-openai-b'), model_info: { id: 'openai-b' } },
+      { model_name: 'claude', litellm_params: params('anthropic/claude-3-5-haiku-latest', 'r-anthropic-a'), model_info: { id: 'anthropic-a' } },
+      { model_name: 'claude', litellm_params: params('anthropic/claude-3-5-haiku-latest', 'r-anthropic-b'), model_info: { id: 'anthropic-b' } },
+      { model_name: 'chat-latency', litellm_params: params('openai/gpt-4o-mini', 'r-openai-a'), model_info: { id: 'lat-a' } },
+      { model_name: 'chat-latency', litellm_params: params('openai/gpt-4o-mini', 'r-openai-b'), model_info: { id: 'lat-b' } },
+    ],
+    router_settings: { num_retries: 2, routing_strategy: strategy, fallbacks: [{ chat: ['claude'] }] },
+  });
+}
+
+async function scenarios(fake: FakeProviderServer): Promise<Scenario[]> {
+  const env = { BENCH_KEY: 'sk-bench' };
+  const registry = createProviderRegistry({ env });
+  const router = new Router(routerConfig(fake, 'simple-shuffle'), { env });
+  const latencyRouter = new Router(routerConfig(fake, 'latency-based-routing'), { env });
+
+  const request: ChatRequest = { messages: [{ role: 'system', content: SYSTEM }, { role: 'user', content: USER }], max_tokens: 64 };
+  const ask = (group: string): RouterRequest => ({ ...request, model: group });
+  const openaiDep: DeploymentParams = { id: 'openai-a', model: 'openai/gpt-4o-mini', apiBase: fake.openaiBaseUrl('r-openai-a'), apiKey: 'os.environ/BENCH_KEY' };
+  const anthropicDep: DeploymentParams = { id: 'anthropic-a', model: 'anthropic/claude-3-5-haiku-latest', apiBase: fake.anthropicBaseUrl('r-anthropic-a'), apiKey: 'os.environ/BENCH_KEY' };
+
+  // The bare SDKs with the settings our adapters use (one attempt, no SDK retries).
+  const openai = new OpenAI({ apiKey: 'sk-bench', baseURL: fake.openaiBaseUrl('r-openai-a'), maxRetries: 0 });
+  const anthropic = new Anthropic({ apiKey: 'sk-bench', baseURL: fake.anthropicBaseUrl('r-anthropic-a'), maxRetries: 0 });
+  const openaiBody = { model: 'gpt-4o-mini', messages: request.messages as OpenAI.Chat.ChatCompletionMessageParam[], max_tokens: 64 };
+  const anthropicBody = { model: 'claude-3-5-haiku-latest', system: SYSTEM, messages: [{ role: 'user' as const, content: USER }], max_tokens: 64 };
+
+  return [
+    {
+      name: 'openai JSON (simple-shuffle)',
+      calls: { sdk: () => openai.chat.completions.create(openaiBody), registry: () => registry.complete(openaiDep, request), router: () => router.completion(ask('chat')) },
+    },
+    {
+      name: 'openai JSON (latency-based)',
+      calls: { sdk: () => openai.chat.completions.create(openaiBody), registry: () => registry.complete(openaiDep, request), router: () => latencyRouter.completion(ask('chat-latency')) },
+    },
+    {
+      name: 'openai stream',
+      calls: {
+        sdk: async () => drain(await openai.chat.completions.create({ ...openaiBody, stream: true, stream_options: { include_usage: true } })),
+        registry: () => drain(registry.stream(openaiDep, request)),
+        router: () => drain(router.stream(ask('chat'))),
+      },
+    },
+    {
+      name: 'anthropic JSON',
+      calls: { sdk: () => anthropic.messages.create(anthropicBody), registry: () => registry.complete(anthropicDep, request), router: () => router.completion(ask('claude')) },
+    },
+    {
+      name: 'anthropic stream',
+      calls: {
+        sdk: async () => drain(await anthropic.messages.create({ ...anthropicBody, stream: true })),
+        registry: () => drain(registry.stream(anthropicDep, request)),
+        router: () => drain(router.stream(ask('claude'))),
+      },
+    },
+  ];
+}
+
+async function warmUp(list: readonly Scenario[]): Promise<void> {
+  // Every path is compiled and every connection open before any timing starts,
+  // so the first scenario does not pay the JIT's tier-up for the others.
+  for (let i = 0; i < WARMUP; i++) for (const scenario of list) for (const side of SIDES) await scenario.calls[side]();
+}
+
+async function measureScenario(scenario: Scenario): Promise<OverheadRow> {
+  const roundMedians: Record<Side, number[]> = { sdk: [], registry: [], router: [] };
+  const added: number[] = [];
+  const addedOverRegistry: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const samples: Record<Side, number[]> = { sdk: [], registry: [], router: [] };
+    for (let i = 0; i < CALLS; i++) {
+      // Rotate which side goes first, so drift and GC pauses hit every side alike.
+      for (let k = 0; k < SIDES.length; k++) {
+        const side = SIDES[(i + round + k) % SIDES.length] as Side;
+        const start = performance.now();
+        await scenario.calls[side]();
+        samples[side].push(performance.now() - start);
+      }
+    }
+    const m = { sdk: median(samples.sdk), registry: median(samples.registry), router: median(samples.router) };
+    for (const side of SIDES) roundMedians[side].push(m[side]);
+    added.push(m.router - m.sdk);
+    addedOverRegistry.push(m.router - m.registry);
+  }
+  return {
+    scenario: scenario.name,
+    sdkMs: median(roundMedians.sdk),
+    registryMs: median(roundMedians.registry),
+    routerMs: median(roundMedians.router),
+    addedMs: median(added),
+    addedOverRegistryMs: median(addedOverRegistry),
+  };
+}
+
+function formatOverhead(rows: readonly OverheadRow[]): string {
+  return [
+    `| scenario | direct SDK ms | registry ms | Router ms | Router added vs SDK ms | of which routing (Router - registry) ms | added ≤ ${OVERHEAD_P50_TARGET_MS} ms |`,
+    '|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.sdkMs.toFixed(3)} | ${r.registryMs.toFixed(3)} | ${r.routerMs.toFixed(3)} | ${r.addedMs.toFixed(3)} | ${r.addedOverRegistryMs.toFixed(3)} | ${r.addedMs <= OVERHEAD_P50_TARGET_MS ? 'yes' : 'NO'} |`,
+    ),
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  let missed = false;
+
+  const decisions: DecisionTiming[][] = [];
+  for (const deployments of [4, 16]) {
+    const results = measureDecisionTimes({ deployments, iterations: 20_000 });
+    decisions.push(results);
+    console.log(`\n## Routing decision time: ${results[0]?.iterations ?? 0} timed calls per case, ${deployments} deployments in the group, node ${process.version}\n`);
+    console.log(formatDecisionTimes(results));
+    if (results.some((r) => r.p50Us > DECISION_P50_TARGET_US)) missed = true;
+  }
+
+  const fake = await startFakeProviderServer();
+  try {
+    const list = await scenarios(fake);
+    await warmUp(list);
+    fake.reset();
+    const rows: OverheadRow[] = [];
+    for (const scenario of list) {
+      rows.push(await measureScenario(scenario));
+      // The fake server keeps every request for assertions; a bench does not need them.
+      fake.reset();
+    }
+    console.log(`\n## In-process Router overhead per call: ${ROUNDS} rounds x ${CALLS} calls per side, after ${WARMUP} warm-up calls per side, zero-latency fake server on 127.0.0.1\n`);
+    console.log(formatOverhead(rows));
+    console.log('\n"added" is the median over rounds of (Router round median - SDK round median); "of which routing" compares the Router with the provider registry alone.');
+    if (rows.some((r) => r.addedMs > OVERHEAD_P50_TARGET_MS)) missed = true;
+  } finally {
+    await fake.close();
+  }
+  console.log(`\nfinished in ${((performance.now() - started) / 1000).toFixed(1)} s; targets ${missed ? 'MISSED' : 'met'}`);
+  if (missed) process.exitCode = 1;
+}
+
+const budget = setTimeout(() => {
+  console.error(`bench/router.ts: time budget of ${TIME_BUDGET_MS / 1000} s exceeded, stopping`);
+  process.exit(2);
+}, TIME_BUDGET_MS);
+budget.unref();
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
