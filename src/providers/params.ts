@@ -9,7 +9,7 @@ export interface UnsupportedParam {
 /**
  * Fails before any HTTP call when the request uses a parameter the provider
  * cannot honour, or drops those parameters when the deployment sets
- * `drop_params` (see README.md in this folder).
+ * `drop_params` (the table in docs/routing.md).
  */
 export function applyParamSupport(
   request: ChatRequest,
