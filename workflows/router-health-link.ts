@@ -1,14 +1,14 @@
 // The hook a routing workflow calls to share health through the routerHealth
-// entity. Two calls per hop:
+// entity. Once, then two calls per hop:
 //
-//   const health = new RouterHealthLink({ routerName, config });   // once
-//   state = await health.refresh(state);           // before the walker picks
-//   health.report(deploymentId, attemptResult);    // after each attempt ends
+//   const health = new RouterHealthLink({ routerName, config });
+//   await health.sync(); state = health.merge(state);   // before the walker picks
+//   health.report(deploymentId, attemptResult);          // after each attempt ends
 //
-// refresh() reads the entity's snapshot (a query, through a local activity)
+// sync() reads the entity's snapshot (a query, through a local activity)
 // and lays this workflow's own not-yet-applied outcomes on top, so a failure
 // seen one hop ago is never forgotten just because the signal carrying it is
-// still in flight. If the entity cannot be read, refresh() returns the local
+// still in flight. If the entity cannot be read, merge() returns the local
 // state unchanged: routing never waits on, or fails because of, the entity.
 import { getExternalWorkflowHandle, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { AttemptResult, RouterConfig, RouterState } from '../src/core/types';
@@ -16,19 +16,25 @@ import type { ProbeActivities } from '../activities/probe-activities';
 import { reportOutcomeSignal, routerHealthWorkflowId, type HealthSnapshot, type OutcomeReport } from './router-health-api';
 import { applyAttempt, configFingerprint } from './router-health-state';
 
-/** A snapshot younger than this is reused by concurrent requests of one workflow (a batch) instead of read again. */
+/** A snapshot younger than this is reused by later hops of one workflow instead of read again (0: read at every hop). */
 export const DEFAULT_HEALTH_MAX_STALENESS_MS = 0;
 /** The read is a query answered by a cached workflow; give up quickly and route locally rather than stall a hop. */
 export const DEFAULT_HEALTH_READ_TIMEOUT_MS = 2_000;
 
-export interface RouterHealthLinkOptions {
+/** What a routing workflow's input carries to turn shared health on. */
+export interface SharedHealthOptions {
+  /** Names the routerHealth entity (`router-health:<routerName>`); every workflow of one router uses the same name. */
   routerName: string;
-  config: RouterConfig;
   /** Reuse a snapshot for this long across hops of this workflow (default 0: read at every hop). */
   maxStalenessMs?: number;
+  /** Give up on a read after this long and route on local state (default 2 s). */
   readTimeoutMs?: number;
-  /** Start the entity with `config` if it is not running (default true). */
+  /** Start the entity with this workflow's config if it is not running (default true). */
   startIfMissing?: boolean;
+}
+
+export interface RouterHealthLinkOptions extends SharedHealthOptions {
+  config: RouterConfig;
 }
 
 export class RouterHealthLink {
@@ -39,8 +45,9 @@ export class RouterHealthLink {
   private pending: OutcomeReport[] = [];
   private last: { snapshot: HealthSnapshot; at: number } | null = null;
   private reading: Promise<HealthSnapshot | null> | null = null;
+  private current: HealthSnapshot | null = null;
   private started = false;
-  /** False once the entity could not be reached; refresh() keeps trying, report() stops sending. */
+  /** False after a read or a report failed; the next successful read sets it again. */
   available = true;
   /** True when the entity's config differs from this workflow's (a reload not yet sent with `configure`). */
   configMismatch = false;
@@ -49,9 +56,19 @@ export class RouterHealthLink {
     this.fingerprint = configFingerprint(options.config);
   }
 
-  /** The state to route on: the shared one plus this workflow's unapplied outcomes, or `local` when the entity is unreachable. */
-  async refresh(local: RouterState): Promise<RouterState> {
-    const snapshot = await this.snapshot();
+  /** Reads the entity's snapshot (or reuses a fresh enough one). Never throws: an unreachable entity means "route locally". */
+  async sync(): Promise<void> {
+    this.current = await this.snapshot();
+  }
+
+  /**
+   * The state to route on: the last snapshot plus this workflow's outcomes it
+   * does not hold yet, or `local` unchanged when there is no snapshot.
+   * Synchronous, so `state = link.merge(state)` cannot interleave with another
+   * request of the same workflow updating `state`.
+   */
+  merge(local: RouterState): RouterState {
+    const snapshot = this.current;
     if (snapshot === null) return local;
     const config = this.options.config;
     this.pending = this.pending.filter((o) => o.seq > snapshot.seenSeq);
@@ -59,17 +76,18 @@ export class RouterHealthLink {
     for (const o of this.pending) state = applyAttempt(config, state, o.deploymentId, o.result, o.at).state;
     // Calls of this workflow still in flight are known only here (concurrent requests of a batch).
     for (const [id, ds] of Object.entries(local.deployments)) {
+      if (ds.inFlight <= 0) continue;
       const shared = state.deployments[id];
-      if (ds.inFlight > 0 && shared !== undefined && shared.window === ds.window) {
-        state = { ...state, deployments: { ...state.deployments, [id]: { ...shared, inFlight: ds.inFlight, rpmUsed: shared.rpmUsed + ds.inFlight } } };
-      }
+      const merged = shared === undefined
+        ? ds
+        : { ...shared, inFlight: ds.inFlight, rpmUsed: shared.window === ds.window ? shared.rpmUsed + ds.inFlight : shared.rpmUsed };
+      state = { ...state, deployments: { ...state.deployments, [id]: merged } };
     }
     return state;
   }
 
   /** Sends one finished attempt to the entity (fire and forget: a lost report costs accuracy, never the request). */
   report(deploymentId: string, result: AttemptResult): void {
-    if (!this.available) return;
     const report: OutcomeReport = { reporter: this.reporter, seq: ++this.seq, deploymentId, result, at: Date.now() };
     this.pending.push(report);
     const handle = getExternalWorkflowHandle(routerHealthWorkflowId(this.options.routerName));
@@ -99,6 +117,7 @@ export class RouterHealthLink {
     try {
       snapshot = await readRouterHealth({ routerName: this.options.routerName, reporter: this.reporter, ...(startWith ? { startWith } : {}) });
     } catch {
+      this.available = false;
       return null;
     }
     if (snapshot === null) return null;

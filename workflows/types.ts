@@ -3,6 +3,7 @@
 // file paths), never secrets or whole documents.
 import type { AppliedCooldown, AttemptRecord, RouterConfig, RouterState } from '../src/core/types';
 import type { ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
+import type { SharedHealthOptions } from './router-health-link';
 
 /** A loaded router config as the workflows need it: the core's routing tables plus how to call each deployment. */
 export interface DurableRouterConfig {
@@ -21,6 +22,8 @@ export interface DurableRoutingOptions {
   hopTimeoutMs?: number;
   /** A worker that dies mid-call is noticed after this long instead of after the whole call timeout. */
   heartbeatTimeoutMs?: number;
+  /** Share cooldowns, latency and usage with every workflow of this router through the routerHealth entity (docs/health.md). Off when unset. */
+  sharedHealth?: SharedHealthOptions;
 }
 
 /** Routing state that outlives one request: carried between runs by continue-as-new. */

@@ -25,6 +25,7 @@ import {
 import type { ChatResponse, DeploymentParams } from '../src/providers/types';
 import type { CallDeploymentInput, RouterActivities } from '../activities';
 import { describeActivityFailure } from './failure-info';
+import { RouterHealthLink } from './router-health-link';
 import { hopActivityOptions, hopMaximumAttempts, DEFAULT_HOP_TIMEOUT_MS } from './hop-policy';
 import { hopSummary } from './hop-summary';
 import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingMetadata, DurableRoutingOptions, HopRecord } from './types';
@@ -48,6 +49,8 @@ export class WorkflowRouter {
   private readonly probing: Set<string>;
   /** Bumped whenever a call ends, so requests waiting on a probe can re-check. */
   private version = 0;
+  /** Shared health across workflows (docs/health.md); null routes on this workflow's state alone. */
+  private readonly health: RouterHealthLink | null;
 
   constructor(
     private readonly config: DurableRouterConfig,
@@ -57,6 +60,7 @@ export class WorkflowRouter {
   ) {
     this.state = carried?.router ?? emptyRouterState();
     this.probing = new Set(carried?.probing ?? []);
+    this.health = options.sharedHealth ? new RouterHealthLink({ ...options.sharedHealth, config: config.routing }) : null;
   }
 
   carry(): CarriedRoutingState {
@@ -85,6 +89,10 @@ export class WorkflowRouter {
     let calls = 0;
 
     for (;;) {
+      if (this.health) {
+        await this.health.sync();
+        this.state = this.health.merge(this.state);
+      }
       const hidden = this.busyProbes();
       const view = hidden.length === 0 ? this.state : this.hiding(hidden);
       const next = nextAttempt(routing, view, walk, Date.now(), Math.random);
@@ -138,10 +146,12 @@ export class WorkflowRouter {
         // Earlier attempts inside the hop were real requests: count each toward allowed fails.
         for (let i = 1; i < attempts; i++) {
           const earlier = recordFailure(routing, recordAttemptStart(routing, this.state, id, now), id, outcome, now);
+          this.health?.report(id, { ok: false, ...outcome });
           this.state = earlier.state;
           if (earlier.cooldown) this.cooled(earlier.cooldown, cooldowns);
         }
         const result = onAttemptResult(routing, this.state, walk, { ok: false, ...outcome, latencyMs: now - hopStarted }, now);
+        this.health?.report(id, { ok: false, ...outcome, latencyMs: now - hopStarted });
         this.state = result.state;
         // The RetryPolicy already spent this deployment's retries; the walker must not add its own on top.
         walk = attempts > 1 && result.walk.next === 'retry' ? { ...result.walk, next: 'fallback' } : result.walk;
@@ -158,18 +168,14 @@ export class WorkflowRouter {
       const now = Date.now();
       const attempts = response.routing?.attempts ?? 1;
       calls += attempts;
-      const result = onAttemptResult(
-        routing,
-        this.state,
-        walk,
-        {
-          ok: true,
-          latencyMs: response.routing?.latencyMs ?? now - hopStarted,
-          ...(response.usage?.completion_tokens === undefined ? {} : { outputTokens: response.usage.completion_tokens }),
-          ...(response.usage?.total_tokens === undefined ? {} : { totalTokens: response.usage.total_tokens }),
-        },
-        now,
-      );
+      const success = {
+        ok: true as const,
+        latencyMs: response.routing?.latencyMs ?? now - hopStarted,
+        ...(response.usage?.completion_tokens === undefined ? {} : { outputTokens: response.usage.completion_tokens }),
+        ...(response.usage?.total_tokens === undefined ? {} : { totalTokens: response.usage.total_tokens }),
+      };
+      const result = onAttemptResult(routing, this.state, walk, success, now);
+      this.health?.report(id, success);
       this.state = result.state;
       walk = result.walk;
       this.probing.delete(id);

@@ -1,0 +1,104 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Worker } from '@temporalio/worker';
+import { createProviderRegistry } from '../../../src/providers';
+import { getBatchResult, startBatchSummarize } from '../../../src/temporal/client';
+import { getRouterHealthReport } from '../../../src/temporal/health';
+import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
+import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
+
+// Acceptance (issue 6): two concurrent batches share one model group. Once the
+// first batch's failures have cooled the OpenAI-like deployment down in the
+// routerHealth entity, the second batch sends it no request at all.
+let ctx: TemporalTestContext;
+let fake: FakeProviderServer;
+let dir: string;
+let worker: Worker;
+const env = { [FAKE_KEY_ENV]: 'sk-shared' };
+
+beforeAll(async () => {
+  ctx = await connectToTestServer();
+  fake = await startFakeProviderServer();
+  dir = mkdtempSync(join(tmpdir(), 'tlr-shared-health-'));
+  worker = await createTestWorker(ctx, createProviderRegistry({ env }));
+});
+afterAll(async () => {
+  await fake.close();
+  await ctx.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const config = () => fakeRouterConfig(
+  fake,
+  [{ id: 'openai-a', group: 'sum' }, { id: 'anthropic-b', group: 'sum', model: 'anthropic/claude-haiku-4-5' }],
+  // One failure is tolerated, the second cools openai-a down for a minute: longer than the test.
+  { allowed_fails: 1, cooldown_time: 60 },
+);
+const texts = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag} document ${i}: notes on durable routing and shared cooldowns.`);
+const requestsMentioning = (route: string, tag: string) => fake.requests(route).filter((r) => JSON.stringify(r.body).includes(tag)).length;
+
+/** Polls until `ok`; a workflow that does not exist yet (the entity starts on the first hop) reads as "not yet". */
+async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read().catch((err: unknown) => {
+      if ((err as { name?: unknown }).name === 'WorkflowNotFoundError') return undefined;
+      throw err;
+    });
+    if (v !== undefined && ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${JSON.stringify(v)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; secondBatchToA: number; secondBatchToB: number; firstStillRunning: boolean }> {
+  fake.reset();
+  fake.script('openai-a', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
+  // The healthy deployment is slow enough that the first batch is still running when the second starts.
+  fake.script('anthropic-b', [], { after: { latencyMs: 150 } });
+  const routerName = uniqueWorkflowId('shared');
+  const tag1 = `first-${shared}`;
+  const tag2 = `second-${shared}`;
+  const routing = shared ? { ...FAST_ROUTING, sharedHealth: { routerName } } : FAST_ROUTING;
+  const start = (tag: string) => startBatchSummarize(ctx.client, config(), {
+    group: 'sum', documents: { kind: 'inline', texts: texts(tag, tag === tag1 ? 16 : 8) }, output: { jsonlPath: join(dir, `${tag}.jsonl`) },
+    concurrency: 2, taskQueue: ctx.taskQueue, routing, workflowId: uniqueWorkflowId(tag),
+  });
+
+  const first = await start(tag1);
+  // Wait until the first batch has cooled openai-a down: in the shared entity, or (unshared) at the fake server.
+  if (shared) {
+    await waitFor(() => getRouterHealthReport(ctx.client, routerName), (r) => r.cooldowns.some((c) => c.deploymentId === 'openai-a'));
+  } else {
+    await waitFor(async () => requestsMentioning('openai-a', tag1), (n) => n >= 2);
+  }
+  const firstStillRunning = (await ctx.client.workflow.getHandle(first.workflowId).describe()).status.name === 'RUNNING';
+  const second = await start(tag2);
+  const [r1, r2] = await Promise.all([getBatchResult(ctx.client, first.workflowId), getBatchResult(ctx.client, second.workflowId)]);
+  expect(r1.progress).toMatchObject({ done: 16, failed: 0 });
+  expect(r2.progress).toMatchObject({ done: 8, failed: 0 });
+  return {
+    firstBatchToA: requestsMentioning('openai-a', tag1),
+    secondBatchToA: requestsMentioning('openai-a', tag2),
+    secondBatchToB: requestsMentioning('anthropic-b', tag2),
+    firstStillRunning,
+  };
+}
+
+test('with shared health, the second of two concurrent batches sends the cooled-down deployment no requests', async () => {
+  await worker.runUntil(async () => {
+    const shared = await twoBatches(true);
+    expect(shared.firstStillRunning).toBe(true);
+    expect(shared.firstBatchToA).toBeGreaterThanOrEqual(2);
+    expect(shared.secondBatchToA).toBe(0);
+    expect(shared.secondBatchToB).toBe(8);
+
+    // Control: the same two batches without the entity. Each learns the outage alone, so the second pays for it too.
+    const alone = await twoBatches(false);
+    expect(alone.firstStillRunning).toBe(true);
+    expect(alone.secondBatchToA).toBeGreaterThan(0);
+    process.stdout.write(`[shared-cooldown] requests from the second batch to the failing deployment: shared ${shared.secondBatchToA}, unshared ${alone.secondBatchToA}\n`);
+  });
+});
