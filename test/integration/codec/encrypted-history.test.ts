@@ -9,6 +9,7 @@ import { parseKeyring, routerDataConverter, startCodecServer, type CodecServer }
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
 import { historyContains } from '../../support/history';
+import { FAKE_KEY_ENV, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 import { requireTestEnv } from '../../support/test-env';
 
@@ -51,12 +52,12 @@ test('with the codec on, history holds neither prompt nor summary, and the codec
     connection: ctx.nativeConnection,
     taskQueue: ctx.taskQueue,
     workflowBundle: { codePath: requireTestEnv('bundle') },
-    activities: createActivities({ providers: createProviderRegistry({ env: { FAKE_KEY: 'sk-fake' } }) }),
+    activities: createActivities({ providers: createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-fake' } }) }),
     dataConverter,
   });
   const input: RoutedCompletionInput = {
-    deployments: [{ id: 'dep-a', model: 'openai/gpt-4o-mini', apiBase: fake.openaiBaseUrl('dep-a'), apiKey: 'os.environ/FAKE_KEY' }],
-    request: { messages: [{ role: 'user', content: PROMPT }] },
+    config: fakeRouterConfig(fake, [{ id: 'dep-a', group: 'chat' }]),
+    request: { model: 'chat', messages: [{ role: 'user', content: PROMPT }] },
   };
   const workflowId = uniqueWorkflowId('codec');
   const result = await worker.runUntil(
