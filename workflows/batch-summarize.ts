@@ -216,7 +216,8 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       const failure = failureOf(err);
       record = { index: doc.index, id: doc.id, path: doc.path, status: 'failed', errorClass: failure.errorClass, error: failure.message };
     }
-    await local.writeDocumentResult({ partsDir, record });
+    // A finished summary is written even if the batch is being cancelled: cancelling keeps what is done.
+    await CancellationScope.nonCancellable(() => local.writeDocumentResult({ partsDir, record }));
     if (record.status === 'ok') progress.done++;
     else progress.failed++;
     progress.updatedAt = Date.now();
@@ -251,10 +252,15 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
         inFlight++;
         launched++;
         progress.inFlight = inFlight;
-        void processDocument(doc).finally(() => {
-          inFlight--;
-          progress.inFlight = inFlight;
-        });
+        // processDocument settles every failure itself; the catch only keeps a bug from becoming an unhandled rejection.
+        processDocument(doc)
+          .catch((err: unknown) => {
+            if (!isCancellation(err)) throw err;
+          })
+          .finally(() => {
+            inFlight--;
+            progress.inFlight = inFlight;
+          });
       }
       await condition(() => inFlight === 0);
     });

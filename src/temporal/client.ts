@@ -38,6 +38,8 @@ export interface StartBatchOptions {
    * so history holds a path instead of the documents (default: next to the output).
    */
   inlineDir?: string;
+  /** Temporal's workflow task timeout (default 10 s); shorter lets a batch resume sooner after its worker dies. */
+  workflowTaskTimeoutMs?: number;
 }
 
 export interface BatchStartResult {
@@ -97,6 +99,7 @@ export async function startBatchSummarize(
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId,
     args: [input],
+    ...(options.workflowTaskTimeoutMs === undefined ? {} : { workflowTaskTimeout: options.workflowTaskTimeoutMs }),
     staticSummary: `Summarise ${source.kind === 'glob' ? source.pattern : source.path} with ${options.group}`,
   });
   return { workflowId, runId: handle.firstExecutionRunId };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import type { ProviderRegistry } from '../../src/providers';
-import { createRouterWorker } from '../../src/temporal/worker';
+import { createRouterWorker, type CreateRouterWorkerOptions } from '../../src/temporal/worker';
 import { requireTestEnv } from './test-env';
 
 // Only warnings and errors from the SDK runtime, so test output stays readable.
@@ -39,12 +39,17 @@ export async function connectToTestServer(address = requireTestEnv('address')): 
   };
 }
 
-export function createTestWorker(ctx: TemporalTestContext, providers: Pick<ProviderRegistry, 'complete'>): Promise<Worker> {
+export function createTestWorker(
+  ctx: TemporalTestContext,
+  providers: Pick<ProviderRegistry, 'complete'>,
+  extra: Pick<CreateRouterWorkerOptions, 'documents' | 'workerOptions'> = {},
+): Promise<Worker> {
   return createRouterWorker({
     connection: ctx.nativeConnection,
     taskQueue: ctx.taskQueue,
     providers,
     workflowBundle: { codePath: requireTestEnv('bundle') },
+    ...extra,
   });
 }
 

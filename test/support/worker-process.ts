@@ -17,8 +17,11 @@ async function runWorker(): Promise<void> {
     taskQueue,
     providers: createProviderRegistry(),
     workflowBundle: { codePath: requireTestEnv('bundle') },
+    // A killed worker's sticky workflow tasks move to the shared queue after this, instead of the 10 s default.
+    workerOptions: { stickyQueueScheduleToStartTimeout: Number(process.env.TLR_WORKER_STICKY_TIMEOUT_MS ?? 10_000) },
   });
   process.stdout.write('worker-ready\n');
+  // SIGTERM (ChildWorker.stop) shuts down gracefully: the SDK handles the signal and run() resolves.
   await worker.run();
   await connection.close();
 }
