@@ -11,6 +11,7 @@ import {
   DEFAULT_TOKEN_THRESHOLDS,
   FORCED_REASONING_MARKERS,
 } from './keywords';
+import { buildKeywordIndex, findKeywords, KEYWORD_LIST_ORDER, type KeywordIndex } from './keyword-index';
 
 export interface ComplexityScore {
   score: number;
@@ -22,37 +23,22 @@ export interface ComplexityScore {
 
 export const TIER_ORDER: readonly ComplexityTier[] = ['SIMPLE', 'MEDIUM', 'COMPLEX', 'REASONING'];
 
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 95 || (c >= 65 && c <= 90);
-}
-
-/** Distinct keywords found; word-bounded where the keyword itself starts/ends with a word character. */
-function findKeywords(text: string, keywords: readonly string[], label: string, matched: string[]): number {
-  let count = 0;
-  for (const kw of keywords) {
-    if (kw.length === 0) continue;
-    const boundStart = isWordChar(kw.charCodeAt(0));
-    const boundEnd = isWordChar(kw.charCodeAt(kw.length - 1));
-    let from = 0;
-    for (;;) {
-      const at = text.indexOf(kw, from);
-      if (at < 0) break;
-      const end = at + kw.length;
-      const okStart = !boundStart || at === 0 || !isWordChar(text.charCodeAt(at - 1));
-      const okEnd = !boundEnd || end >= text.length || !isWordChar(text.charCodeAt(end));
-      if (okStart && okEnd) {
-        count++;
-        matched.push(`${label}:${kw}`);
-        break;
-      }
-      from = at + 1;
-    }
-  }
-  return count;
-}
-
 function graded(count: number, one: number, two: number): number {
   return count === 0 ? 0 : count === 1 ? one : count === 2 ? two : 1;
+}
+
+// Built once: the default lists never change. Custom lists get their own index per call.
+const DEFAULT_INDEX: KeywordIndex = buildKeywordIndex(DEFAULT_COMPLEXITY_KEYWORDS);
+
+function indexFor(cfg: ComplexityRouterConfig): KeywordIndex {
+  const custom = cfg.keywords;
+  if (custom === undefined || KEYWORD_LIST_ORDER.every((list) => custom[list] === undefined)) return DEFAULT_INDEX;
+  return buildKeywordIndex({
+    code: custom.code ?? DEFAULT_COMPLEXITY_KEYWORDS.code,
+    reasoning: custom.reasoning ?? DEFAULT_COMPLEXITY_KEYWORDS.reasoning,
+    technical: custom.technical ?? DEFAULT_COMPLEXITY_KEYWORDS.technical,
+    simple: custom.simple ?? DEFAULT_COMPLEXITY_KEYWORDS.simple,
+  });
 }
 
 // Bounded patterns: "first … then/next/finally", and two or more numbered list items.
@@ -64,17 +50,22 @@ export function scoreComplexity(text: string, cfg: ComplexityRouterConfig, estim
   const weights = { ...DEFAULT_COMPLEXITY_WEIGHTS, ...cfg.weights };
   const bounds = { ...DEFAULT_COMPLEXITY_BOUNDARIES, ...cfg.boundaries };
   const thresholds = { ...DEFAULT_TOKEN_THRESHOLDS, ...cfg.tokenThresholds };
-  const kw = cfg.keywords ?? {};
   const lower = (text.length > COMPLEXITY_SCAN_CHARS ? text.slice(0, COMPLEXITY_SCAN_CHARS) : text).toLowerCase();
   const matched: string[] = [];
 
   // ~4 characters per token is close enough for a routing hint and costs nothing.
   const tokens = estimatedTokens ?? Math.ceil(text.length / 4);
   const tokenCount = tokens < thresholds.simple ? -1 : tokens > thresholds.complex ? 1 : 0;
-  const code = findKeywords(lower, kw.code ?? DEFAULT_COMPLEXITY_KEYWORDS.code, 'code', matched);
-  const reasoning = findKeywords(lower, kw.reasoning ?? DEFAULT_COMPLEXITY_KEYWORDS.reasoning, 'reasoning', matched);
-  const technical = findKeywords(lower, kw.technical ?? DEFAULT_COMPLEXITY_KEYWORDS.technical, 'technical', matched);
-  const simple = findKeywords(lower, kw.simple ?? DEFAULT_COMPLEXITY_KEYWORDS.simple, 'simple', matched);
+  const index = indexFor(cfg);
+  const found = findKeywords(lower, index);
+  for (const list of KEYWORD_LIST_ORDER) {
+    const keywords = index.lists[list];
+    for (const position of [...found[list]].sort((a, b) => a - b)) matched.push(`${list}:${keywords[position] ?? ''}`);
+  }
+  const code = found.code.size;
+  const reasoning = found.reasoning.size;
+  const technical = found.technical.size;
+  const simple = found.simple.size;
   let multiStep = 0;
   if (SEQUENCE.test(lower)) { multiStep = 1; matched.push('multiStep:sequence'); }
   else {
@@ -82,7 +73,8 @@ export function scoreComplexity(text: string, cfg: ComplexityRouterConfig, estim
     if (items !== null && items.length >= 2) { multiStep = 1; matched.push('multiStep:numbered'); }
   }
   let questions = 0;
-  for (let i = 0; i < lower.length; i++) if (lower.charCodeAt(i) === 63) questions++;
+  // Only 0, 1, 2 and "3 or more" matter.
+  for (let at = lower.indexOf('?'); at >= 0 && questions < 3; at = lower.indexOf('?', at + 1)) questions++;
 
   const signals: Record<ComplexitySignal, number> = {
     tokenCount,

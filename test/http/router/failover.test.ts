@@ -52,6 +52,22 @@ describe('automatic failover between providers (openai-like -> anthropic-like)',
     expect(counts(fake, ['oa', 'an'])).toEqual({ oa: 1, an: 4 });
   });
 
+  it('treats a key variable missing from the environment as an AuthenticationError naming it, and serves from the other provider', async () => {
+    const cfg = loadTestConfig([
+      deployment(fake, 'chat', 'oa', 'openai/gpt-4o-mini', { weight: 1000, api_key: 'os.environ/MISSING_KEY' }),
+      deployment(fake, 'chat', 'an', 'anthropic/claude-3-5-haiku-20241022', { weight: 1 }),
+    ]);
+    const router = makeRouter(cfg);
+    const failures: string[] = [];
+    router.on('failure', (e) => failures.push(`${e.deploymentId} ${e.error.name}: ${e.error.message}`));
+    for (let i = 0; i < 3; i++) expect((await router.completion(ask('chat'))).routing.deployment).toBe('an');
+    // No request ever leaves without a key; the first failure cools the deployment, so later requests skip it.
+    expect(counts(fake, ['oa', 'an'])).toEqual({ oa: 0, an: 3 });
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/^oa AuthenticationError: .*MISSING_KEY/);
+    expect(router.getState().deployments.oa?.cooldownReason).toMatchObject({ errorClass: 'AuthenticationError', rule: 'immediate' });
+  });
+
   it('emits attempt, failure, cooldown and success events in order', async () => {
     fake.script('oa', [{ status: 429 }]);
     const router = makeRouter(config());

@@ -7,6 +7,8 @@ import {
   scoreComplexity,
   type ComplexityRouterConfig,
 } from '../../../src/core';
+import fc from 'fast-check';
+import { DEFAULT_COMPLEXITY_KEYWORDS } from '../../../src/core/complexity/keywords';
 import { NOW, config, dep, seeded } from './helpers';
 
 const TIERS: ComplexityRouterConfig = { tiers: { SIMPLE: 's', MEDIUM: 'm', COMPLEX: 'c', REASONING: 'r' } };
@@ -31,6 +33,45 @@ describe('complexity scoring', () => {
   test('keywords match whole words, not substrings', () => {
     const r = scoreComplexity('The classroom had a sqlite poster', TIERS);
     expect(r.matched.filter((m) => m.startsWith('code:'))).toEqual([]);
+  });
+
+  test('the one-pass keyword matcher finds exactly what a search per keyword finds', () => {
+    // Oracle: search each keyword separately, word-bounded where the keyword starts or ends with a word character.
+    const word = (c: string | undefined) => c !== undefined && /[A-Za-z0-9_]/.test(c);
+    const naive = (text: string, list: readonly string[], label: string): string[] =>
+      list
+        .filter((kw) => {
+          if (kw === '') return false;
+          for (let at = text.indexOf(kw); at >= 0; at = text.indexOf(kw, at + 1)) {
+            const okStart = !word(kw[0]) || !word(text[at - 1]);
+            const okEnd = !word(kw[kw.length - 1]) || !word(text[at + kw.length]);
+            if (okStart && okEnd) return true;
+          }
+          return false;
+        })
+        .map((kw) => `${label}:${kw}`);
+    const lists = {
+      code: [...DEFAULT_COMPLEXITY_KEYWORDS.code],
+      reasoning: [...DEFAULT_COMPLEXITY_KEYWORDS.reasoning],
+      technical: [...DEFAULT_COMPLEXITY_KEYWORDS.technical, 'c++', 'é-mail', 'x'],
+      simple: [...DEFAULT_COMPLEXITY_KEYWORDS.simple],
+    };
+    const fragments = [...Object.values(lists).flat(), ' ', '  ', '-', '_', 's', 'pre', '.', '?', '\n', 'É', '(', ')', 'def', 'trade', 'step'];
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...fragments), { maxLength: 40 }), (parts) => {
+        const text = parts.join('');
+        const lower = text.toLowerCase();
+        const expected = [
+          ...naive(lower, lists.code, 'code'),
+          ...naive(lower, lists.reasoning, 'reasoning'),
+          ...naive(lower, lists.technical, 'technical'),
+          ...naive(lower, lists.simple, 'simple'),
+        ];
+        const got = scoreComplexity(text, { ...TIERS, keywords: lists }).matched.filter((m) => !m.startsWith('multiStep:'));
+        expect(got).toEqual(expected);
+      }),
+      { numRuns: 500, seed: 42 },
+    );
   });
 
   test('the explanation lists every signal and what matched', () => {
