@@ -5,6 +5,10 @@ export const EXIT = {
   FAILURE: 1,
   /** Bad input: unknown option, invalid value, missing or invalid file. */
   USAGE: 2,
+  /** The named batch, schedule or workflow does not exist. */
+  NOT_FOUND: 3,
+  /** Interrupted (Ctrl-C) while following a job; the job itself keeps running. */
+  INTERRUPTED: 130,
 } as const;
 
 /** An error whose message is already a clear one-line explanation for the user. */

@@ -1,5 +1,9 @@
 import { Command, CommanderError } from 'commander';
+import { registerBatch } from './commands/batch';
+import { registerComplete } from './commands/complete';
+import { registerConfig } from './commands/config';
 import { registerDevServer } from './commands/dev-server';
+import { registerWorker } from './commands/worker';
 import { CliError, EXIT } from './exit-codes';
 
 export function buildProgram(): Command {
@@ -9,6 +13,10 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run llm-router --help for usage)')
     .exitOverride();
   registerDevServer(program);
+  registerWorker(program);
+  registerComplete(program);
+  registerBatch(program);
+  registerConfig(program);
   return program;
 }
 
@@ -26,9 +34,22 @@ export async function main(argv: string[] = process.argv): Promise<number> {
       process.stderr.write(`llm-router: ${err.message}\n`);
       return err.exitCode;
     }
-    process.stderr.write(`llm-router: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`llm-router: ${oneLine(err)}\n`);
     return EXIT.FAILURE;
   }
+}
+
+/**
+ * One line for any failure. When routing gave up, the attempts' own messages
+ * say why (a missing key variable, a 503), so the distinct ones are appended.
+ */
+export function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const causes = (err as { errors?: unknown } | null)?.errors;
+  const distinct = Array.isArray(causes)
+    ? [...new Set(causes.map((c: unknown) => (c instanceof Error ? `${c.name}: ${c.message}` : String(c))))]
+    : [];
+  return (distinct.length ? `${message}; errors: ${distinct.join(' | ')}` : message).replace(/\s*\n\s*/g, ' ');
 }
 
 if (require.main === module) {

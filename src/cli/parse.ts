@@ -8,3 +8,12 @@ export function parsePort(value: string): number {
   }
   return port;
 }
+
+/** commander argument parser for a positive integer option, naming the option in its error. */
+export function parsePositiveInt(option: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`${option} "${value}" is not a positive integer.`);
+    return n;
+  };
+}

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { locateTemporalCli, startDevServer } from '../../dev-server';
 import { parsePort } from '../parse';
 
 export const DEFAULT_DEV_DB = '.temporal/temporal.db';
@@ -28,6 +27,8 @@ export function registerDevServer(program: Command): void {
     .option('--json', 'print the addresses as one JSON line')
     .option('--install-only', 'find or build the Temporal CLI, print its path, and exit (CI uses this to warm the cache)')
     .action(async (flags: DevServerFlags) => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use, see commands/batch.ts
+      const { locateTemporalCli, startDevServer } = require('../../dev-server') as typeof import('../../dev-server');
       if (flags.installOnly) {
         const started = Date.now();
         const cli = await locateTemporalCli();

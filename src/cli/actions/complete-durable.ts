@@ -1,0 +1,26 @@
+import type { LoadedRouterConfig } from '../../config';
+import type { ChatRequest } from '../../providers/types';
+import { DurableRouter } from '../../temporal/client';
+import { connectClient } from '../connection';
+import type { ConnectionFlags } from '../connection-options';
+import { writeJson } from '../output';
+
+/** `complete` without --direct: one routedCompletion workflow, awaited; hops are printed from its routing metadata. */
+export async function completeDurably(
+  config: LoadedRouterConfig,
+  request: ChatRequest & { model: string },
+  flags: ConnectionFlags & { json?: boolean; taskQueue?: string },
+): Promise<void> {
+  const { client, close } = await connectClient(flags);
+  try {
+    const router = new DurableRouter({ client, config, ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}) });
+    const result = await router.complete(request);
+    if (flags.json) return writeJson(result);
+    process.stdout.write(`${result.response.choices[0]?.message.content ?? ''}\n`);
+    const r = result.routing;
+    process.stderr.write(`served by ${r.servedBy} (${r.model}) after ${r.attempts} call(s), ${r.fallbackCount} fallback(s), in ${Math.round(r.latencyMs)} ms\n`);
+    for (const hop of r.hops) if (hop.outcome === 'failure') process.stderr.write(`  ${hop.summary}: ${hop.errorClass ?? 'failed'}\n`);
+  } finally {
+    await close();
+  }
+}

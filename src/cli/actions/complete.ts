@@ -1,0 +1,39 @@
+import { Router } from '../../router';
+import { configPath, loadCliConfig } from '../config-file';
+import { CliError, EXIT } from '../exit-codes';
+import { writeJson } from '../output';
+import type { ConnectionFlags } from '../connection-options';
+
+export interface CompleteFlags extends ConnectionFlags {
+  model: string;
+  config?: string;
+  direct?: boolean;
+  system?: string;
+  maxTokens?: number;
+  json?: boolean;
+  taskQueue?: string;
+}
+
+export async function complete(prompt: string, flags: CompleteFlags): Promise<void> {
+  if (prompt.trim() === '') throw new CliError('the prompt is empty', EXIT.USAGE);
+  const file = configPath(flags.config);
+  const config = loadCliConfig(file);
+  if (!(flags.model in config.routing.groups)) {
+    throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
+  }
+  const messages = [
+    ...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []),
+    { role: 'user' as const, content: prompt },
+  ];
+  const request = { model: flags.model, messages, ...(flags.maxTokens ? { max_tokens: flags.maxTokens } : {}) };
+  if (flags.direct) {
+    const response = await new Router(config).completion(request);
+    if (flags.json) return writeJson(response);
+    process.stdout.write(`${response.choices[0]?.message.content ?? ''}\n`);
+    process.stderr.write(`served by ${response.routing.deployment} (${response.routing.model}) after ${response.routing.attempts} attempt(s) in ${Math.round(response.routing.latencyMs)} ms\n`);
+    return;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the durable path needs the Temporal client
+  const { completeDurably } = require('./complete-durable') as typeof import('./complete-durable');
+  await completeDurably(config, request, flags);
+}

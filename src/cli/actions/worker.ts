@@ -1,0 +1,50 @@
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { createWorker } from '../../temporal/worker';
+import { configPath, loadCliConfig } from '../config-file';
+import type { ConnectionFlags } from '../connection-options';
+import { connectWorker } from '../worker-connection';
+
+export interface WorkerFlags extends ConnectionFlags {
+  config?: string;
+  taskQueue: string;
+  maxActivities?: number;
+  logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+}
+
+/** Names every `os.environ/NAME` reference of the config that this process cannot resolve. */
+export function missingKeyVariables(params: Record<string, { apiKey?: string }>, env: NodeJS.ProcessEnv): string[] {
+  const missing = new Set<string>();
+  for (const p of Object.values(params)) {
+    const m = /^os\.environ\/(.+)$/.exec(p.apiKey ?? '');
+    if (m?.[1] && !env[m[1]]) missing.add(m[1]);
+  }
+  return [...missing];
+}
+
+export async function runWorker(flags: WorkerFlags): Promise<void> {
+  const file = configPath(flags.config);
+  const config = loadCliConfig(file);
+  Runtime.install({ logger: new DefaultLogger(flags.logLevel) });
+  for (const name of missingKeyVariables(config.params, process.env)) {
+    process.stderr.write(`warning: ${name} is not set in this worker's environment; calls to deployments that use os.environ/${name} will fail with AuthenticationError\n`);
+  }
+  const { connection, target } = await connectWorker(flags);
+  const worker = await createWorker({
+    connection,
+    namespace: target.namespace,
+    taskQueue: flags.taskQueue,
+    config,
+    ...(flags.maxActivities ? { workerOptions: { maxConcurrentActivityTaskExecutions: flags.maxActivities } } : {}),
+  });
+  const stop = () => worker.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  process.stdout.write(`worker polling task queue "${flags.taskQueue}" on ${target.address} (namespace ${target.namespace}), config ${file}; Ctrl-C to stop\n`);
+  try {
+    await worker.run();
+  } finally {
+    process.removeListener('SIGINT', stop);
+    process.removeListener('SIGTERM', stop);
+    await connection.close();
+  }
+}

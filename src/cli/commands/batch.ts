@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { withConnectionOptions } from '../connection-options';
+import { parsePositiveInt } from '../parse';
+import type { ReadFlags, StartFlags } from '../actions/batch';
+
+
+// Loaded on first use so `--help` and argument errors answer without loading
+// Temporal or the SDKs. A require, not import(): tsx's CommonJS hook (how the
+// CLI runs from a clone) does not see dynamic import().
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const actions = (): typeof import('../actions/batch') => require('../actions/batch') as typeof import('../actions/batch');
+
+export function registerBatch(program: Command): void {
+  const batch = program.command('batch').description('Durable batch summarisation (batchSummarize workflows)');
+
+  withConnectionOptions(
+    batch
+      .command('start <documents>')
+      .description('Summarise a directory, a .jsonl file (one {"id","text"} per line) or a glob; prints the batch id')
+      .requiredOption('--model <group>', 'model group that summarises')
+      .requiredOption('--out <file>', 'output JSONL, one record per document in input order')
+      .option('--markdown <file>', 'also write a markdown digest')
+      .option('--config <file>', 'router config (env LLM_ROUTER_CONFIG, default ./router.yaml)')
+      .option('--concurrency <n>', 'documents in flight at once', parsePositiveInt('--concurrency'))
+      .option('--instructions <text>', 'how to summarise')
+      .option('--max-tokens <n>', 'maximum tokens per summary', parsePositiveInt('--max-tokens'))
+      .option('--id <workflowId>', 'batch id (default: batch-<uuid>)')
+      .option('--task-queue <name>', 'task queue of the worker')
+      .option('--wait', 'follow progress until the batch finishes')
+      .option('--json', 'print the ids (and with --wait the final status) as JSON'),
+  ).action(async (documents: string, flags: StartFlags) => actions().batchStart(documents, flags));
+
+  withConnectionOptions(
+    batch
+      .command('status <id>')
+      .description('Progress: documents done and failed, counts per serving deployment, cost, cooldowns')
+      .option('--follow', 'keep a live progress bar until the batch finishes')
+      .option('--json', 'print one snapshot as JSON'),
+  ).action(async (id: string, flags: ReadFlags) => actions().batchStatus(id, flags));
+
+  withConnectionOptions(
+    batch
+      .command('result <id>')
+      .description('Where the output is and the final totals; --wait blocks until the batch finishes')
+      .option('--wait', 'wait for a running batch to finish')
+      .option('--json', 'print as JSON'),
+  ).action(async (id: string, flags: ReadFlags) => actions().batchResult(id, flags));
+
+  withConnectionOptions(
+    batch
+      .command('cancel <id>')
+      .description('Cancel a batch; summaries already written are kept in its output')
+      .option('--json', 'print as JSON'),
+  ).action(async (id: string, flags: ReadFlags) => actions().batchCancel(id, flags));
+}

@@ -1,0 +1,168 @@
+// The real `llm-router` binary, spawned as a user runs it, for every command
+// that needs no Temporal server, and for bad input on the ones that do.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../../src/dev-server';
+import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { errorLines, runCli } from './run-cli';
+
+let fake: FakeProviderServer;
+let dir: string;
+let configFile: string;
+const env = { CLI_TEST_KEY: 'sk-cli-test-secret' };
+
+beforeAll(async () => {
+  fake = await startFakeProviderServer();
+  dir = mkdtempSync(join(tmpdir(), 'llm-router-cli-'));
+  configFile = join(dir, 'router.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'model_list:',
+      '  - model_name: summarizer',
+      `    litellm_params: { model: openai/gpt-4o-mini, api_base: "${fake.openaiBaseUrl('primary')}", api_key: os.environ/CLI_TEST_KEY, order: 1 }`,
+      '    model_info: { id: primary }',
+      '  - model_name: summarizer',
+      `    litellm_params: { model: anthropic/claude-3-5-haiku-latest, api_base: "${fake.anthropicBaseUrl('secondary')}", api_key: os.environ/CLI_TEST_KEY, order: 2 }`,
+      '    model_info: { id: secondary }',
+      'router_settings:',
+      '  num_retries: 1',
+      '',
+    ].join('\n'),
+  );
+});
+
+afterAll(async () => {
+  await fake.close();
+});
+
+beforeEach(() => fake.reset());
+
+describe('config validate', () => {
+  test('a valid config lists its groups and exits 0', async () => {
+    const run = await runCli(['config', 'validate', configFile]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('valid, 2 deployment(s) in 1 group(s): summarizer');
+  });
+
+  test('--json reports the groups and deployment count', async () => {
+    const run = await runCli(['config', 'validate', configFile, '--json']);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ valid: true, groups: ['summarizer'], deployments: 2 });
+  });
+
+  test('an invalid config exits 2 with one line naming the path and line', async () => {
+    const bad = join(dir, 'bad.yaml');
+    writeFileSync(bad, 'model_list:\n  - model_name: a\n    litellm_params: { model: openai/x, rpm: -5 }\n');
+    const run = await runCli(['config', 'validate', bad]);
+    expect(run.code).toBe(2);
+    expect(errorLines(run)).toEqual([`llm-router: ${bad}:3:45 model_list[0].litellm_params.rpm: must be >= 0, got -5`]);
+  });
+
+  test('--json on an invalid config prints every issue and still exits 2', async () => {
+    const bad = join(dir, 'bad-fallback.yaml');
+    writeFileSync(bad, 'model_list:\n  - model_name: a\n    litellm_params: { model: openai/x }\nrouter_settings:\n  fallbacks: [{ a: [tertiary] }]\n');
+    const run = await runCli(['config', 'validate', bad, '--json']);
+    expect(run.code).toBe(2);
+    const report = JSON.parse(run.stdout.split('\n')[0] ?? '') as { valid: boolean; issues: Array<{ path: string; message: string }> };
+    expect(report.valid).toBe(false);
+    expect(report.issues).toEqual([expect.objectContaining({ path: 'router_settings.fallbacks[0].a[0]', message: expect.stringContaining('no model group "tertiary"') })]);
+  });
+
+  test('a missing file exits 2 with one line naming it', async () => {
+    const missing = join(dir, 'nope.yaml');
+    const run = await runCli(['config', 'validate', missing]);
+    expect(run.code).toBe(2);
+    expect(errorLines(run)).toEqual([`llm-router: ${missing}: file not found`]);
+  });
+});
+
+describe('complete --direct (the in-process Router, no Temporal)', () => {
+  test('answers from the first deployment and reports which one served', async () => {
+    const run = await runCli(['complete', '--direct', '--config', configFile, '--model', 'summarizer', 'Say hi'], { env });
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().length).toBeGreaterThan(0);
+    expect(run.stderr).toContain('served by primary');
+    expect([fake.count('primary'), fake.count('secondary')]).toEqual([1, 0]);
+  });
+
+  test('fails over to the Anthropic deployment when the first answers 503', async () => {
+    fake.script('primary', [], { after: { status: 503, errorMessage: 'down' } });
+    const run = await runCli(['complete', '--direct', '--config', configFile, '--model', 'summarizer', '--json', 'Say hi'], { env });
+    expect(run.code).toBe(0);
+    const response = JSON.parse(run.stdout) as { routing: { deployment: string; attempts: number } };
+    expect(response.routing).toMatchObject({ deployment: 'secondary', attempts: 2 });
+    expect([fake.count('primary'), fake.count('secondary')]).toEqual([1, 1]);
+  });
+
+  test('a missing API key variable fails with one line naming it', async () => {
+    const run = await runCli(['complete', '--direct', '--config', configFile, '--model', 'summarizer', 'Say hi'], { env: { CLI_TEST_KEY: '' } });
+    expect(run.code).toBe(1);
+    expect(errorLines(run)).toHaveLength(1);
+    expect(run.stderr).toContain('CLI_TEST_KEY');
+    expect(fake.count('primary') + fake.count('secondary')).toBe(0);
+  });
+
+  test('an unknown model group exits 2 and lists the groups', async () => {
+    const run = await runCli(['complete', '--direct', '--config', configFile, '--model', 'nope', 'Say hi'], { env });
+    expect(run.code).toBe(2);
+    expect(errorLines(run)).toEqual([`llm-router: --model "nope": no such model group in ${configFile} (groups: summarizer)`]);
+  });
+
+  test('no config anywhere exits 2 and says how to give one', async () => {
+    const run = await runCli(['complete', '--direct', '--model', 'summarizer', 'Say hi'], { cwd: dir, env: { LLM_ROUTER_CONFIG: '' } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('no router config: pass --config <file>');
+  });
+});
+
+describe('bad input and an unreachable server', () => {
+  test('an unknown option exits 2', async () => {
+    const run = await runCli(['batch', 'status', 'x', '--frobnicate']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("unknown option '--frobnicate'");
+  });
+
+  test('a bad port exits 2 naming the value', async () => {
+    const run = await runCli(['dev-server', '--port', '99999']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('"99999" is not a TCP port');
+  });
+
+  test('batch start on a missing directory exits 2 before contacting anything', async () => {
+    const run = await runCli(['batch', 'start', join(dir, 'no-such-dir'), '--model', 'summarizer', '--out', join(dir, 'o.jsonl'), '--config', configFile]);
+    expect(run.code).toBe(2);
+    expect(errorLines(run)).toEqual([`llm-router: ${join(dir, 'no-such-dir')}: no such file or directory (expected a directory, a .jsonl file or a glob)`]);
+  });
+
+  test('a bad --concurrency exits 2 naming the option', async () => {
+    const run = await runCli(['batch', 'start', dir, '--model', 'summarizer', '--out', 'o.jsonl', '--concurrency', 'lots']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--concurrency "lots" is not a positive integer');
+  });
+
+  test('every server command against an unreachable server exits 1 with one line naming the address', async () => {
+    const port = await freePort();
+    const address = ['--address', `127.0.0.1:${port}`];
+    const commands = [
+      ['batch', 'status', 'some-batch'],
+      ['batch', 'result', 'some-batch'],
+      ['batch', 'cancel', 'some-batch'],
+      ['batch', 'start', dir, '--model', 'summarizer', '--out', join(dir, 'o.jsonl'), '--config', configFile],
+      ['complete', '--model', 'summarizer', '--config', configFile, 'hi'],
+    ];
+    // Concurrently: each waits out the connect timeout.
+    const runs = await Promise.all(commands.map((args) => runCli([...args, ...address], { env })));
+    for (const run of runs) {
+      expect(run.code).toBe(1);
+      expect(errorLines(run)).toEqual([expect.stringContaining(`llm-router: cannot reach the Temporal server at 127.0.0.1:${port}`)]);
+    }
+  });
+
+  test('a malformed --address exits 2', async () => {
+    const run = await runCli(['batch', 'status', 'x', '--address', 'not an address']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('is not host:port');
+  });
+});
