@@ -1,0 +1,71 @@
+// A Temporal dev server, prebuilt workflow bundles and worker processes for
+// the durable benchmarks. Bundles are built once (webpack is slow), workers
+// run in their own processes so this process only generates load.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer, type DevServerHandle } from '../../src/dev-server';
+import { forkTs, type ChildHandle } from './child';
+import type { WorkerKind } from './worker-process';
+
+export const BENCH_KEY_ENV = 'BENCH_PROVIDER_KEY';
+const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: string) => console.error(m), log() {} };
+
+export interface TemporalStack {
+  readonly server: DevServerHandle;
+  readonly client: Client;
+  startWorker(kind: WorkerKind, taskQueue: string): Promise<ChildHandle<{ type: 'hello' }>>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Where the dev server keeps its SQLite file: `disk` (default, the OS temp
+ * folder) or `tmpfs` (/dev/shm), which takes the disk's fsync cost out of the
+ * floor. Set with BENCH_TEMPORAL_DB.
+ */
+export function temporalDbLocation(): 'disk' | 'tmpfs' {
+  return process.env.BENCH_TEMPORAL_DB === 'tmpfs' && existsSync('/dev/shm') ? 'tmpfs' : 'disk';
+}
+
+export async function startTemporalStack(log: (line: string) => void): Promise<TemporalStack> {
+  const dir = mkdtempSync(join(temporalDbLocation() === 'tmpfs' ? '/dev/shm' : tmpdir(), 'llm-router-bench-'));
+  let started = Date.now();
+  const server = await startDevServer({ dbFilename: join(dir, 'temporal.db'), headless: true, logLevel: 'error' });
+  log(`Temporal dev server (${server.source}) at ${server.address}, SQLite on ${temporalDbLocation()}, in ${Date.now() - started} ms`);
+  started = Date.now();
+  const bundles: Record<WorkerKind, string> = { router: join(dir, 'router-bundle.js'), noop: join(dir, 'noop-bundle.js') };
+  const [router, noop] = await Promise.all([
+    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath: resolve(__dirname, '../durable-throughput/noop-workflow.ts'), logger: quietLogger }),
+  ]);
+  writeFileSync(bundles.router, router.code);
+  writeFileSync(bundles.noop, noop.code);
+  log(`workflow bundles built in ${Date.now() - started} ms`);
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection, namespace: server.namespace });
+  const workers = new Set<ChildHandle<{ type: 'hello' }>>();
+  return {
+    server,
+    client,
+    async startWorker(kind, taskQueue) {
+      const child = forkTs<{ type: 'hello' }>(resolve(__dirname, 'worker-process.ts'), [], {
+        BENCH_TEMPORAL_ADDRESS: server.address,
+        BENCH_TASK_QUEUE: taskQueue,
+        BENCH_BUNDLE: bundles[kind],
+        BENCH_WORKER_KIND: kind,
+        [BENCH_KEY_ENV]: 'sk-bench-fake',
+      });
+      workers.add(child);
+      await child.request({ type: 'hello' }, 120_000);
+      return child;
+    },
+    async stop() {
+      await Promise.all([...workers].map((w) => w.stop()));
+      await connection.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

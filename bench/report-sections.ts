@@ -1,0 +1,27 @@
+// Report sections in order: each renders its part's stored result.
+import { overheadHeadline, overheadMarkdown } from './overhead/report';
+import type { OverheadResult } from './overhead/overhead';
+import { outageHeadline, outageMarkdown } from './outage/report';
+import type { OutageResult } from './outage/outage';
+import { durableHeadline, durableMarkdown } from './durable-throughput/report';
+import type { DurableResult } from './durable-throughput/durable-throughput';
+import { scaleHeadline, scaleMarkdown } from './scale/report';
+import type { ScaleResult } from './scale/scale';
+
+export interface ReportSection {
+  part: string;
+  title: string;
+  headline(result: unknown): string[];
+  markdown(result: unknown): string;
+}
+
+function section<R>(part: string, title: string, headline: (r: R) => string[], markdown: (r: R) => string): ReportSection {
+  return { part, title, headline: (r) => headline(r as R), markdown: (r) => markdown(r as R) };
+}
+
+export const REPORT_SECTIONS: ReportSection[] = [
+  section<OverheadResult>('overhead', '1. Overhead per request', overheadHeadline, overheadMarkdown),
+  section<OutageResult>('outage', '2. Failover under an outage', outageHeadline, outageMarkdown),
+  section<DurableResult>('durable', '3. Durable throughput against Temporal\'s floor', durableHeadline, durableMarkdown),
+  section<ScaleResult>('scale', '4. Scale: worker processes and concurrency', scaleHeadline, scaleMarkdown),
+];

@@ -1,0 +1,71 @@
+/**
+ * Runs the benchmarks and writes bench/results/: one JSON per part, SVG
+ * charts and report.md (rebuilt from every part's latest JSON).
+ *
+ *   npm run bench                     # every part, about 15 minutes on 2 cores
+ *   npm run bench -- overhead outage  # only these parts
+ *   BENCH_SCALE=0.2 npm run bench     # shorter durations (smoke run)
+ *
+ * Loopback only; every load is bounded in count or duration; child processes
+ * die with this one; a hard time limit ends the run if anything hangs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createContext, describeMachine, type BenchContext } from './lib/context';
+import { writeReport } from './lib/report';
+import { PARTS, type PartName } from './parts';
+
+export const RESULTS_DIR = join(__dirname, 'results');
+const HARD_LIMIT_MS = 30 * 60_000;
+
+async function main(): Promise<void> {
+  const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const unknown = requested.filter((name) => !(name in PARTS));
+  if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(PARTS).join(', ')}`);
+  const names = (requested.length > 0 ? requested : Object.keys(PARTS)) as PartName[];
+  const scale = Number(process.env.BENCH_SCALE ?? '1');
+  if (!(scale > 0)) throw new Error('BENCH_SCALE must be a positive number');
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const hardLimit = setTimeout(() => {
+    console.error(`benchmark exceeded ${HARD_LIMIT_MS / 60_000} minutes; stopping`);
+    process.exit(2);
+  }, HARD_LIMIT_MS);
+  hardLimit.unref();
+
+  const started = performance.now();
+  const ctx: BenchContext = await createContext(scale);
+  const machine = describeMachine();
+  ctx.log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, node ${machine.node}; parts: ${names.join(', ')}; scale ${scale}`);
+  try {
+    for (const name of names) {
+      const part = PARTS[name];
+      const partStarted = performance.now();
+      ctx.log(`--- ${name} ---`);
+      const result = await part.run(ctx);
+      const wallMs = Math.round(performance.now() - partStarted);
+      const loadAverageAfter = Math.round((loadavg()[0] ?? 0) * 100) / 100;
+      writeFileSync(join(RESULTS_DIR, `${name}.json`), JSON.stringify({ machine, scale, wallMs, loadAverageAfter, result }, null, 1));
+      for (const [file, svg] of Object.entries(part.charts(result))) writeFileSync(join(RESULTS_DIR, file), svg);
+      ctx.log(`${name} done in ${(wallMs / 1000).toFixed(1)} s`);
+    }
+  } finally {
+    // A Temporal client call cut off by its timeout may still retry on a channel we are closing.
+    process.on('uncaughtException', (err) => {
+      if (!/Channel has been shut down/.test(String(err))) throw err;
+    });
+    await ctx.close();
+  }
+  const totalMs = Math.round(performance.now() - started);
+  writeReport(RESULTS_DIR, { machine, totalMs, parts: names });
+  ctx.log(`all done in ${(totalMs / 1000).toFixed(1)} s; report at ${join(RESULTS_DIR, 'report.md')}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
