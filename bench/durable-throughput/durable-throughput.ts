@@ -3,23 +3,35 @@
 // fake provider at 0 ms) and a baseline whose workflow runs one no-op
 // activity. Closed loop at a fixed concurrency, kinds interleaved per round.
 import type { BenchContext } from '../lib/context';
-import { closedLoop, errorCounts, type LoadResult } from '../lib/load';
+import { closedLoop, errorCounts, sequential, type LoadResult } from '../lib/load';
 import { ResourceMeter, sampleProcess } from '../lib/process-stats';
 import { median, percentile, round } from '../lib/stats';
 import { DURABLE_CLIENT_TIMEOUT_MS, DURABLE_EXECUTION_TIMEOUT_MS, durableSystem, loadBenchConfig, type System } from '../lib/systems';
 import type { TemporalStack } from '../lib/temporal-stack';
+import { runBatch, type BatchResult, type BatchSettings } from './batch';
 
 export interface DurableSettings {
   rounds: number;
   concurrency: number;
   durationMs: number;
+  sequentialCalls: number;
+  batch: BatchSettings;
 }
 
 export function durableSettings(scale: number): DurableSettings {
-  return { rounds: 2, concurrency: 16, durationMs: Math.max(2_000, Math.round(10_000 * scale)) };
+  return {
+    rounds: 2,
+    concurrency: 16,
+    durationMs: Math.max(2_000, Math.round(10_000 * scale)),
+    sequentialCalls: Math.max(10, Math.round(30 * scale)),
+    batch: { documents: 10_000, concurrency: 16, timeLimitMs: Math.max(10_000, Math.round(120_000 * scale)) },
+  };
 }
 
 export interface DurableKindResult {
+  /** One workflow at a time: p50 latency, the per-request cost without queueing. */
+  sequentialP50: number;
+  sequentialP99: number;
   throughput: number;
   p50: number;
   p99: number;
@@ -34,7 +46,7 @@ export interface DurableResult {
   kinds: Record<'routed' | 'noop', DurableKindResult>;
   /** routedCompletion throughput / no-op workflow throughput */
   throughputRatio: number;
-  batch: { status: string };
+  batch: BatchResult;
 }
 
 export function noopSystem(stack: TemporalStack, taskQueue: string, workerPid: number, runId: string): System {
@@ -81,6 +93,14 @@ export async function runDurableThroughput(ctx: BenchContext): Promise<DurableRe
       ctx.log(`durable ${kind} round ${round + 1}: ${load.throughput.toFixed(1)} workflows/s at concurrency ${settings.concurrency}`);
     }
   }
+  const sequentialRuns: Record<string, number[]> = { routed: [], noop: [] };
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (const kind of round % 2 === 0 ? (['noop', 'routed'] as const) : (['routed', 'noop'] as const)) {
+      const base = (seq += 100_000);
+      const load = await sequential(Math.ceil(settings.sequentialCalls / settings.rounds), (i) => systems[kind].call(base + i), DURABLE_CLIENT_TIMEOUT_MS);
+      sequentialRuns[kind]?.push(...load.samples.filter((s) => s.ok).map((s) => s.latencyMs));
+    }
+  }
   const kinds = {} as Record<'routed' | 'noop', DurableKindResult>;
   for (const kind of ['routed', 'noop'] as const) {
     const list = runs[kind] ?? [];
@@ -91,6 +111,8 @@ export async function runDurableThroughput(ctx: BenchContext): Promise<DurableRe
     const id = (list[0]?.base ?? 0) + (firstOk?.seq ?? 0);
     const workflowId = kind === 'routed' ? `bench-${runTag}-tp-${id}` : `bench-noop-${runTag}-${id}`;
     kinds[kind] = {
+      sequentialP50: round(percentile(sequentialRuns[kind] ?? [], 50), 2),
+      sequentialP99: round(percentile(sequentialRuns[kind] ?? [], 99), 2),
       throughput: round(median(list.map((r) => r.load.throughput)), 2),
       p50: round(median(oks.map((o) => percentile(o, 50))), 2),
       p99: round(median(oks.map((o) => percentile(o, 99))), 2),
@@ -100,11 +122,15 @@ export async function runDurableThroughput(ctx: BenchContext): Promise<DurableRe
       cpuPercent: round(median(list.map((r) => r.cpuPercent)), 1),
     };
   }
-  await Promise.all([routerWorker.stop(), noopWorker.stop()]);
+  await noopWorker.stop();
+  ctx.log(`durable batch: ${settings.batch.documents} documents, concurrency ${settings.batch.concurrency}, at most ${settings.batch.timeLimitMs / 1000} s`);
+  const batch = await runBatch(temporal, config, 'chat', 'bench-durable', routerWorker, settings.batch);
+  ctx.log(`durable batch: ${batch.done} documents in ${(batch.elapsedMs / 1000).toFixed(1)} s = ${batch.docsPerSecond} docs/s (${batch.status})`);
+  await routerWorker.stop();
   return {
     settings,
     kinds,
     throughputRatio: round(kinds.routed.throughput / kinds.noop.throughput, 3),
-    batch: { status: 'not measured: batchSummarize is not committed yet (see bench/README.md)' },
+    batch,
   };
 }

@@ -5,7 +5,7 @@
 // count or duration, a cap on requests in flight and a per-request timeout.
 import { performance } from 'node:perf_hooks';
 
-export const DEFAULT_MAX_IN_FLIGHT = 1_000;
+export const DEFAULT_MAX_IN_FLIGHT = 256;
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export type Call = (seq: number) => Promise<unknown>;
