@@ -2,20 +2,34 @@ import { Context } from '@temporalio/activity';
 import type { ProviderRegistry } from '../src/providers';
 import type { ChatMessage, ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
 import { documentFailure, providerFailure } from '../src/temporal/to-application-failure';
-import type { DocumentPrompt } from '../workflows/batch-types';
-import { documentText, type DocumentDeps } from './documents';
+import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
+import { loadDocument, tokenCount, tokenSlice, writeResultPart, type DocumentDeps } from './documents';
 
 export const DEFAULT_SUMMARY_INSTRUCTIONS = 'You summarise documents faithfully and concisely.';
 export const DEFAULT_SUMMARY_MAX_TOKENS = 256;
 
-/** Either a whole request, or a document prompt the activity builds from a reference (so no document enters history). */
+/** Where a successful summary is stored, and what the workflow already knows about the document. */
+export interface StoreSummary {
+  partsDir: string;
+  record: Omit<DocumentResultRecord, 'status' | 'summary' | 'servedBy' | 'model'>;
+}
+
+/**
+ * Either a whole request, or a document prompt the activity builds from a
+ * reference (so no document enters history). With `store`, the activity also
+ * writes the document's result file: one activity per document in the common
+ * case, and the file is keyed by document, so a retry rewrites the same one.
+ */
 export type CallDeploymentInput =
   | { deployment: DeploymentParams; request: ChatRequest }
-  | { deployment: DeploymentParams; document: DocumentPrompt };
+  | { deployment: DeploymentParams; document: DocumentPrompt; store?: StoreSummary };
 
-export interface CallDeploymentDeps extends Partial<DocumentDeps> {
+export interface CallDeploymentDeps extends DocumentDeps {
   providers: Pick<ProviderRegistry, 'complete'>;
 }
+
+/** Classes the workflow must not hold against a deployment: the document, not the provider, is at fault. */
+export const DOCUMENT_ERROR_TYPES = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError'] as const;
 
 async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): Promise<ChatRequest> {
   const instructions = prompt.instructions ?? DEFAULT_SUMMARY_INSTRUCTIONS;
@@ -24,12 +38,16 @@ async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): 
   if (prompt.kind === 'combine') {
     user = `Summarise document ${prompt.docId} from these summaries of its parts, in order:\n\n${prompt.partials.map((p, i) => `Part ${i + 1}: ${p}`).join('\n\n')}`;
   } else {
-    if (deps.documents === undefined) throw new Error('callDeployment: document prompts need a document store (createActivities({ documents }))');
-    let text: string;
-    try {
-      text = await documentText({ documents: deps.documents }, prompt.source, prompt.doc, prompt.tokenRange);
-    } catch (err) {
-      throw documentFailure('DocumentUnreadableError', `${prompt.doc.path}: ${err instanceof Error ? err.message : String(err)}`);
+    const loaded = await loadDocument(deps, prompt.source, prompt.doc);
+    if (!loaded.ok) throw documentFailure(loaded.errorClass, loaded.message);
+    let text = loaded.text;
+    if (prompt.tokenRange !== undefined) text = tokenSlice(text, prompt.tokenRange);
+    else if (prompt.chunkTokens !== undefined && prompt.chunkTokens !== null) {
+      const tokens = tokenCount(text);
+      // Too big for the smallest window of the chain: the workflow splits it and summarises map-reduce.
+      if (tokens > prompt.chunkTokens) {
+        throw documentFailure('DocumentTooLargeError', `${prompt.doc.id}: ${tokens} tokens, chunks hold ${prompt.chunkTokens}`, { tokens });
+      }
     }
     const part = prompt.part !== undefined && prompt.part.of > 1 ? ` (part ${prompt.part.index + 1} of ${prompt.part.of})` : '';
     user = `Summarise this document${part}:\n\n${text}`;
@@ -51,15 +69,28 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
     // Heartbeats let Temporal notice a dead worker long before the call's own timeout.
     const heartbeatMs = ctx.info.heartbeatTimeoutMs;
     const timer = heartbeatMs ? setInterval(() => ctx.heartbeat(), Math.max(100, Math.floor(heartbeatMs / 3))) : undefined;
+    let response: ChatResponse;
     try {
       // Cancelling the activity (or its timeout) aborts the HTTP request.
-      const response = await deps.providers.complete(input.deployment, request, { signal: ctx.cancellationSignal });
+      response = await deps.providers.complete(input.deployment, request, { signal: ctx.cancellationSignal });
       if (response.routing !== undefined) response.routing.attempts = ctx.info.attempt;
-      return response;
     } catch (err) {
       throw providerFailure(err, ctx.info.attempt);
     } finally {
       if (timer !== undefined) clearInterval(timer);
     }
+    if ('store' in input && input.store !== undefined) {
+      const { record } = input.store;
+      await writeResultPart(deps, input.store.partsDir, {
+        ...record,
+        status: 'ok',
+        summary: response.choices[0]?.message.content ?? '',
+        servedBy: input.deployment.id,
+        model: input.deployment.model,
+        attempts: (record.attempts ?? 0) + ctx.info.attempt,
+        costUsd: (record.costUsd ?? 0) + (response.routing?.costUsd ?? 0),
+      });
+    }
+    return response;
   };
 }

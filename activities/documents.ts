@@ -10,7 +10,6 @@ import type {
   DocumentResultRecord,
   DocumentSource,
   ListCursor,
-  PreparedDocument,
   BatchOutput,
 } from '../workflows/batch-types';
 import { documentFailure } from '../src/temporal/to-application-failure';
@@ -99,10 +98,35 @@ async function readDocumentText(deps: DocumentDeps, source: DocumentSource, doc:
   return text;
 }
 
-/** Reads the text behind a reference; for a token range, only that slice. Used by the provider-call activity too. */
-export async function documentText(deps: DocumentDeps, source: DocumentSource, doc: DocRef, tokenRange?: [number, number]): Promise<string> {
-  const text = await readDocumentText(deps, source, doc);
-  return tokenRange === undefined ? text : decode(encode(text).slice(tokenRange[0], tokenRange[1]));
+export type LoadedDocument = { ok: true; text: string } | { ok: false; errorClass: string; message: string };
+
+/**
+ * The text behind a reference, or why there is none. An unreadable document
+ * is an answer, not a crash: the batch reports it and goes on.
+ */
+export async function loadDocument(deps: DocumentDeps, source: DocumentSource, doc: DocRef): Promise<LoadedDocument> {
+  let text: string;
+  try {
+    text = await readDocumentText(deps, source, doc);
+  } catch (err) {
+    if (errorCode(err) === 'EINVALID') return { ok: false, errorClass: 'InvalidDocumentError', message: `${doc.path}: ${(err as Error).message}` };
+    return { ok: false, ...unreadable(err, doc.path) };
+  }
+  if (text.trim() === '') return { ok: false, errorClass: 'EmptyDocumentError', message: `${doc.path}: document ${doc.id} is empty` };
+  return { ok: true, text };
+}
+
+export function tokenCount(text: string): number {
+  return encode(text).length;
+}
+
+export function tokenSlice(text: string, range: [number, number]): string {
+  return decode(encode(text).slice(range[0], range[1]));
+}
+
+/** One file per document, named by its index: writing it again after a crash replaces it with the same record. */
+export function writeResultPart(deps: DocumentDeps, partsDir: string, record: DocumentResultRecord): Promise<void> {
+  return deps.documents.writeFileAtomic(join(partsDir, partName(record.index)), JSON.stringify(record));
 }
 
 
@@ -147,33 +171,9 @@ export function createDocumentActivities(deps: DocumentDeps) {
     }
   }
 
-  /**
-   * Counts the document's tokens and splits it into ranges of at most
-   * `chunkTokens`, so each piece fits the smallest window of the fallback
-   * chain. An unreadable document is an answer here, not a failure: the batch
-   * reports it and goes on.
-   */
-  async function prepareDocument(input: { source: DocumentSource; doc: DocRef; chunkTokens: number | null }): Promise<PreparedDocument> {
-    let text: string;
-    try {
-      text = await readDocumentText(deps, input.source, input.doc);
-    } catch (err) {
-      const code = errorCode(err);
-      if (code === 'EINVALID') return { ok: false, errorClass: 'InvalidDocumentError', message: `${input.doc.path}: ${(err as Error).message}` };
-      return { ok: false, ...unreadable(err, input.doc.path) };
-    }
-    if (text.trim() === '') return { ok: false, errorClass: 'EmptyDocumentError', message: `${input.doc.path}: document ${input.doc.id} is empty` };
-    const tokens = encode(text).length;
-    const size = input.chunkTokens;
-    if (size === null || tokens <= size) return { ok: true, tokens, chunks: [[0, tokens]] };
-    const chunks: Array<[number, number]> = [];
-    for (let start = 0; start < tokens; start += size) chunks.push([start, Math.min(tokens, start + size)]);
-    return { ok: true, tokens, chunks };
-  }
-
-  /** One file per document, named by its index: writing it again after a crash replaces it with the same record. */
+  /** For documents that never got a summary (unreadable, or routing gave up); summaries are written by the call itself. */
   async function writeDocumentResult(input: { partsDir: string; record: DocumentResultRecord }): Promise<void> {
-    await deps.documents.writeFileAtomic(join(input.partsDir, partName(input.record.index)), JSON.stringify(input.record));
+    await writeResultPart(deps, input.partsDir, input.record);
   }
 
   /**
@@ -205,7 +205,7 @@ export function createDocumentActivities(deps: DocumentDeps) {
     return { written: lines.length, failed };
   }
 
-  return { countDocuments, listDocuments, prepareDocument, writeDocumentResult, mergeResults };
+  return { countDocuments, listDocuments, writeDocumentResult, mergeResults };
 }
 
 const PART_NAME = /^\d{10}\.json$/;

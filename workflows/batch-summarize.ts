@@ -5,7 +5,6 @@ import {
   defineQuery,
   isCancellation,
   proxyActivities,
-  proxyLocalActivities,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -44,9 +43,11 @@ const files = proxyActivities<RouterActivities>({
   heartbeatTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '1 second' },
 });
-// Reading one document's size and writing one small result file are quick
-// and idempotent: local activities cost one marker event instead of three.
-const local = proxyLocalActivities<RouterActivities>({
+// The result file of a document that failed. (Summaries are written by the
+// provider-call activity itself.) A regular activity, not a local one: local
+// activities in flight when a worker died left replays without their markers
+// in our crash tests.
+const perDocument = proxyActivities<RouterActivities>({
   startToCloseTimeout: '1 minute',
   retry: { maximumAttempts: 5, initialInterval: '200 milliseconds' },
 });
@@ -59,10 +60,24 @@ function freshProgress(): BatchProgress {
   };
 }
 
+/** The failure a document ended with: an activity's own (its cause) or one the workflow raised when routing gave up. */
 function failureOf(err: unknown): { errorClass: string; message: string } {
-  const e = (typeof err === 'object' && err !== null ? err : {}) as { type?: unknown; message?: unknown; name?: unknown };
-  const errorClass = typeof e.type === 'string' ? e.type : typeof e.name === 'string' ? e.name : 'Error';
+  const outer = (typeof err === 'object' && err !== null ? err : {}) as { type?: unknown; message?: unknown; name?: unknown; cause?: unknown };
+  const cause = (typeof outer.cause === 'object' && outer.cause !== null ? outer.cause : undefined) as { type?: unknown; message?: unknown } | undefined;
+  const e = typeof cause?.type === 'string' ? cause : outer;
+  const errorClass = typeof e.type === 'string' ? e.type : typeof outer.name === 'string' ? outer.name : 'Error';
   return { errorClass, message: typeof e.message === 'string' ? e.message : String(err) };
+}
+
+function errorType(err: unknown): string {
+  return failureOf(err).errorClass;
+}
+
+function errorDetail(err: unknown, key: string): number | undefined {
+  const cause = (err as { cause?: { details?: unknown } } | null)?.cause;
+  const first = Array.isArray(cause?.details) ? (cause.details[0] as Record<string, unknown> | undefined) : undefined;
+  const value = first?.[key];
+  return typeof value === 'number' ? value : undefined;
 }
 
 function textOf(routed: RoutedResponse): string {
@@ -124,102 +139,119 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   });
   upsertSearchAttributes([{ key: LlmModelGroup, value: input.group }, { key: LlmFallbackCount, value: 0 }]);
 
-  const routingRequest = (tokens: number): RoutingRequest => ({
+  // Only chunks have a known size here; a whole document is measured by the activity.
+  const routingRequest = (tokens: number | undefined): RoutingRequest => ({
     group: input.group,
     stream: false,
-    estimatedInputTokens: tokens + CHUNK_PROMPT_RESERVE_TOKENS,
+    ...(tokens === undefined ? {} : { estimatedInputTokens: tokens + CHUNK_PROMPT_RESERVE_TOKENS }),
     ...(input.maxTokens === undefined ? {} : { maxOutputTokens: input.maxTokens }),
   });
   const promptBase = {
     ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
     ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
   };
-  const routeDocument = (doc: DocRef, tokens: number, prompt: DocumentPrompt, label: string) =>
-    router.complete(routingRequest(tokens), (deployment) => ({ deployment, document: prompt }), label);
+  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>) =>
+    router.complete(
+      routingRequest(prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined),
+      (deployment, priorHops) => ({
+        deployment,
+        document: prompt,
+        // The activity writes the result file itself; it adds its own attempt and cost to what came before.
+        ...(store === undefined ? {} : {
+          store: {
+            partsDir,
+            record: {
+              ...store,
+              attempts: (store.attempts ?? 0) + priorHops.reduce((n, h) => n + h.attempts, 0),
+              fallbacks: (store.fallbacks ?? 0) + priorHops.length,
+            },
+          },
+        }),
+      }),
+      label,
+    );
 
-  async function summarise(doc: DocRef): Promise<DocumentResultRecord> {
+  const served = (routed: RoutedResponse) => {
+    progress.servedBy[routed.routing.servedBy] = (progress.servedBy[routed.routing.servedBy] ?? 0) + 1;
+    progress.costUsd += routed.routing.costUsd ?? 0;
+  };
+
+  /** Summarises a document whose result file the final call writes; throws what made it fail. */
+  async function summarise(doc: DocRef): Promise<void> {
     const base = { index: doc.index, id: doc.id, path: doc.path };
-    const prepared = await local.prepareDocument({ source: input.source, doc, chunkTokens });
-    if (!prepared.ok) return { ...base, status: 'failed', errorClass: prepared.errorClass, error: prepared.message };
-    const routedCalls: RoutedResponse[] = [];
-    let final: RoutedResponse;
-    if (prepared.chunks.length === 1) {
-      final = await routeDocument(doc, prepared.tokens, { kind: 'summarize', source: input.source, doc, ...promptBase }, `doc ${doc.id}`);
-      routedCalls.push(final);
-    } else {
-      // Map: each chunk fits the smallest window of the chain; reduce: combine the partial summaries.
-      progress.chunkedDocuments++;
-      const n = prepared.chunks.length;
-      let partials: string[] = [];
-      for (const [i, range] of prepared.chunks.entries()) {
-        const routed = await routeDocument(doc, range[1] - range[0], {
-          kind: 'summarize', source: input.source, doc, tokenRange: range, part: { index: i, of: n }, ...promptBase,
-        }, `doc ${doc.id} part ${i + 1}/${n}`);
-        routedCalls.push(routed);
-        partials.push(textOf(routed));
-      }
-      const budgetChars = (chunkTokens ?? Number.MAX_SAFE_INTEGER) * CHARS_PER_TOKEN_FLOOR;
-      for (;;) {
-        // Combine in groups that fit the window; repeat until one summary is left.
-        const groups: string[][] = [];
-        let group: string[] = [];
-        let size = 0;
-        for (const p of partials) {
-          if (group.length > 0 && size + p.length > budgetChars) {
-            groups.push(group);
-            group = [];
-            size = 0;
-          }
-          group.push(p);
-          size += p.length;
-        }
-        groups.push(group);
-        const combined: RoutedResponse[] = [];
-        for (const g of groups) {
-          const tokens = Math.ceil(g.reduce((s, p) => s + p.length, 0) / CHARS_PER_TOKEN_FLOOR);
-          const routed = await routeDocument(doc, tokens, { kind: 'combine', docId: doc.id, partials: g, ...promptBase }, `doc ${doc.id} combine ${g.length}`);
-          routedCalls.push(routed);
-          combined.push(routed);
-        }
-        if (combined.length === 1) {
-          final = combined[0] as RoutedResponse;
-          break;
-        }
-        partials = combined.map(textOf);
-      }
+    try {
+      served(await routeDocument({ kind: 'summarize', source: input.source, doc, chunkTokens, ...promptBase }, `doc ${doc.id}`, { ...base, chunks: 1 }));
+      return;
+    } catch (err) {
+      if (errorType(err) !== 'DocumentTooLargeError' || chunkTokens === null) throw err;
+      const tokens = errorDetail(err, 'tokens');
+      if (tokens === undefined) throw err;
+      await summariseInChunks(doc, tokens, chunkTokens, base);
     }
-    for (const routed of routedCalls) {
-      progress.servedBy[routed.routing.servedBy] = (progress.servedBy[routed.routing.servedBy] ?? 0) + 1;
-    }
-    const costUsd = routedCalls.reduce((s, r) => s + (r.routing.costUsd ?? 0), 0);
-    progress.costUsd += costUsd;
-    return {
-      ...base,
-      status: 'ok',
-      summary: textOf(final),
-      servedBy: final.routing.servedBy,
-      model: final.routing.model,
-      attempts: routedCalls.reduce((s, r) => s + r.routing.attempts, 0),
-      fallbacks: routedCalls.reduce((s, r) => s + r.routing.fallbackCount, 0),
-      chunks: prepared.chunks.length,
-      costUsd,
+  }
+
+  /** Map: each chunk fits the smallest window of the chain; reduce: combine the partial summaries until one is left. */
+  async function summariseInChunks(doc: DocRef, tokens: number, size: number, base: { index: number; id: string; path: string }): Promise<void> {
+    progress.chunkedDocuments++;
+    const ranges: Array<[number, number]> = [];
+    for (let start = 0; start < tokens; start += size) ranges.push([start, Math.min(tokens, start + size)]);
+    let attempts = 0;
+    let fallbacks = 0;
+    let cost = 0;
+    const account = (routed: RoutedResponse) => {
+      served(routed);
+      attempts += routed.routing.attempts;
+      fallbacks += routed.routing.fallbackCount;
+      cost += routed.routing.costUsd ?? 0;
+      return textOf(routed);
     };
+    let partials: string[] = [];
+    for (const [i, range] of ranges.entries()) {
+      partials.push(account(await routeDocument({
+        kind: 'summarize', source: input.source, doc, tokenRange: range, part: { index: i, of: ranges.length }, ...promptBase,
+      }, `doc ${doc.id} part ${i + 1}/${ranges.length}`)));
+    }
+    const budgetChars = size * CHARS_PER_TOKEN_FLOOR;
+    for (;;) {
+      const groups: string[][] = [];
+      let group: string[] = [];
+      let chars = 0;
+      for (const p of partials) {
+        if (group.length > 0 && chars + p.length > budgetChars) {
+          groups.push(group);
+          group = [];
+          chars = 0;
+        }
+        group.push(p);
+        chars += p.length;
+      }
+      groups.push(group);
+      if (groups.length === 1) {
+        // The last combine writes the document's result.
+        served(await routeDocument({ kind: 'combine', docId: doc.id, partials, ...promptBase }, `doc ${doc.id} combine ${partials.length}`, {
+          ...base, chunks: ranges.length, attempts, fallbacks, costUsd: cost,
+        }));
+        return;
+      }
+      const next: string[] = [];
+      for (const g of groups) next.push(account(await routeDocument({ kind: 'combine', docId: doc.id, partials: g, ...promptBase }, `doc ${doc.id} combine ${g.length}`)));
+      partials = next;
+    }
   }
 
   async function processDocument(doc: DocRef): Promise<void> {
     current = doc.id;
-    let record: DocumentResultRecord;
     try {
-      record = await summarise(doc);
+      await summarise(doc);
+      progress.done++;
     } catch (err) {
       if (isCancellation(err)) return;
       const failure = failureOf(err);
-      record = { index: doc.index, id: doc.id, path: doc.path, status: 'failed', errorClass: failure.errorClass, error: failure.message };
+      const record: DocumentResultRecord = { index: doc.index, id: doc.id, path: doc.path, status: 'failed', errorClass: failure.errorClass, error: failure.message };
+      // Written even if the batch is being cancelled: cancelling keeps what is known.
+      await CancellationScope.nonCancellable(() => perDocument.writeDocumentResult({ partsDir, record }));
+      progress.failed++;
     }
-    // A finished summary is written even if the batch is being cancelled: cancelling keeps what is done.
-    await CancellationScope.nonCancellable(() => local.writeDocumentResult({ partsDir, record }));
-    if (record.status === 'ok') progress.done++;
-    else progress.failed++;
     progress.updatedAt = Date.now();
     setCurrentDetails(`${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'}; run ${progress.run}`);
   }

@@ -32,12 +32,18 @@ export interface DocumentPage {
 
 /** A prompt the activity builds from a document it reads itself, so the text never enters history. */
 export type DocumentPrompt =
-  | { kind: 'summarize'; source: DocumentSource; doc: DocRef; tokenRange?: [number, number]; part?: { index: number; of: number }; instructions?: string; maxTokens?: number }
+  | {
+    kind: 'summarize';
+    source: DocumentSource;
+    doc: DocRef;
+    tokenRange?: [number, number];
+    part?: { index: number; of: number };
+    /** Whole documents only: refuse (DocumentTooLargeError, with `tokens`) one larger than this, so the workflow chunks it. */
+    chunkTokens?: number | null;
+    instructions?: string;
+    maxTokens?: number;
+  }
   | { kind: 'combine'; docId: string; partials: string[]; instructions?: string; maxTokens?: number };
-
-export type PreparedDocument =
-  | { ok: true; tokens: number; chunks: Array<[number, number]> }
-  | { ok: false; errorClass: string; message: string };
 
 /** One line of the output JSONL. */
 export interface DocumentResultRecord {

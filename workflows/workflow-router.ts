@@ -30,6 +30,9 @@ import { hopActivityOptions, hopMaximumAttempts, DEFAULT_HOP_TIMEOUT_MS } from '
 import { hopSummary } from './hop-summary';
 import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingMetadata, DurableRoutingOptions, HopRecord } from './types';
 
+/** Failures of the input itself (see activities/call-deployment.ts), passed straight to the caller. */
+const REQUEST_SIDE_ERRORS: readonly string[] = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError'];
+
 /** Grace between the HTTP deadline and the activity's start-to-close, so the provider layer's own Timeout is what surfaces. */
 const HOP_TIMEOUT_GRACE_MS = 2_000;
 
@@ -78,7 +81,7 @@ export class WorkflowRouter {
    */
   async complete(
     request: RoutingRequest,
-    makeInput: (deployment: DeploymentParams) => CallDeploymentInput,
+    makeInput: (deployment: DeploymentParams, priorHops: readonly HopRecord[]) => CallDeploymentInput,
     label?: string,
   ): Promise<RoutedResponse> {
     const routing = this.config.routing;
@@ -127,7 +130,7 @@ export class WorkflowRouter {
 
       let response: ChatResponse;
       try {
-        response = await callDeployment.executeWithOptions({ summary }, [makeInput({ ...params, timeoutMs: httpTimeout })]);
+        response = await callDeployment.executeWithOptions({ summary }, [makeInput({ ...params, timeoutMs: httpTimeout }, hops)]);
       } catch (err) {
         if (isCancellation(err)) {
           this.state = recordAttemptEnd(routing, this.state, id, Date.now());
@@ -135,6 +138,12 @@ export class WorkflowRouter {
           throw err;
         }
         const failure = describeActivityFailure(err);
+        if (REQUEST_SIDE_ERRORS.includes(failure.errorClass)) {
+          // The document, not the deployment, is at fault: nothing to record against it, nothing another deployment could fix.
+          this.state = recordAttemptEnd(routing, this.state, id, Date.now());
+          this.version++;
+          throw err;
+        }
         const attempts = failure.attempt ?? (failure.errorClass === 'Timeout' ? maximumAttempts : 1);
         calls += attempts;
         const now = Date.now();

@@ -45,6 +45,6 @@ export function providerFailure(err: unknown, attempt?: number): unknown {
 }
 
 /** A document an activity cannot read: retrying will not make it readable, and the batch reports it and goes on. */
-export function documentFailure(errorClass: string, message: string): ApplicationFailure {
-  return ApplicationFailure.create({ type: errorClass, message, nonRetryable: true, details: [{ errorClass }] });
+export function documentFailure(errorClass: string, message: string, extra: Record<string, number | string> = {}): ApplicationFailure {
+  return ApplicationFailure.create({ type: errorClass, message, nonRetryable: true, details: [{ ...extra, errorClass }] });
 }

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { getBatchResult, getBatchStatus, startBatchSummarize } from '../../../src/temporal/client';
+import { startFakeProviderServer, type FakeProviderServer, type RecordedRequest } from '../../../src/testing';
+import { eventually, readJsonl, writeJsonlDocuments } from '../../support/batch';
+import { startChildWorker, type ChildWorker } from '../../support/child-worker';
+import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
+import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
+
+// Crash: SIGKILL the worker process three times at random points of a
+// 500-document batch, starting a new one each time.
+const DOCS = 500;
+const KILLS = 3;
+
+let ctx: TemporalTestContext;
+let fake: FakeProviderServer;
+let dir: string;
+const workers: ChildWorker[] = [];
+const env = { [FAKE_KEY_ENV]: 'sk-crash', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
+
+beforeAll(async () => {
+  ctx = await connectToTestServer();
+  fake = await startFakeProviderServer();
+  dir = mkdtempSync(join(tmpdir(), 'tlr-crash-'));
+});
+afterAll(async () => {
+  for (const w of workers) await w.kill();
+  await fake.close();
+  await ctx.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('three SIGKILLs mid-batch: every document appears exactly once, extra provider requests at most those in flight at each kill', async () => {
+  const config = fakeRouterConfig(fake, [{ id: 'dep', group: 'sum', numRetries: 2 }]);
+  const path = writeJsonlDocuments(dir, DOCS);
+  const workflowId = uniqueWorkflowId('crash-batch');
+  const requests: RecordedRequest[] = [];
+  const inFlightAtKill: number[] = [];
+  // Random kill points, one in each quarter after the first, so each lands mid-batch.
+  const killAt = Array.from({ length: KILLS }, (_, k) => Math.floor(((k + 1) / (KILLS + 1)) * DOCS + (Math.random() - 0.5) * (DOCS / (KILLS + 2))));
+
+  workers.push(await startChildWorker(ctx.taskQueue, env));
+  await startBatchSummarize(ctx.client, config, {
+    group: 'sum', documents: { kind: 'jsonl', path }, output: { jsonlPath: join(dir, 'out.jsonl'), markdownPath: join(dir, 'out.md') },
+    concurrency: 4, continueAsNewAfterEvents: 2_000, taskQueue: ctx.taskQueue, workflowId, workflowTaskTimeoutMs: 2_000,
+    routing: FAST_ROUTING,
+  });
+
+  for (const threshold of killAt) {
+    // A query fails while no live worker holds the workflow; that is expected right after a kill.
+    await eventually(async () => {
+      const done = await getBatchStatus(ctx.client, workflowId).then((p) => p.done, () => -1);
+      return done >= threshold ? true : undefined;
+    }, 90_000, 20);
+    // From here every new call is held, so the calls in flight at the kill are exactly the held ones.
+    requests.push(...fake.requests('dep'));
+    const gate = fake.gate();
+    fake.script('dep', [], { after: { gate } });
+    await gate.arrived;
+    await new Promise((r) => setTimeout(r, 200));
+    const held = fake.count('dep');
+    const victim = workers[workers.length - 1] as ChildWorker;
+    await victim.kill();
+    expect(victim.process.signalCode).toBe('SIGKILL');
+    inFlightAtKill.push(held);
+    gate.release(); // the held responses go to dead sockets
+    requests.push(...fake.requests('dep'));
+    fake.script('dep', []);
+    workers.push(await startChildWorker(ctx.taskQueue, env));
+  }
+  const result = await getBatchResult(ctx.client, workflowId);
+  requests.push(...fake.requests('dep'));
+  await (workers[workers.length - 1] as ChildWorker).stop();
+
+  const records = readJsonl(result.output.jsonlPath);
+  expect(records).toHaveLength(DOCS);
+  expect(records.map((r) => r.id)).toEqual(Array.from({ length: DOCS }, (_, i) => `doc-${i}`));
+  expect(records.every((r) => r.status === 'ok')).toBe(true);
+  expect(result.progress).toMatchObject({ done: DOCS, failed: 0, total: DOCS });
+
+  expect(inFlightAtKill.every((n) => n >= 1)).toBe(true);
+  const extra = requests.length - DOCS;
+  expect(extra).toBeGreaterThanOrEqual(0);
+  expect(extra).toBeLessThanOrEqual(inFlightAtKill.reduce((a, b) => a + b, 0));
+}, 240_000);
