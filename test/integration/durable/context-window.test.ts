@@ -1,0 +1,72 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createProviderRegistry } from '../../../src/providers';
+import { countPromptTokens } from '../../../src/providers/tokens';
+import type { ChatMessage } from '../../../src/providers/types';
+import { getBatchResult, startBatchSummarize } from '../../../src/temporal/client';
+import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { chunkTokensFor } from '../../../workflows/chunking';
+import { docText, readJsonl, writeJsonlDocuments } from '../../support/batch';
+import { activitySummaries } from '../../support/history';
+import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
+import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
+
+// A document bigger than the fallback model's window completes through
+// chunking: pieces sized for the smallest window in the chain, then a combine.
+const NARROW_WINDOW = 700;
+
+let ctx: TemporalTestContext;
+let fake: FakeProviderServer;
+let dir: string;
+
+beforeAll(async () => {
+  ctx = await connectToTestServer();
+  fake = await startFakeProviderServer();
+  dir = mkdtempSync(join(tmpdir(), 'tlr-window-'));
+});
+afterAll(async () => {
+  await fake.close();
+  await ctx.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('a document larger than the fallback window is summarised map-reduce, every request fitting that window', async () => {
+  // The wide model is down, so everything lands on the narrow fallback.
+  fake.script('wide', [], { after: { status: 503 } });
+  const config = fakeRouterConfig(fake, [
+    { id: 'wide', group: 'big', model: 'openai/gpt-4.1', maxInputTokens: 100_000, numRetries: 0 },
+    { id: 'narrow', group: 'small', model: 'openai/gpt-4o-mini', maxInputTokens: NARROW_WINDOW },
+  ], { fallbacks: [{ big: ['small'] }], cooldown_time: 1 });
+  const size = chunkTokensFor(config.routing, 'big');
+  expect(size).toBeLessThan(NARROW_WINDOW);
+
+  const path = writeJsonlDocuments(dir, 3, (i) => (i === 1 ? docText(i, 2_500) : docText(i)));
+  const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-window' } }));
+  const workflowId = uniqueWorkflowId('window');
+  const result = await worker.runUntil(async () => {
+    await startBatchSummarize(ctx.client, config, {
+      group: 'big', documents: { kind: 'jsonl', path }, output: { jsonlPath: join(dir, 'out.jsonl') },
+      concurrency: 1, taskQueue: ctx.taskQueue, routing: FAST_ROUTING, workflowId,
+    });
+    return getBatchResult(ctx.client, workflowId);
+  });
+
+  const records = readJsonl(result.output.jsonlPath);
+  expect(records.map((r) => [r.id, r.status, r.servedBy])).toEqual([['doc-0', 'ok', 'narrow'], ['doc-1', 'ok', 'narrow'], ['doc-2', 'ok', 'narrow']]);
+  const big = records[1]!;
+  expect(big.chunks).toBeGreaterThan(1);
+  expect(records[0]?.chunks).toBe(1);
+  expect(result.progress.chunkedDocuments).toBe(1);
+
+  // Every request the narrow model received fits its window.
+  const narrow = fake.requests('narrow');
+  const sizes = narrow.map((r) => countPromptTokens((r.body as { messages: ChatMessage[] }).messages));
+  expect(Math.max(...sizes)).toBeLessThanOrEqual(NARROW_WINDOW);
+  // Two small documents, the big one's parts, and one combine.
+  expect(narrow).toHaveLength(2 + big.chunks! + 1);
+
+  const summaries = activitySummaries(await ctx.client.workflow.getHandle(workflowId).fetchHistory());
+  expect(summaries.filter((s) => s.endsWith(`doc doc-1 part 1/${big.chunks}`))).toHaveLength(2);
+  expect(summaries.some((s) => /· doc doc-1 combine \d+$/.test(s))).toBe(true);
+});
