@@ -16,8 +16,14 @@ export * from './errors';
 
 // Temporal: the dev server, the worker and the single error-to-failure translation.
 export * from './dev-server';
-export { createRouterWorker, DEFAULT_TASK_QUEUE } from './temporal/worker';
-export type { CreateRouterWorkerOptions } from './temporal/worker';
+export { createRouterWorker, createWorker, DEFAULT_TASK_QUEUE } from './temporal/worker';
+export type { CreateRouterWorkerOptions, CreateWorkerOptions } from './temporal/worker';
+export { DurableRouter, startBatchSummarize, getBatchStatus, getBatchResult, cancelBatch, BATCH_PROGRESS_QUERY } from './temporal/client';
+export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments } from './temporal/client';
+export { toDurableConfig } from './temporal/durable-config';
+export type { DurableConfigInput } from './temporal/durable-config';
+export type { RoutedCompletionInput, RoutedCompletionResult, DurableRoutingMetadata, DurableRoutingOptions, HopRecord } from '../workflows/types';
+export type { BatchProgress, BatchSummarizeResult, DocumentSource, DocumentResultRecord } from '../workflows/batch-types';
 export { toApplicationFailure, providerFailure } from './temporal/to-application-failure';
 export type { ProviderFailureDetails } from './temporal/to-application-failure';
 export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './temporal/search-attributes';
