@@ -3,6 +3,8 @@ import { registerBatch } from './commands/batch';
 import { registerComplete } from './commands/complete';
 import { registerConfig } from './commands/config';
 import { registerDevServer } from './commands/dev-server';
+import { registerHealth } from './commands/health';
+import { registerSchedule } from './commands/schedule';
 import { registerWorker } from './commands/worker';
 import { CliError, EXIT } from './exit-codes';
 
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerWorker(program);
   registerComplete(program);
   registerBatch(program);
+  registerSchedule(program);
+  registerHealth(program);
   registerConfig(program);
   return program;
 }
