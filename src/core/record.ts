@@ -3,10 +3,9 @@
 import { decideCooldown } from './cooldown';
 import { behaviourOf, classifyErrorName } from './error-kinds';
 import { addSample } from './latency-samples';
-import { currentDeploymentState, windowOf, withDeployment } from './state';
+import { copyDeploymentState, currentDeploymentState, windowOf, withDeployment } from './state';
 import type {
   AppliedCooldown,
-  DeploymentState,
   FailureOutcome,
   RecordFailureResult,
   RouterConfig,
@@ -17,7 +16,10 @@ import type {
 /** Counts the request toward rpm and in-flight as it starts, so concurrent picks see it (LiteLLM counts rpm pre-call too). */
 export function recordAttemptStart(config: RouterConfig, state: RouterState, deploymentId: string, now: number): RouterState {
   const ds = currentDeploymentState(state, deploymentId, windowOf(config, now));
-  return withDeployment(state, deploymentId, { ...ds, inFlight: ds.inFlight + 1, rpmUsed: ds.rpmUsed + 1 });
+  const next = copyDeploymentState(ds);
+  next.inFlight = ds.inFlight + 1;
+  next.rpmUsed = ds.rpmUsed + 1;
+  return withDeployment(state, deploymentId, next);
 }
 
 export function recordSuccess(
@@ -32,21 +34,21 @@ export function recordSuccess(
   const perToken = outcome.outputTokens !== undefined && outcome.outputTokens > 0
     ? outcome.latencyMs / outcome.outputTokens
     : outcome.latencyMs;
-  const next: DeploymentState = {
-    ...ds,
-    successes: ds.successes + 1,
-    inFlight: Math.max(0, ds.inFlight - 1),
-    tpmUsed: ds.tpmUsed + (outcome.totalTokens ?? 0),
-    latency: addSample(ds.latency, { at: now, value: finite(perToken) }, args),
-    ttft: outcome.ttftMs !== undefined ? addSample(ds.ttft, { at: now, value: finite(outcome.ttftMs) }, args) : ds.ttft,
-  };
+  const next = copyDeploymentState(ds);
+  next.successes = ds.successes + 1;
+  next.inFlight = Math.max(0, ds.inFlight - 1);
+  next.tpmUsed = ds.tpmUsed + (outcome.totalTokens ?? 0);
+  next.latency = addSample(ds.latency, { at: now, value: finite(perToken) }, args);
+  if (outcome.ttftMs !== undefined) next.ttft = addSample(ds.ttft, { at: now, value: finite(outcome.ttftMs) }, args);
   return withDeployment(state, deploymentId, next);
 }
 
 /** Ends an attempt that neither succeeded nor failed on the deployment's account (e.g. cancelled). */
 export function recordAttemptEnd(config: RouterConfig, state: RouterState, deploymentId: string, now: number): RouterState {
   const ds = currentDeploymentState(state, deploymentId, windowOf(config, now));
-  return withDeployment(state, deploymentId, { ...ds, inFlight: Math.max(0, ds.inFlight - 1) });
+  const next = copyDeploymentState(ds);
+  next.inFlight = Math.max(0, ds.inFlight - 1);
+  return withDeployment(state, deploymentId, next);
 }
 
 export function recordFailure(
@@ -60,7 +62,8 @@ export function recordFailure(
   const ds = currentDeploymentState(state, deploymentId, windowOf(config, now));
   const cls = classifyErrorName(failure.errorClass, failure.status);
   const behaviour = behaviourOf(cls, failure.status);
-  let next: DeploymentState = { ...ds, inFlight: Math.max(0, ds.inFlight - 1) };
+  const next = copyDeploymentState(ds);
+  next.inFlight = Math.max(0, ds.inFlight - 1);
   if (behaviour.counts) {
     next.failures = ds.failures + 1;
     next.failuresByClass = { ...ds.failuresByClass, [cls]: (ds.failuresByClass[cls] ?? 0) + 1 };
@@ -80,15 +83,12 @@ export function recordFailure(
     const proposed = now + decision.durationMs;
     // Re-cooling never shortens: the later end wins.
     const until = active ? Math.max(ds.cooldownUntil, proposed) : proposed;
-    next = {
-      ...next,
-      cooldownUntil: until,
-      cooldownReason: decision.reason,
-      // Back from cooldown with a clean slate, so one stale count cannot bench it again at once.
-      successes: 0,
-      failures: 0,
-      failuresByClass: {},
-    };
+    next.cooldownUntil = until;
+    next.cooldownReason = decision.reason;
+    // Back from cooldown with a clean slate, so one stale count cannot bench it again at once.
+    next.successes = 0;
+    next.failures = 0;
+    next.failuresByClass = {};
     cooldown = { deploymentId, until, reason: decision.reason, extended: active && until > ds.cooldownUntil };
   }
   return { state: withDeployment(state, deploymentId, next), cooldown };
