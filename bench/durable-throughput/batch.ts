@@ -32,6 +32,7 @@ export interface BatchResult {
 }
 
 const POLL_MS = 1_000;
+const CANCEL_WAIT_MS = 30_000;
 
 export async function runBatch(stack: TemporalStack, config: LoadedRouterConfig, group: string, taskQueue: string, worker: ChildHandle<{ type: 'hello' }>, settings: BatchSettings): Promise<BatchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'llm-router-bench-batch-'));
@@ -59,12 +60,14 @@ export async function runBatch(stack: TemporalStack, config: LoadedRouterConfig,
         continue; // between runs of a continue-as-new chain
       }
       if (progress.status === 'completed' || progress.status === 'cancelled') break;
-      if (performance.now() - started > settings.timeLimitMs) {
-        await cancelBatch(stack.client, workflowId);
-        break;
-      }
+      if (performance.now() - started > settings.timeLimitMs) break;
     }
     const elapsedMs = performance.now() - started;
+    if (progress?.status !== 'completed') {
+      // Cancelled, the batch still merges what it finished; wait for that (bounded) before deleting its folder.
+      await cancelBatch(stack.client, workflowId);
+      await Promise.race([stack.client.workflow.getHandle(workflowId).result().catch(() => undefined), new Promise((r) => setTimeout(r, CANCEL_WAIT_MS))]);
+    }
     const done = progress?.done ?? 0;
     return {
       status: progress?.status ?? 'unknown',
@@ -78,6 +81,10 @@ export async function runBatch(stack: TemporalStack, config: LoadedRouterConfig,
       completed: progress?.status === 'completed',
     };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // An activity still finishing may write into it; the OS temp folder is cleaned eventually.
+    }
   }
 }

@@ -26,7 +26,7 @@ export interface OutageSettings {
 export function outageSettings(scale: number): OutageSettings {
   const k = Math.max(0.3, Math.min(1, scale));
   return {
-    rate: 6,
+    rate: 3,
     durationMs: Math.round(30_000 * k),
     outageStartMs: Math.round(8_000 * k),
     outageEndMs: Math.round(18_000 * k),
@@ -201,7 +201,7 @@ function analyse(
 
   // Normal traffic to deployment a: its rate before the outage.
   const normalRate = countIn(deadTimes, t0, downAt) / Math.max(1, (downAt - t0) / 1000);
-  // Two seconds hold about six requests to a at this rate: enough to tell "none" from "some".
+  // Two seconds hold about three requests to a at this rate: enough to tell "none" from "some".
   const windowMs = 2000;
   const stepMs = 100;
   let timeToShiftAwayMs: number | null = null;

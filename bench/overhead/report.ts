@@ -34,6 +34,8 @@ export function overheadMarkdown(r: OverheadResult): string {
   out.push(...overheadHeadline(r).map((l) => `- ${l}`));
   for (const cell of r.cells) {
     out.push('', `#### ${cell.providerLatencyMs} ms provider, ${cell.mode}`, '');
+    const directSustained = cell.systems.direct?.sustained ?? false;
+    if (!directSustained) out.push('The direct call did not sustain this rate on this machine (the load-generating process is the limit), so "added" figures here are not meaningful.', '');
     out.push(
       table(
         ['system', 'p50', 'p99', 'p99.9', 'added p50', 'added p99', 'added p99.9', 'ok req/s', 'sustained', 'errors', 'CPU ms/req', 'host RSS MB'],
