@@ -44,7 +44,17 @@ export interface CarriedHealth {
   /** Consecutive failed probes per deployment, for the probe backoff. */
   probeFailures: Record<string, number>;
   manual: Record<string, ManualAction>;
+  /** Latest probe per deployment (absent in state carried by older runs). */
+  lastProbe?: Record<string, ProbeMark>;
   runs: number;
+}
+
+export interface ProbeMark {
+  at: number;
+  ok: boolean;
+  errorClass?: string;
+  /** True when this probe ended a cooldown early. */
+  restored: boolean;
 }
 
 export interface ManualAction {
@@ -76,6 +86,8 @@ export interface ProbeReport {
 }
 
 export const reportOutcomeSignal = defineSignal<[OutcomeReport]>('reportOutcome');
+/** Several outcomes in one history event (what the routing hook's snapshot read ships). */
+export const reportOutcomesSignal = defineSignal<[OutcomeReport[]]>('reportOutcomes');
 export const reportProbeSignal = defineSignal<[ProbeReport]>('reportProbe');
 /** Replaces the routing tables (a config reload); state of deployments that stay is kept. */
 export const configureSignal = defineSignal<[RouterConfig]>('configure');
@@ -113,6 +125,7 @@ export interface DeploymentHealthView {
   failures: number;
   failuresByClass: Record<string, number>;
   probeFailures: number;
+  lastProbe: ProbeMark | null;
   lastManualAction: ManualAction | null;
 }
 

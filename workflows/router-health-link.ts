@@ -5,6 +5,9 @@
 //   await health.sync(); state = health.merge(state);   // before the walker picks
 //   health.report(deploymentId, attemptResult);          // after each attempt ends
 //
+// Failures travel to the entity inside the next hop's read, successes as a
+// signal; see report().
+//
 // sync() reads the entity's snapshot (a query, through a local activity)
 // and lays this workflow's own not-yet-applied outcomes on top, so a failure
 // seen one hop ago is never forgotten just because the signal carrying it is
@@ -41,8 +44,10 @@ export class RouterHealthLink {
   private readonly reporter = workflowInfo().workflowId;
   private readonly fingerprint: string;
   private seq = 0;
-  /** Outcomes sent but not yet seen in a snapshot, replayed over each snapshot. */
+  /** Outcomes not yet seen in a snapshot, replayed over each snapshot. */
   private pending: OutcomeReport[] = [];
+  /** Failures waiting for the next read to carry them to the entity. */
+  private unsent: OutcomeReport[] = [];
   private last: { snapshot: HealthSnapshot; at: number } | null = null;
   private reading: Promise<HealthSnapshot | null> | null = null;
   private current: HealthSnapshot | null = null;
@@ -86,10 +91,21 @@ export class RouterHealthLink {
     return state;
   }
 
-  /** Sends one finished attempt to the entity (fire and forget: a lost report costs accuracy, never the request). */
+  /**
+   * Records one finished attempt for the entity; never waits and never fails
+   * the request (a lost report costs accuracy only). A failure is shipped by
+   * the next sync(), which always follows one (the walker goes on after a
+   * failure), inside the same local activity as the read, so it costs no
+   * workflow task of its own. A success may end the workflow, so it goes out
+   * at once as a signal, riding on the workflow's next completion.
+   */
   report(deploymentId: string, result: AttemptResult): void {
     const report: OutcomeReport = { reporter: this.reporter, seq: ++this.seq, deploymentId, result, at: Date.now() };
     this.pending.push(report);
+    if (!result.ok) {
+      this.unsent.push(report);
+      return;
+    }
     const handle = getExternalWorkflowHandle(routerHealthWorkflowId(this.options.routerName));
     void handle.signal(reportOutcomeSignal, report).catch(() => {
       this.available = false;
@@ -98,7 +114,9 @@ export class RouterHealthLink {
 
   private async snapshot(): Promise<HealthSnapshot | null> {
     const maxAge = this.options.maxStalenessMs ?? DEFAULT_HEALTH_MAX_STALENESS_MS;
-    if (this.last !== null && maxAge > 0 && Date.now() - this.last.at < maxAge) return this.last.snapshot;
+    const fresh = this.last !== null && maxAge > 0 && Date.now() - this.last.at < maxAge;
+    // Unsent failures are the news other workflows most need: never sit on them for staleness' sake.
+    if (fresh && this.unsent.length === 0) return this.last!.snapshot;
     // Concurrent requests of one workflow share one read.
     this.reading ??= this.read().finally(() => {
       this.reading = null;
@@ -113,10 +131,19 @@ export class RouterHealthLink {
     });
     const startWith = !this.started && (this.options.startIfMissing ?? true) ? this.options.config : undefined;
     this.started = true;
+    const reports = this.unsent;
+    this.unsent = [];
     let snapshot: HealthSnapshot | null;
     try {
-      snapshot = await readRouterHealth({ routerName: this.options.routerName, reporter: this.reporter, ...(startWith ? { startWith } : {}) });
+      snapshot = await readRouterHealth({
+        routerName: this.options.routerName,
+        reporter: this.reporter,
+        ...(startWith ? { startWith } : {}),
+        ...(reports.length > 0 ? { reports } : {}),
+      });
     } catch {
+      // Not delivered (or not known to be): try again with the next read; the entity drops duplicates by seq.
+      this.unsent = [...reports, ...this.unsent];
       this.available = false;
       return null;
     }

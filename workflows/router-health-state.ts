@@ -73,14 +73,20 @@ export function applyProbe(
   backoff: { baseMs?: number; maxMs?: number } = {},
 ): CarriedHealth {
   const ds = health.state.deployments[probe.deploymentId];
-  if (ds === undefined || ds.cooldownUntil <= now) {
-    return probe.ok ? { ...health, probeFailures: without(health.probeFailures, probe.deploymentId) } : health;
+  const cooling = ds !== undefined && ds.cooldownUntil > now;
+  const mark = (restored: boolean) => ({
+    ...(health.lastProbe ?? {}),
+    [probe.deploymentId]: { at: now, ok: probe.ok, restored, ...(probe.errorClass === undefined ? {} : { errorClass: probe.errorClass }) },
+  });
+  if (!cooling) {
+    return probe.ok ? { ...health, probeFailures: without(health.probeFailures, probe.deploymentId), lastProbe: mark(false) } : { ...health, lastProbe: mark(false) };
   }
   if (probe.ok) {
     return {
       ...health,
       state: withRecord(health.state, probe.deploymentId, restored(ds)),
       probeFailures: without(health.probeFailures, probe.deploymentId),
+      lastProbe: mark(true),
     };
   }
   const failures = (health.probeFailures[probe.deploymentId] ?? 0) + 1;
@@ -89,6 +95,7 @@ export function applyProbe(
     ...health,
     state: withRecord(health.state, probe.deploymentId, { ...ds, cooldownUntil: until }),
     probeFailures: { ...health.probeFailures, [probe.deploymentId]: failures },
+    lastProbe: mark(false),
   };
 }
 
@@ -115,7 +122,13 @@ export function manualRestore(config: RouterConfig, health: CarriedHealth, id: s
 /** After a config reload: forget deployments that are gone, keep the rest. */
 export function keepConfigured(config: RouterConfig, health: CarriedHealth): CarriedHealth {
   const keep = <T>(r: Record<string, T>) => Object.fromEntries(Object.entries(r).filter(([id]) => config.deployments[id] !== undefined));
-  return { ...health, state: { deployments: keep(health.state.deployments) }, probeFailures: keep(health.probeFailures), manual: keep(health.manual) };
+  return {
+    ...health,
+    state: { deployments: keep(health.state.deployments) },
+    probeFailures: keep(health.probeFailures),
+    manual: keep(health.manual),
+    ...(health.lastProbe === undefined ? {} : { lastProbe: keep(health.lastProbe) }),
+  };
 }
 
 export function pruneReporters(health: CarriedHealth, now: number, ttlMs: number): CarriedHealth {
@@ -174,6 +187,7 @@ export function healthViews(config: RouterConfig, health: CarriedHealth, now: nu
       failures: current ? ds.failures : 0,
       failuresByClass: current ? ds.failuresByClass : {},
       probeFailures: health.probeFailures[d.id] ?? 0,
+      lastProbe: health.lastProbe?.[d.id] ?? null,
       lastManualAction: health.manual[d.id] ?? null,
     };
   });

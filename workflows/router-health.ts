@@ -14,6 +14,7 @@ import {
   healthQuery,
   latencyQuery,
   reportOutcomeSignal,
+  reportOutcomesSignal,
   reportProbeSignal,
   restoreUpdate,
   snapshotQuery,
@@ -45,6 +46,9 @@ export async function routerHealth(input: RouterHealthInput): Promise<never> {
   // --- Signals ---
   setHandler(reportOutcomeSignal, (report) => {
     health = applyOutcome(config, health, report, Date.now()).health;
+  });
+  setHandler(reportOutcomesSignal, (reports) => {
+    for (const report of reports) health = applyOutcome(config, health, report, Date.now()).health;
   });
   setHandler(reportProbeSignal, (probe) => {
     health = applyProbe(config, health, probe, Date.now(), input.probeBackoff);

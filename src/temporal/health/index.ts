@@ -20,3 +20,8 @@ export type {
   OutcomeReport,
   ProbeReport,
 } from '../../../workflows/router-health-api';
+export { createHealthProbeSchedule, healthProbeScheduleId, DEFAULT_PROBE_INTERVAL } from './probe-schedule';
+export type { HealthProbeScheduleOptions } from './probe-schedule';
+export { HEALTH_PROBE_WORKFLOW_TYPE, DEFAULT_PROBE_TIMEOUT_MS } from '../../../workflows/health-probe';
+export type { HealthProbeInput, HealthProbeResult } from '../../../workflows/health-probe';
+export { DEFAULT_PROBE_PROMPT, DEFAULT_PROBE_MAX_TOKENS } from '../../../activities/probe-deployment';

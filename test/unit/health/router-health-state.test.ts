@@ -38,6 +38,7 @@ test('a successful probe ends the cooldown at once with a clean slate', () => {
   const cooled = applyOutcome(config, emptyHealth(), fail429(1), T0).health;
   const h = applyProbe(config, cooled, { deploymentId: 'a', ok: true }, T0 + 2_000);
   expect(h.state.deployments.a).toMatchObject({ cooldownUntil: 0, cooldownReason: null, failures: 0 });
+  expect(healthViews(config, h, T0 + 2_000)[0]?.lastProbe).toEqual({ at: T0 + 2_000, ok: true, restored: true });
   expect(cooldownViews(config, h, T0 + 2_000)).toEqual([]);
 });
 
@@ -59,9 +60,11 @@ test('failed probes extend the cooldown with doubling backoff, capped, and never
   expect(probeBackoffMs(30)).toBe(300_000);
 });
 
-test('a probe of a deployment that is no longer cooling changes nothing', () => {
+test('a probe of a deployment that is no longer cooling changes only the last-probe mark', () => {
   const h = emptyHealth();
-  expect(applyProbe(config, h, { deploymentId: 'a', ok: false }, T0)).toBe(h);
+  const after = applyProbe(config, h, { deploymentId: 'a', ok: false, errorClass: 'Timeout' }, T0);
+  expect(after.state).toBe(h.state);
+  expect(after.lastProbe).toEqual({ a: { at: T0, ok: false, restored: false, errorClass: 'Timeout' } });
 });
 
 test('manual cooldown shows as manual; reloading a config forgets removed deployments only', () => {
