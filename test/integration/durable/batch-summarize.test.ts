@@ -6,6 +6,7 @@ import { cancelBatch, getBatchResult, getBatchStatus, startBatchSummarize } from
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { BatchProgress } from '../../../workflows';
 import { docText, eventually, readJsonl, writeJsonlDocuments } from '../../support/batch';
+import { secretsInHistories } from '../../support/secrets';
 import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
@@ -14,7 +15,7 @@ import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalT
 let ctx: TemporalTestContext;
 let fake: FakeProviderServer;
 let dir: string;
-const env = { [FAKE_KEY_ENV]: 'sk-batch' };
+const env = { [FAKE_KEY_ENV]: 'sk-batch-3f9a1c77e2d4' };
 
 beforeAll(async () => {
   ctx = await connectToTestServer();
@@ -136,4 +137,10 @@ test('cancelling keeps the partial results: the JSONL holds every finished docum
   expect(records.length).toBeLessThan(200);
   expect(new Set(records.map((r) => r.id)).size).toBe(records.length);
   expect(records.every((r) => r.status === 'ok')).toBe(true);
+});
+
+test('no API key value appears in the history of any workflow run this file started', async () => {
+  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['sk-batch-3f9a1c77e2d4']);
+  expect(runs).toBeGreaterThanOrEqual(4);
+  expect(leaks).toEqual([]);
 });

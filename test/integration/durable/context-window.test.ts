@@ -9,6 +9,7 @@ import { startFakeProviderServer, type FakeProviderServer } from '../../../src/t
 import { chunkTokensFor } from '../../../workflows/chunking';
 import { docText, readJsonl, writeJsonlDocuments } from '../../support/batch';
 import { activitySummaries } from '../../support/history';
+import { secretsInHistories } from '../../support/secrets';
 import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
@@ -42,7 +43,7 @@ test('a document larger than the fallback window is summarised map-reduce, every
   expect(size).toBeLessThan(NARROW_WINDOW);
 
   const path = writeJsonlDocuments(dir, 3, (i) => (i === 1 ? docText(i, 2_500) : docText(i)));
-  const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-window' } }));
+  const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-window-c7d1e95b03f2' } }));
   const workflowId = uniqueWorkflowId('window');
   const result = await worker.runUntil(async () => {
     await startBatchSummarize(ctx.client, config, {
@@ -69,4 +70,10 @@ test('a document larger than the fallback window is summarised map-reduce, every
   const summaries = activitySummaries(await ctx.client.workflow.getHandle(workflowId).fetchHistory());
   expect(summaries.filter((s) => s.endsWith(`doc doc-1 part 1/${big.chunks}`))).toHaveLength(2);
   expect(summaries.some((s) => /· doc doc-1 combine \d+$/.test(s))).toBe(true);
+});
+
+test('no API key value appears in the history of any workflow run this file started', async () => {
+  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['sk-window-c7d1e95b03f2']);
+  expect(runs).toBeGreaterThanOrEqual(1);
+  expect(leaks).toEqual([]);
 });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { getBatchResult, getBatchStatus, startBatchSummarize } from '../../../src/temporal/client';
 import { startFakeProviderServer, type FakeProviderServer, type RecordedRequest } from '../../../src/testing';
 import { eventually, readJsonl, writeJsonlDocuments } from '../../support/batch';
+import { secretsInHistories } from '../../support/secrets';
 import { startChildWorker, type ChildWorker } from '../../support/child-worker';
 import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
@@ -17,7 +18,7 @@ let ctx: TemporalTestContext;
 let fake: FakeProviderServer;
 let dir: string;
 const workers: ChildWorker[] = [];
-const env = { [FAKE_KEY_ENV]: 'sk-crash', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
+const env = { [FAKE_KEY_ENV]: 'sk-crash-8b2e6d0f41aa', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
 
 beforeAll(async () => {
   ctx = await connectToTestServer();
@@ -43,7 +44,7 @@ test('three SIGKILLs mid-batch: every document appears exactly once, extra provi
   workers.push(await startChildWorker(ctx.taskQueue, env));
   await startBatchSummarize(ctx.client, config, {
     group: 'sum', documents: { kind: 'jsonl', path }, output: { jsonlPath: join(dir, 'out.jsonl'), markdownPath: join(dir, 'out.md') },
-    concurrency: 4, continueAsNewAfterEvents: 2_000, taskQueue: ctx.taskQueue, workflowId, workflowTaskTimeoutMs: 2_000,
+    concurrency: 8, continueAsNewAfterEvents: 2_000, taskQueue: ctx.taskQueue, workflowId, workflowTaskTimeoutMs: 2_000,
     routing: FAST_ROUTING,
   });
 
@@ -84,3 +85,9 @@ test('three SIGKILLs mid-batch: every document appears exactly once, extra provi
   expect(extra).toBeGreaterThanOrEqual(0);
   expect(extra).toBeLessThanOrEqual(inFlightAtKill.reduce((a, b) => a + b, 0));
 }, 240_000);
+
+test('no API key value appears in the history of any workflow run this file started', async () => {
+  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['sk-crash-8b2e6d0f41aa']);
+  expect(runs).toBeGreaterThanOrEqual(1);
+  expect(leaks).toEqual([]);
+});
