@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { CliError, EXIT } from '../exit-codes';
 import { createWorker } from '../../temporal/worker';
 import { configPath, loadCliConfig } from '../config-file';
 import type { ConnectionFlags } from '../connection-options';
@@ -9,6 +11,7 @@ export interface WorkerFlags extends ConnectionFlags {
   taskQueue: string;
   maxActivities?: number;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+  workflowBundle?: string;
 }
 
 /** Names every `os.environ/NAME` reference of the config that this process cannot resolve. */
@@ -24,6 +27,12 @@ export function missingKeyVariables(params: Record<string, { apiKey?: string }>,
 export async function runWorker(flags: WorkerFlags): Promise<void> {
   const file = configPath(flags.config);
   const config = loadCliConfig(file);
+  if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(flags.logLevel)) {
+    throw new CliError(`--log-level "${flags.logLevel}": expected TRACE, DEBUG, INFO, WARN or ERROR`, EXIT.USAGE);
+  }
+  if (flags.workflowBundle !== undefined && !existsSync(flags.workflowBundle)) {
+    throw new CliError(`--workflow-bundle ${flags.workflowBundle}: file not found`, EXIT.USAGE);
+  }
   Runtime.install({ logger: new DefaultLogger(flags.logLevel) });
   for (const name of missingKeyVariables(config.params, process.env)) {
     process.stderr.write(`warning: ${name} is not set in this worker's environment; calls to deployments that use os.environ/${name} will fail with AuthenticationError\n`);
@@ -34,6 +43,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     namespace: target.namespace,
     taskQueue: flags.taskQueue,
     config,
+    ...(flags.workflowBundle ? { workflowBundle: { codePath: flags.workflowBundle } } : {}),
     ...(flags.maxActivities ? { workerOptions: { maxConcurrentActivityTaskExecutions: flags.maxActivities } } : {}),
   });
   const stop = () => worker.shutdown();

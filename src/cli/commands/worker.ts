@@ -21,6 +21,7 @@ export function registerWorker(program: Command): void {
       .option('--config <file>', 'router config to validate at start (env LLM_ROUTER_CONFIG, default ./router.yaml)')
       .option('--task-queue <name>', 'task queue to poll', DEFAULT_TASK_QUEUE)
       .option('--max-activities <n>', 'provider calls and document activities in flight at once', parsePositiveInt('--max-activities'))
-      .option('--log-level <level>', 'TRACE, DEBUG, INFO, WARN or ERROR', 'WARN'),
+      .option('--log-level <level>', 'TRACE, DEBUG, INFO, WARN or ERROR', 'WARN')
+      .option('--workflow-bundle <file>', 'a prebuilt workflow bundle (bundleWorkflowCode) instead of bundling at start'),
   ).action(async (flags: WorkerFlags) => actions().runWorker(flags));
 }
