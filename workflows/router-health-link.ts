@@ -41,7 +41,9 @@ export interface RouterHealthLinkOptions extends SharedHealthOptions {
 }
 
 export class RouterHealthLink {
-  private readonly reporter = workflowInfo().workflowId;
+  // Per run: a run after continue-as-new restarts its sequence at 1, which
+  // the entity would otherwise drop as duplicates of the previous run's.
+  private readonly reporter = `${workflowInfo().workflowId}/${workflowInfo().runId}`;
   private readonly fingerprint: string;
   private seq = 0;
   /** Outcomes not yet seen in a snapshot, replayed over each snapshot. */
