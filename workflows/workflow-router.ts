@@ -47,6 +47,17 @@ export interface RoutedResponse {
   routing: DurableRoutingMetadata;
 }
 
+/**
+ * A new run has no calls in flight, whatever the state it was handed says (a
+ * caller may pass on the state of a run that was still busy); a stale count
+ * would make a probing deployment look busy forever.
+ */
+function withNothingInFlight(state: RouterState): RouterState {
+  const deployments: RouterState['deployments'] = {};
+  for (const [id, ds] of Object.entries(state.deployments)) deployments[id] = ds.inFlight === 0 ? ds : { ...ds, inFlight: 0 };
+  return { ...state, deployments };
+}
+
 export class WorkflowRouter {
   private state: RouterState;
   private readonly probing: Set<string>;
@@ -61,7 +72,7 @@ export class WorkflowRouter {
     private readonly options: DurableRoutingOptions = {},
     private readonly listeners: WorkflowRouterListeners = {},
   ) {
-    this.state = carried?.router ?? emptyRouterState();
+    this.state = carried === undefined ? emptyRouterState() : withNothingInFlight(carried.router);
     this.probing = new Set(carried?.probing ?? []);
     this.health = options.sharedHealth ? new RouterHealthLink({ ...options.sharedHealth, config: config.routing }) : null;
   }
