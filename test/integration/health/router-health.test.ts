@@ -5,7 +5,10 @@ import type { DeploymentInfo } from '../../../src/core/types';
 import { createProviderRegistry } from '../../../src/providers';
 import { cooldownDeployment, ensureRouterHealth, getRouterHealthReport, restoreDeployment, routerHealthHandle } from '../../../src/temporal/health';
 import { reportOutcomeSignal, snapshotQuery, type OutcomeReport } from '../../../workflows/router-health-api';
+import { startFakeProviderServer } from '../../../src/testing';
+import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
 import { startChildWorker } from '../../support/child-worker';
+import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { countEvents } from '../../support/history';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
@@ -118,5 +121,36 @@ test('survives a worker crash and a continue-as-new with its state intact', asyn
     });
   } finally {
     await child.kill();
+  }
+});
+
+test('with the entity unreachable, routing falls back to the workflow\'s own state and still fails over', async () => {
+  const fake = await startFakeProviderServer();
+  try {
+    fake.script('dep-a', [], { after: { status: 503, errorMessage: 'down' } });
+    // dep-a alone in its group, dep-b in the fallback group: the failover path is certain.
+    const durable = fakeRouterConfig(fake, [{ id: 'dep-a', group: 'chat' }, { id: 'dep-b', group: 'backup' }], { fallbacks: [{ chat: ['backup'] }] });
+    const routerName = uniqueWorkflowId('absent');
+    const input: RoutedCompletionInput = {
+      config: durable,
+      request: { model: 'chat', messages: [{ role: 'user', content: 'hello' }] },
+      // No entity, and the hook must not start one: every read finds nothing.
+      options: { ...FAST_ROUTING, sharedHealth: { routerName, startIfMissing: false } },
+    };
+    const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-absent' } }));
+    const workflowId = uniqueWorkflowId('absent-run');
+    const result = await worker.runUntil(
+      ctx.client.workflow.execute('routedCompletion', { taskQueue: ctx.taskQueue, workflowId, args: [input] }) as Promise<RoutedCompletionResult>,
+    );
+    // The hook did try the entity before each hop (a local-activity marker per read)...
+    expect(countEvents(await ctx.client.workflow.getHandle(workflowId).fetchHistory(), 'markerRecordedEventAttributes')).toBeGreaterThanOrEqual(2);
+    expect(result.routing.servedBy).toBe('dep-b');
+    expect(result.routing.failedDeployments).toEqual(['dep-a']);
+    expect(fake.count('dep-a')).toBeGreaterThanOrEqual(1);
+    expect(fake.count('dep-b')).toBe(1);
+    // ...found nothing, started nothing, and routing went on with its own state.
+    await expect(routerHealthHandle(ctx.client, routerName).describe()).rejects.toMatchObject({ name: 'WorkflowNotFoundError' });
+  } finally {
+    await fake.close();
   }
 });
