@@ -98,7 +98,10 @@ test('batch start --wait runs a batch to the end; status, result and cancel read
 });
 
 test('an interrupted follower leaves the batch running, and its output is complete', async () => {
-  fake.script('primary', [], { after: { latencyMs: 400 } });
+  // Two documents are answered, then the provider holds every call until the gate opens:
+  // the batch is certainly still running when the follower is interrupted.
+  const gate = fake.gate();
+  fake.script('primary', [{}, {}], { after: { gate } });
   const out = join(dir, 'batch-b.jsonl');
   const id = `cli-batch-b-${Date.now()}`;
   const follower = startCli(['batch', 'start', docs('b', 16), '--model', 'summarizer', '--out', out, '--config', configFile, '--id', id, '--concurrency', '2', '--wait', ...connection], { env });
@@ -111,7 +114,10 @@ test('an interrupted follower leaves the batch running, and its output is comple
   const status = await runCli(['batch', 'status', id, '--json', ...address()]);
   const snapshot = JSON.parse(status.stdout) as { execution: string; progress: { done: number } };
   expect(snapshot.execution).toBe('RUNNING');
+  expect(snapshot.progress.done).toBeGreaterThanOrEqual(1);
+  expect(snapshot.progress.done).toBeLessThan(16);
 
+  gate.release();
   const result = await runCli(['batch', 'result', id, '--wait', ...address()], { timeoutMs: 120_000 });
   expect(result.code).toBe(0);
   const ids = jsonl(out).map((r) => r.id);
@@ -120,20 +126,23 @@ test('an interrupted follower leaves the batch running, and its output is comple
 });
 
 test('cancel stops a running batch and keeps what is already summarised', async () => {
-  fake.script('primary', [], { after: { latencyMs: 500 } });
+  // Three documents are answered, then every call is held: the cancel lands mid-batch.
+  const gate = fake.gate();
+  fake.script('primary', [{}, {}, {}], { after: { gate } });
   const out = join(dir, 'batch-c.jsonl');
   const id = `cli-batch-c-${Date.now()}`;
   const started = await runCli(['batch', 'start', docs('c', 30), '--model', 'summarizer', '--out', out, '--config', configFile, '--id', id, '--concurrency', '1', ...connection], { env });
   expect(started.code).toBe(0);
-  await fake.waitForRequests('primary', 3, 30_000);
+  await fake.waitForRequests('primary', 4, 30_000);
   const cancel = await runCli(['batch', 'cancel', id, ...address()]);
   expect(cancel.code).toBe(0);
   expect(cancel.stdout).toContain(`cancellation of batch ${id} requested`);
   const result = await runCli(['batch', 'result', id, '--wait', ...address()], { timeoutMs: 60_000 });
   expect(result.code).toBe(1);
   expect(result.stderr).toContain(`batch ${id} ended cancelled`);
+  gate.release();
   const records = jsonl(out);
-  expect(records.length).toBeGreaterThanOrEqual(2);
+  expect(records.filter((r) => r.status === 'ok')).toHaveLength(3);
   expect(records.length).toBeLessThan(30);
 });
 
