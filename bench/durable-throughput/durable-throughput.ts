@@ -24,7 +24,7 @@ export function durableSettings(scale: number): DurableSettings {
     concurrency: 16,
     durationMs: Math.max(2_000, Math.round(10_000 * scale)),
     sequentialCalls: Math.max(10, Math.round(30 * scale)),
-    batch: { documents: 10_000, concurrency: 16, timeLimitMs: Math.max(10_000, Math.round(150_000 * scale)) },
+    batch: { documents: 10_000, concurrency: 32, timeLimitMs: Math.max(10_000, Math.round(300_000 * scale)) },
   };
 }
 

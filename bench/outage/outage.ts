@@ -26,7 +26,7 @@ export interface OutageSettings {
 export function outageSettings(scale: number): OutageSettings {
   const k = Math.max(0.3, Math.min(1, scale));
   return {
-    rate: 3,
+    rate: 5,
     durationMs: Math.round(30_000 * k),
     outageStartMs: Math.round(8_000 * k),
     outageEndMs: Math.round(18_000 * k),
@@ -52,7 +52,7 @@ export interface OutageSystemResult {
   failedOverP99: number;
   addedFailedOverP50: number;
   addedFailedOverP99: number;
-  /** From the outage start until the dead deployment's traffic (2 s window) falls under 10% of its normal rate; null = never. */
+  /** From the outage start until a 2 s window in which a gets at most a tenth of its normal traffic; null = never. */
   timeToShiftAwayMs: number | null;
   /** From recovery until its traffic is back to half its normal rate; null = not within the run. */
   timeToBringBackMs: number | null;
@@ -201,9 +201,10 @@ function analyse(
 
   // Normal traffic to deployment a: its rate before the outage.
   const normalRate = countIn(deadTimes, t0, downAt) / Math.max(1, (downAt - t0) / 1000);
-  // Two seconds hold about three requests to a at this rate: enough to tell "none" from "some".
-  const windowMs = 2000;
   const stepMs = 100;
+  // Two seconds hold about five requests to a at this rate, so a window with none
+  // (or only a tenth of normal) is a shift, not a random lull of load balancing.
+  const windowMs = 2000;
   let timeToShiftAwayMs: number | null = null;
   for (let t = downAt; t + windowMs <= upAt; t += stepMs) {
     if (countIn(deadTimes, t, t + windowMs) <= 0.1 * normalRate * (windowMs / 1000)) {

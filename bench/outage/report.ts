@@ -18,8 +18,9 @@ export function outageMarkdown(r: OutageResult): string {
     `Group \`chat\` = deployments a and b, falling back to group \`chat-backup\` (one deployment); fake provider latency ${s.providerLatencyMs} ms. ` +
       `Open loop at ${s.rate} rps for ${s.durationMs / 1000} s; a returns ${s.outageStatus} from ${(r.outageStartedAtMs / 1000).toFixed(1)} s to ` +
       `${(r.outageEndedAtMs / 1000).toFixed(1)} s. Each system has its own routes on the fake provider; every request carries its sequence number, ` +
-      'so a request that reached more than one deployment (or one deployment twice) counts as failed over. "Shift away": from the outage start until ' +
-      "a's traffic over a 2 s window falls under 10% of its normal rate; \"bring back\": from recovery until it is back to half its normal rate.",
+      'so a request that reached more than one deployment (or one deployment twice) counts as failed over. "Shift away": from the outage start to the first 2 s window ' +
+      'in which a gets at most a tenth of its normal traffic (a later cooldown probe is counted in "wasted", not here); "bring back": from recovery ' +
+      'to the first call of the first 2 s window in which a is back to half its normal traffic.',
     '',
     table(
       ['system', 'requests', 'user-visible errors', 'wasted on dead', 'extra provider calls', 'failed over', 'baseline p50', 'failed-over p50 (added)', 'failed-over p99 (added)', 'shift away', 'bring back'],

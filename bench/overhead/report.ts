@@ -59,7 +59,7 @@ export function overheadMarkdown(r: OverheadResult): string {
   }
   out.push('', '#### Maximum sustainable rate (closed loop, 0 ms provider)', '');
   out.push(
-    `Requests completed per second with ${s.saturationConcurrency} in flight for ${s.saturationDurationMs / 1000} s.`,
+    `Requests completed per second with ${s.saturationConcurrency} in flight for ${s.saturationDurationMs / 1000} s, ${s.rounds} rotated rounds, medians.`,
     '',
     table(
       ['system', 'req/s', 'p50 ms', 'errors', 'CPU % (client + system)'],
