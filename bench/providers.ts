@@ -6,6 +6,7 @@
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
+import { availableParallelism, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createProviderRegistry } from '../src/providers';
 import type { ChatRequest, DeploymentParams } from '../src/providers/types';
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
     const direct: number[] = [];
     const adapter: number[] = [];
     const deltas: number[] = [];
+    const paired: number[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
       // Interleave call by call (ABBA), so load from other processes hits both sides alike.
       const roundDirect: number[] = [];
@@ -110,6 +112,8 @@ async function main(): Promise<void> {
       direct.push(d);
       adapter.push(r);
       deltas.push(r - d);
+      // The two sides of call i ran back to back, under the same load.
+      paired.push(median(roundAdapter.map((t, i) => t - (roundDirect[i] as number))));
     }
     const d = median(direct);
     const r = median(adapter);
@@ -120,10 +124,13 @@ async function main(): Promise<void> {
       'registry (ms)': r.toFixed(3),
       'added (ms)': added.toFixed(3),
       'added (%)': ((added / d) * 100).toFixed(1),
+      'added, paired (ms)': median(paired).toFixed(3),
     });
   }
   console.table(rows);
-  console.log('"added" is the median over rounds of (registry round median - SDK round median).');
+  console.log('"added" is the median over rounds of (registry round median - SDK round median); "added, paired" the median over rounds of the median per-call difference.');
+  const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  console.log(`load average (1 / 5 / 15 min) at end ${fmt(loadavg())}, on ${availableParallelism()} CPUs`);
   await fake.close();
 }
 
