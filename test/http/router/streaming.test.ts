@@ -44,6 +44,32 @@ describe('streaming fallback', () => {
     expect(chunks.slice(0, -1).every((c) => c.routing === undefined)).toBe(true);
   });
 
+  it.each(['a', 'b'])('ends with usage, time to first token and cost in the routing metadata (deployment %s)', async (route) => {
+    // A clock that ticks on every read, so every interval the router measures is positive and ordered.
+    let t = 1_800_000_000_000;
+    const now = () => (t += 1);
+    const prices = { input_cost_per_token: 0.000001, output_cost_per_token: 0.000004 };
+    const cfg = loadTestConfig([
+      deployment(fake, 'chat', 'a', 'openai/gpt-4o-mini', prices),
+      deployment(fake, 'chat', 'b', 'anthropic/claude-3-5-haiku-20241022', prices),
+    ]);
+    const router = makeRouter(cfg, { now });
+    const other = route === 'a' ? 'b' : 'a';
+    fake.script(other, [{ status: 503 }], { after: { status: 503 } });
+    const { chunks } = await drain(router.stream(ask('chat')));
+    const last = chunks[chunks.length - 1];
+    const usage = last?.usage;
+    expect(usage?.prompt_tokens).toBeGreaterThan(0);
+    expect(usage?.completion_tokens).toBeGreaterThan(0);
+    const routing = last?.routing;
+    expect(routing?.deployment).toBe(route);
+    expect(routing?.timeToFirstTokenMs).toBeGreaterThan(0);
+    expect(routing?.timeToFirstTokenMs).toBeLessThan(routing?.attemptLatencyMs ?? 0);
+    expect(routing?.costUsd).toBeCloseTo((usage?.prompt_tokens ?? 0) * 0.000001 + (usage?.completion_tokens ?? 0) * 0.000004, 12);
+    // The latency strategy's TTFT samples come from the same measurement.
+    expect(router.getState().deployments[route]?.ttft.map((s) => s.value)).toEqual([routing?.timeToFirstTokenMs]);
+  });
+
   it('continues on the next deployment after a mid-stream failure, passing the delivered text as an assistant prefix', async () => {
     fake.script('a', [{ text: 'one two three four five six', cutAfterChunks: 3 }]);
     fake.script('b', [{ text: ' four five six' }]);
