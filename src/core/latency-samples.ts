@@ -21,10 +21,13 @@ export function addSample(samples: readonly LatencySample[], sample: LatencySamp
 export function agedMean(samples: readonly LatencySample[], now: number, args: LatencyRoutingArgs): number | null {
   let weighted = 0;
   let total = 0;
-  for (const s of samples) {
+  // 0.5^(age / halfLife) as one exp: pick runs this for every sample of every candidate.
+  const decay = -Math.LN2 / args.halfLifeMs;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i] as LatencySample;
     const age = now - s.at;
     if (age >= args.ttlMs) continue;
-    const w = age <= 0 ? 1 : Math.pow(0.5, age / args.halfLifeMs);
+    const w = age <= 0 ? 1 : Math.exp(age * decay);
     weighted += w * s.value;
     total += w;
   }
