@@ -36,6 +36,8 @@ const config = () => fakeRouterConfig(
   // One failure is tolerated, the second cools openai-a down for a minute: longer than the test.
   { allowed_fails: 1, cooldown_time: 60 },
 );
+const FIRST_DOCS = 24;
+const SECOND_DOCS = 8;
 const texts = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag} document ${i}: notes on durable routing and shared cooldowns.`);
 const requestsMentioning = (route: string, tag: string) => fake.requests(route).filter((r) => JSON.stringify(r.body).includes(tag)).length;
 
@@ -57,13 +59,15 @@ async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; sec
   fake.reset();
   fake.script('openai-a', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
   // The healthy deployment is slow enough that the first batch is still running when the second starts.
-  fake.script('anthropic-b', [], { after: { latencyMs: 150 } });
+  fake.script('anthropic-b', [], { after: { latencyMs: 300 } });
   const routerName = uniqueWorkflowId('shared');
   const tag1 = `first-${shared}`;
   const tag2 = `second-${shared}`;
-  const routing = shared ? { ...FAST_ROUTING, sharedHealth: { routerName } } : FAST_ROUTING;
+  // A generous read timeout: this test is about sharing, and on a loaded CI box a read
+  // that gives up (and routes on local state, by design) would blur what is measured.
+  const routing = shared ? { ...FAST_ROUTING, sharedHealth: { routerName, readTimeoutMs: 15_000 } } : FAST_ROUTING;
   const start = (tag: string) => startBatchSummarize(ctx.client, config(), {
-    group: 'sum', documents: { kind: 'inline', texts: texts(tag, tag === tag1 ? 16 : 8) }, output: { jsonlPath: join(dir, `${tag}.jsonl`) },
+    group: 'sum', documents: { kind: 'inline', texts: texts(tag, tag === tag1 ? FIRST_DOCS : SECOND_DOCS) }, output: { jsonlPath: join(dir, `${tag}.jsonl`) },
     concurrency: 2, taskQueue: ctx.taskQueue, routing, workflowId: uniqueWorkflowId(tag),
   });
 
@@ -77,8 +81,8 @@ async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; sec
   const firstStillRunning = (await ctx.client.workflow.getHandle(first.workflowId).describe()).status.name === 'RUNNING';
   const second = await start(tag2);
   const [r1, r2] = await Promise.all([getBatchResult(ctx.client, first.workflowId), getBatchResult(ctx.client, second.workflowId)]);
-  expect(r1.progress).toMatchObject({ done: 16, failed: 0 });
-  expect(r2.progress).toMatchObject({ done: 8, failed: 0 });
+  expect(r1.progress).toMatchObject({ done: FIRST_DOCS, failed: 0 });
+  expect(r2.progress).toMatchObject({ done: SECOND_DOCS, failed: 0 });
   return {
     firstBatchToA: requestsMentioning('openai-a', tag1),
     secondBatchToA: requestsMentioning('openai-a', tag2),
@@ -90,15 +94,14 @@ async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; sec
 test('with shared health, the second of two concurrent batches sends the cooled-down deployment no requests', async () => {
   await worker.runUntil(async () => {
     const shared = await twoBatches(true);
-    expect(shared.firstStillRunning).toBe(true);
-    expect(shared.firstBatchToA).toBeGreaterThanOrEqual(2);
-    expect(shared.secondBatchToA).toBe(0);
-    expect(shared.secondBatchToB).toBe(8);
+    // One object, so a failure shows every count at once.
+    expect({ ...shared, firstBatchToA: shared.firstBatchToA >= 2 }).toEqual({
+      firstStillRunning: true, firstBatchToA: true, secondBatchToA: 0, secondBatchToB: SECOND_DOCS,
+    });
 
     // Control: the same two batches without the entity. Each learns the outage alone, so the second pays for it too.
     const alone = await twoBatches(false);
-    expect(alone.firstStillRunning).toBe(true);
-    expect(alone.secondBatchToA).toBeGreaterThan(0);
+    expect({ firstStillRunning: alone.firstStillRunning, secondBatchSentToA: alone.secondBatchToA > 0 }).toEqual({ firstStillRunning: true, secondBatchSentToA: true });
     process.stdout.write(`[shared-cooldown] requests from the second batch to the failing deployment: shared ${shared.secondBatchToA}, unshared ${alone.secondBatchToA}\n`);
   });
 });
