@@ -68,6 +68,13 @@ export interface RecordedRequest {
   receivedAt: number;
 }
 
+/**
+ * How a response ended: sent in full, closed by the client before the end
+ * (an aborted call or a consumer that stopped reading), or cut by the server
+ * as scripted (reset, cut mid-stream) or because it was closing.
+ */
+export type ResponseEnd = 'completed' | 'closed-by-client' | 'closed-by-server';
+
 export interface ScriptOptions {
   /** What every call after the scripted ones does (default: canned success). */
   after?: FakeStep;
@@ -96,6 +103,8 @@ export interface FakeProviderServer {
   gate(): FakeGate;
   count(route: string): number;
   requests(route: string): readonly RecordedRequest[];
+  /** Resolves once the response to that call (1-based; default the latest) has ended, saying how. */
+  responseEnd(route: string, callNumber?: number): Promise<ResponseEnd>;
   /** Resolves once the route has received `n` requests in total (default: one more than now). */
   waitForRequests(route: string, n?: number, timeoutMs?: number): Promise<readonly RecordedRequest[]>;
   /** Forgets scripts, counts and recorded requests; releases held gates. */
@@ -155,6 +164,8 @@ interface RouteState {
   steps: readonly FakeStep[];
   after?: FakeStep;
   requests: RecordedRequest[];
+  /** Parallel to `requests`. */
+  ends: Array<Promise<ResponseEnd>>;
   waiters: Array<{ n: number; resolve: () => void }>;
 }
 
@@ -171,7 +182,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
   const stateOf = (route: string): RouteState => {
     let state = routes.get(route);
     if (!state) {
-      state = { steps: [], requests: [], waiters: [] };
+      state = { steps: [], requests: [], ends: [], waiters: [] };
       routes.set(route, state);
     }
     return state;
@@ -224,6 +235,12 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
     });
     const stream = body.stream === true;
     state.requests.push({ route, protocol, callNumber, method: req.method, path: url.pathname, query, headers, body, stream, receivedAt: Date.now() });
+    let cutByServer = false;
+    state.ends.push(
+      new Promise<ResponseEnd>((resolve) => {
+        res.once('close', () => resolve(res.writableFinished ? 'completed' : cutByServer || closing ? 'closed-by-server' : 'closed-by-client'));
+      }),
+    );
     state.waiters = state.waiters.filter((w) => {
       if (state.requests.length >= w.n) w.resolve();
       return state.requests.length < w.n;
@@ -236,6 +253,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
 
     if (step.hang) return; // the socket is destroyed on close()
     if (step.reset) {
+      cutByServer = true;
       req.socket.destroy();
       return;
     }
@@ -267,6 +285,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
       if (step.cutAfterChunks !== undefined) {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), ...baseHeaders });
         await writeFlushed(res, payload.slice(0, Math.max(1, step.cutAfterChunks)));
+        cutByServer = true;
         res.destroy();
         return;
       }
@@ -300,6 +319,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
     for (const { frame, content } of frames) {
       if (closing || res.destroyed) return;
       if (content && step.cutAfterChunks !== undefined && contentSent >= step.cutAfterChunks) {
+        cutByServer = true;
         res.destroy();
         return;
       }
@@ -335,6 +355,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
       state.steps = [...steps];
       state.after = scriptOptions.after;
       state.requests = [];
+      state.ends = [];
     },
     gate() {
       const gate = createGate();
@@ -343,6 +364,11 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
     },
     count: (route) => routes.get(route)?.requests.length ?? 0,
     requests: (route) => [...(routes.get(route)?.requests ?? [])],
+    responseEnd(route, callNumber) {
+      const ends = routes.get(route)?.ends ?? [];
+      const end = ends[(callNumber ?? ends.length) - 1];
+      return end ?? Promise.reject(new Error(`fake route "${route}" has no call ${callNumber ?? ends.length}`));
+    },
     waitForRequests(route, n, timeoutMs = 10_000) {
       const state = stateOf(checkRoute(route));
       const target = n ?? state.requests.length + 1;

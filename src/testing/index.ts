@@ -7,6 +7,7 @@ export type {
   FakeStep,
   FakeGate,
   RecordedRequest,
+  ResponseEnd,
   ScriptOptions,
   WireProtocol,
 } from './fake-provider-server';

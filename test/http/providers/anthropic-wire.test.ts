@@ -160,6 +160,33 @@ describe('anthropic wire, streaming', () => {
     expect(sent('stream').stream).toBe(true);
   });
 
+  it('closes the HTTP stream when the caller aborts', async () => {
+    fake.script('abort', [{ chunkDelayMs: 30 }]);
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const run = (async () => {
+      for await (const chunk of registry.stream(deploymentOn(fake, 'abort', MODEL), { messages: [{ role: 'user', content: 'a long answer please' }] }, { signal: controller.signal })) {
+        const text = chunk.choices[0]?.delta.content ?? '';
+        if (text !== '') seen.push(text);
+        if (seen.length === 2) controller.abort();
+      }
+    })();
+    await expect(run).rejects.toMatchObject({ name: 'RequestAbortedError', retryable: false });
+    expect(seen).toHaveLength(2);
+    await expect(fake.responseEnd('abort')).resolves.toBe('closed-by-client');
+  });
+
+  it('closes the HTTP stream when the consumer stops early', async () => {
+    fake.script('early', [{ chunkDelayMs: 20 }]);
+    let count = 0;
+    for await (const _chunk of registry.stream(deploymentOn(fake, 'early', MODEL), { messages: [{ role: 'user', content: 'a long answer please' }] })) {
+      count += 1;
+      if (count === 2) break;
+    }
+    expect(count).toBe(2);
+    await expect(fake.responseEnd('early')).resolves.toBe('closed-by-client');
+  });
+
   it('streams tool_use as tool-call deltas', async () => {
     const chunks = await collect(registry.stream(deploymentOn(fake, 'stream-tools', MODEL), { messages: [{ role: 'user', content: 'order 9' }], tools: [LOOKUP] }));
     const deltas = chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);

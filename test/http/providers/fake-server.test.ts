@@ -86,6 +86,17 @@ describe('fake provider server', () => {
     expect(events.slice(-3)).toEqual(['content_block_stop', 'message_delta', 'message_stop']);
   });
 
+  it('says how each response ended: completed, or cut by the server as scripted', async () => {
+    fake.script('ends', [{}, { reset: true }, { cutAfterChunks: 10 }]);
+    await ask('ends');
+    await expect(ask('ends')).rejects.toThrow();
+    await expect(ask('ends')).rejects.toThrow();
+    await expect(fake.responseEnd('ends', 1)).resolves.toBe('completed');
+    await expect(fake.responseEnd('ends', 2)).resolves.toBe('closed-by-server');
+    await expect(fake.responseEnd('ends', 3)).resolves.toBe('closed-by-server');
+    await expect(fake.responseEnd('ends', 4)).rejects.toThrow('has no call 4');
+  });
+
   it('answers unknown paths with 404', async () => {
     const response = await fetch(`${fake.url}/x/v1/embeddings`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);

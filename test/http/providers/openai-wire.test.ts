@@ -140,6 +140,8 @@ describe('openai wire, streaming', () => {
     })();
     await expect(run).rejects.toMatchObject({ name: 'RequestAbortedError', retryable: false });
     expect(seen).toHaveLength(2);
+    // The server saw the connection go before its reply was complete.
+    await expect(fake.responseEnd('abort')).resolves.toBe('closed-by-client');
   });
 
   it('closes the HTTP stream when the consumer stops early', async () => {
@@ -150,6 +152,7 @@ describe('openai wire, streaming', () => {
       if (count === 2) break;
     }
     expect(count).toBe(2);
+    await expect(fake.responseEnd('early')).resolves.toBe('closed-by-client');
     // The next call on the same route still works: nothing is left hanging.
     const response = await registry.complete(deploymentOn(fake, 'early', 'openai/gpt-4o-mini'), request);
     expect(response.choices[0]?.message.content).toContain('Hello from fake deployment');
