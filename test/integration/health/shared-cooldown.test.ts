@@ -58,8 +58,12 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeout
 async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; secondBatchToA: number; secondBatchToB: number; firstStillRunning: boolean }> {
   fake.reset();
   fake.script('openai-a', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
-  // The healthy deployment is slow enough that the first batch is still running when the second starts.
-  fake.script('anthropic-b', [], { after: { latencyMs: 300 } });
+  // The healthy deployment answers its first calls (a failure reaches the entity with the
+  // next hop's read, so the first batch must keep moving until openai-a is cooled), then
+  // holds every call until the second batch has started: the first batch is certainly
+  // still running then, however loaded the machine is.
+  const holdB = fake.gate();
+  fake.script('anthropic-b', Array.from({ length: 6 }, () => ({ latencyMs: 20 })), { after: { gate: holdB, latencyMs: 20 } });
   const routerName = uniqueWorkflowId('shared');
   const tag1 = `first-${shared}`;
   const tag2 = `second-${shared}`;
@@ -80,6 +84,7 @@ async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; sec
   }
   const firstStillRunning = (await ctx.client.workflow.getHandle(first.workflowId).describe()).status.name === 'RUNNING';
   const second = await start(tag2);
+  holdB.release();
   const [r1, r2] = await Promise.all([getBatchResult(ctx.client, first.workflowId), getBatchResult(ctx.client, second.workflowId)]);
   expect(r1.progress).toMatchObject({ done: FIRST_DOCS, failed: 0 });
   expect(r2.progress).toMatchObject({ done: SECOND_DOCS, failed: 0 });
