@@ -33,7 +33,8 @@ export function routingRequestFor(config: DurableRouterConfig, request: RoutedCo
  */
 export async function routedCompletion(input: RoutedCompletionInput): Promise<RoutedCompletionResult> {
   const group = input.request.model;
-  upsertSearchAttributes([{ key: LlmModelGroup, value: group }]);
+  // Search attributes are written when there is news (a failed hop, the result), not at start:
+  // each upsert is a history event, and the happy path then costs one.
   const failed: string[] = [];
   let fallbacks = 0;
   const router = new WorkflowRouter(input.config, input.state, input.options, {
@@ -42,14 +43,22 @@ export async function routedCompletion(input: RoutedCompletionInput): Promise<Ro
       if (hop.outcome === 'success') return;
       fallbacks++;
       if (!failed.includes(hop.deployment)) failed.push(hop.deployment);
-      upsertSearchAttributes([{ key: LlmFailedDeployments, value: failed }, { key: LlmFallbackCount, value: fallbacks }]);
+      upsertSearchAttributes([
+        { key: LlmModelGroup, value: group },
+        { key: LlmFailedDeployments, value: failed },
+        { key: LlmFallbackCount, value: fallbacks },
+      ]);
     },
   });
   const { response, routing } = await router.complete(
     routingRequestFor(input.config, input.request),
     (deployment) => ({ deployment, request: input.request }),
   );
-  upsertSearchAttributes([{ key: LlmServedBy, value: routing.servedBy }, { key: LlmFallbackCount, value: routing.fallbackCount }]);
+  upsertSearchAttributes([
+    { key: LlmModelGroup, value: group },
+    { key: LlmServedBy, value: routing.servedBy },
+    { key: LlmFallbackCount, value: routing.fallbackCount },
+  ]);
   setCurrentDetails(`served by ${routing.servedBy} (${routing.model}) after ${routing.fallbackCount} fallback(s)`);
   return { response, routing, state: router.carry() };
 }

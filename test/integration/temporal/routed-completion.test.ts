@@ -5,6 +5,7 @@ import { DurableRouter } from '../../../src/temporal/client';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
 import { activitySummaries, countEvents, historyContains } from '../../support/history';
+import { secretsInHistories } from '../../support/secrets';
 import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
@@ -129,6 +130,19 @@ test('when every deployment fails the workflow fails with every hop listed', asy
   expect(fake.count('dep-b')).toBe(1);
 });
 
+test('a handed-over state that still counts calls in flight does not stall a deployment being probed', async () => {
+  const config = fakeRouterConfig(fake, [{ id: 'only', group: 'g' }]);
+  const stale = {
+    window: 0, successes: 0, failures: 1, failuresByClass: { ServiceUnavailableError: 1 }, rpmUsed: 0, tpmUsed: 0,
+    inFlight: 3, cooldownUntil: 0, cooldownReason: null, latency: [], ttft: [],
+  };
+  const { result } = await run({ config, request: { model: 'g', messages }, state: { router: { deployments: { only: stale } }, probing: ['only'] } }, 'stale-state');
+  expect(result.routing.servedBy).toBe('only');
+  // The success ends the probe and the count is back to what this run holds: nothing.
+  expect(result.state.probing).toEqual([]);
+  expect(result.state.router.deployments.only?.inFlight).toBe(0);
+});
+
 describe('Retry-After', () => {
   test('alone in its group, the deployment is called again only after the provider\'s Retry-After', async () => {
     fake.script('solo', [{ status: 429, headers: { 'retry-after': '2' }, errorMessage: 'slow down' }]);
@@ -162,5 +176,14 @@ describe('Retry-After', () => {
     expect(servedBy[servedBy.length - 1]).toBe('limited');
     expect(new Set(servedBy.slice(0, -1))).toEqual(new Set(['peer']));
     expect(fake.count('peer')).toBe(servedBy.length - 1);
+  });
+});
+
+// Last, so it covers every workflow the tests above started.
+describe('histories', () => {
+  test('no API key value appears in the history of any workflow run this file started', async () => {
+    const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, [SECRET]);
+    expect(runs).toBeGreaterThanOrEqual(6);
+    expect(leaks).toEqual([]);
   });
 });
