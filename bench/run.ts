@@ -5,22 +5,37 @@
  *   npm run bench                     # every part, about 15 minutes on 2 cores
  *   npm run bench -- overhead outage  # only these parts
  *   BENCH_SCALE=0.2 npm run bench     # shorter durations (smoke run)
+ *   npm run bench -- --render-only    # charts and report.md again from the stored JSON
  *
  * Loopback only; every load is bounded in count or duration; child processes
  * die with this one; a hard time limit ends the run if anything hangs.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createContext, describeMachine, type BenchContext } from './lib/context';
-import { writeReport } from './lib/report';
+import { writeReport, type RunInfo } from './lib/report';
 import { PARTS, type PartName } from './parts';
 
 export const RESULTS_DIR = join(__dirname, 'results');
 const HARD_LIMIT_MS = 30 * 60_000;
 
+/** Re-renders the charts and report.md from the stored JSON, without running anything. */
+function renderOnly(): void {
+  for (const [name, part] of Object.entries(PARTS)) {
+    const file = join(RESULTS_DIR, `${name}.json`);
+    if (!existsSync(file)) continue;
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { result: unknown };
+    for (const [chart, svg] of Object.entries(part.charts(stored.result))) writeFileSync(join(RESULTS_DIR, chart), svg);
+  }
+  const run = JSON.parse(readFileSync(join(RESULTS_DIR, 'run.json'), 'utf8')) as RunInfo;
+  writeReport(RESULTS_DIR, run);
+  console.log(`report and charts re-rendered in ${RESULTS_DIR}`);
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--render-only')) return renderOnly();
   const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const unknown = requested.filter((name) => !(name in PARTS));
   if (unknown.length > 0) throw new Error(`unknown benchmark(s): ${unknown.join(', ')}; choose from ${Object.keys(PARTS).join(', ')}`);
@@ -58,7 +73,9 @@ async function main(): Promise<void> {
     await ctx.close();
   }
   const totalMs = Math.round(performance.now() - started);
-  writeReport(RESULTS_DIR, { machine, totalMs, parts: names });
+  const run: RunInfo = { machine, totalMs, parts: names };
+  writeFileSync(join(RESULTS_DIR, 'run.json'), JSON.stringify(run, null, 1));
+  writeReport(RESULTS_DIR, run);
   ctx.log(`all done in ${(totalMs / 1000).toFixed(1)} s; report at ${join(RESULTS_DIR, 'report.md')}`);
 }
 

@@ -19,8 +19,9 @@ export interface ChartOptions {
   height?: number;
 }
 
+const LOG_TICKS = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 100000];
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
-const M = { left: 64, right: 16, top: 36, bottom: 48 };
+const M = { left: 64, right: 16, top: 60, bottom: 48 };
 
 function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -44,7 +45,7 @@ function fmt(v: number): string {
 
 export function lineChart(series: readonly Series[], options: ChartOptions): string {
   const W = options.width ?? 720;
-  const H = options.height ?? 400;
+  const H = options.height ?? 420;
   const pw = W - M.left - M.right;
   const ph = H - M.top - M.bottom;
   const all = series.flatMap((s) => s.points);
@@ -52,6 +53,13 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
   const ys = all.map((p) => p[1]);
   let xMin = xs.length ? Math.min(...xs) : 0;
   let xMax = xs.length ? Math.max(...xs) : 1;
+  if (options.logX) {
+    // Widen to the 1-2-5 values around the data, so both ends carry a labelled tick.
+    const below = LOG_TICKS.filter((t) => t <= xMin);
+    const above = LOG_TICKS.filter((t) => t >= xMax);
+    xMin = below[below.length - 1] ?? xMin;
+    xMax = above[0] ?? xMax;
+  }
   if (options.band) {
     xMin = Math.min(xMin, options.band.from);
     xMax = Math.max(xMax, options.band.to);
@@ -75,7 +83,7 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
     parts.push(`<text x="${(x0 + x1) / 2}" y="${M.top + 12}" text-anchor="middle" fill="#990000">${esc(options.band.label)}</text>`);
   }
   const xTicks = options.logX
-    ? [0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000].filter((t) => t >= xMin * 0.999 && t <= xMax * 1.001)
+    ? LOG_TICKS.filter((t) => t >= xMin * 0.999 && t <= xMax * 1.001)
     : niceTicks(xMin, xMax);
   for (const t of xTicks) {
     const x = sx(t);
@@ -103,9 +111,11 @@ export function lineChart(series: readonly Series[], options: ChartOptions): str
       else d += `L${x},${y}`;
     });
     parts.push(`<path d="${d}" fill="none" stroke="${color}" stroke-width="1.6"/>`);
-    const ly = M.top + 28 + i * 16;
-    parts.push(`<line x1="${M.left + pw - 170}" y1="${ly - 4}" x2="${M.left + pw - 150}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`);
-    parts.push(`<text x="${M.left + pw - 145}" y="${ly}">${esc(s.name)}</text>`);
+    // Legend above the plot, two entries per row, so it never hides a line.
+    const lx = M.left + (i % 2) * (pw / 2);
+    const ly = 34 + Math.floor(i / 2) * 14;
+    parts.push(`<line x1="${lx}" y1="${ly - 4}" x2="${lx + 20}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`);
+    parts.push(`<text x="${lx + 25}" y="${ly}">${esc(s.name)}</text>`);
   });
   parts.push('</svg>');
   return parts.join('\n');
