@@ -42,7 +42,7 @@ test('a single-deployment group retries per its num_retries inside one hop, then
   fake.script('gpt', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
   const config = fakeRouterConfig(fake, [
     { id: 'gpt', group: 'primary', model: 'openai/gpt-4o', numRetries: 2 },
-    { id: 'claude', group: 'backup', model: 'anthropic/claude-sonnet-4-5' },
+    { id: 'claude', group: 'backup', model: 'anthropic/claude-sonnet-4-6' },
   ], { fallbacks: [{ primary: ['backup'] }] });
   const { result, handle } = await run({ config, request: { model: 'primary', messages }, options: FAST_ROUTING }, 'fallback');
 
@@ -60,7 +60,7 @@ test('a single-deployment group retries per its num_retries inside one hop, then
   const history = await handle.fetchHistory();
   expect(activitySummaries(history)).toEqual([
     '#1 openai/gpt-4o',
-    '#2 anthropic/claude-sonnet-4-5 · fallback from openai/gpt-4o (ServiceUnavailableError ×3)',
+    '#2 anthropic/claude-sonnet-4-6 · fallback from openai/gpt-4o (ServiceUnavailableError ×3)',
   ]);
   expect(countEvents(history, 'activityTaskFailedEventAttributes')).toBe(1);
 
