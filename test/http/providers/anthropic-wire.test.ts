@@ -195,6 +195,31 @@ describe('anthropic wire, streaming', () => {
     expect(chunks.some((c) => c.choices[0]?.finish_reason === 'tool_calls')).toBe(true);
   });
 
+  it('round-trips a streamed tool call: the reassembled tool_use goes back as tool_use and tool_result blocks', async () => {
+    const deployment = deploymentOn(fake, 'stream-roundtrip', MODEL);
+    const messages: ChatMessage[] = [{ role: 'user', content: 'Where is order 17?' }];
+    const first = await collect(registry.stream(deployment, { messages, tools: [LOOKUP] }));
+    const deltas = first.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    const id = deltas.find((d) => d.id !== undefined)?.id ?? '';
+    const name = deltas.find((d) => d.function?.name !== undefined)?.function?.name ?? '';
+    const args = deltas.map((d) => d.function?.arguments ?? '').join('');
+    expect(id).not.toBe('');
+    expect(name).toBe('lookup_order');
+    expect(first.some((c) => c.choices[0]?.finish_reason === 'tool_calls')).toBe(true);
+
+    messages.push({ role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] });
+    messages.push({ role: 'tool', tool_call_id: id, content: 'shipped yesterday' });
+    const second = await collect(registry.stream(deployment, { messages, tools: [LOOKUP] }));
+    expect(second.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Tool result received: shipped yesterday');
+    expect(second.some((c) => c.choices[0]?.finish_reason === 'stop')).toBe(true);
+    const body = sent('stream-roundtrip', 1);
+    expect(body.stream).toBe(true);
+    expect(body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(body.messages[1]?.content).toEqual([{ type: 'tool_use', id, name: 'lookup_order', input: JSON.parse(args) as unknown }]);
+    expect(body.messages[2]?.content).toEqual([{ type: 'tool_result', tool_use_id: id, content: 'shipped yesterday' }]);
+    expect(fake.count('stream-roundtrip')).toBe(2);
+  });
+
   it('streams JSON mode as content', async () => {
     const chunks = await collect(
       registry.stream(deploymentOn(fake, 'stream-json', MODEL), { messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'n', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }),

@@ -127,6 +127,44 @@ describe('openai wire, streaming', () => {
     expect(chunks.some((c) => c.choices[0]?.finish_reason === 'tool_calls')).toBe(true);
   });
 
+  it('round-trips a streamed tool call: the reassembled call goes back with its result, and the answer streams as text', async () => {
+    const deployment = deploymentOn(fake, 'stream-roundtrip', 'openai/gpt-4o-mini');
+    const messages: ChatMessage[] = [{ role: 'user', content: 'Weather in Paris?' }];
+    const first = await collect(registry.stream(deployment, { messages, tools: [WEATHER], tool_choice: 'auto' }));
+    const deltas = first.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []);
+    const id = deltas.find((d) => d.id !== undefined)?.id ?? '';
+    const name = deltas.find((d) => d.function?.name !== undefined)?.function?.name ?? '';
+    const args = deltas.map((d) => d.function?.arguments ?? '').join('');
+    expect(id).not.toBe('');
+    expect(name).toBe('get_weather');
+
+    messages.push({ role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: args } }] });
+    messages.push({ role: 'tool', tool_call_id: id, content: 'sunny, 21C' });
+    const second = await collect(registry.stream(deployment, { messages, tools: [WEATHER] }));
+    expect(second.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Tool result received: sunny, 21C');
+    expect(second.some((c) => c.choices[0]?.finish_reason === 'stop')).toBe(true);
+    const sent = fake.requests('stream-roundtrip')[1]?.body as { stream: boolean; messages: Array<{ role: string; tool_call_id?: string; tool_calls?: Array<{ id: string; function: { arguments: string } }> }> };
+    expect(sent.stream).toBe(true);
+    expect(sent.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'tool']);
+    expect(sent.messages[1]?.tool_calls?.[0]).toMatchObject({ id, function: { arguments: args } });
+    expect(sent.messages[2]?.tool_call_id).toBe(id);
+    expect(fake.count('stream-roundtrip')).toBe(2);
+  });
+
+  it.each([
+    ['json_object', { type: 'json_object' } as const, (v: unknown) => expect(v).toHaveProperty('reply')],
+    [
+      'json_schema',
+      { type: 'json_schema', json_schema: { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } } } } } as const,
+      (v: unknown) => expect(v).toEqual({ name: 'fake', age: 1 }),
+    ],
+  ])('streams JSON mode (%s) as content', async (_label, format, check) => {
+    const chunks = await collect(registry.stream(deploymentOn(fake, 'stream-json', 'openai/gpt-4o-mini'), { messages: [{ role: 'user', content: 'Describe a person.' }], response_format: format }));
+    check(JSON.parse(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')));
+    expect(chunks.flatMap((c) => c.choices[0]?.delta.tool_calls ?? [])).toEqual([]);
+    expect(fake.requests('stream-json')[0]?.body).toMatchObject({ stream: true, response_format: format });
+  });
+
   it('closes the HTTP stream when the caller aborts', async () => {
     fake.script('abort', [{ chunkDelayMs: 30 }]);
     const controller = new AbortController();
