@@ -59,7 +59,9 @@ describe('every error class reaches the caller', () => {
     fake.script('e', [{ status: 529 }]);
     const error = await caught(makeRouter(solo('anthropic/claude-3-5-haiku-20241022')).completion(ask('solo')));
     expect(error.name).toBe('ServiceUnavailableError');
+    expect(error.status).toBe(529);
     expect(error.provider).toBe('anthropic');
+    expect(fake.count('e')).toBe(1);
   });
 
   it('a deployment timeout -> Timeout', async () => {
@@ -86,6 +88,7 @@ describe('every error class reaches the caller', () => {
     expect(error.name).toBe('MidStreamError');
     expect(delivered.length).toBeGreaterThan(0);
     expect(String(error.partialText).startsWith(delivered)).toBe(true);
+    expect(fake.count('e')).toBe(1);
   });
 
   it('the caller aborting -> RequestAbortedError, never retried', async () => {

@@ -98,6 +98,30 @@ const arbScenario = fc
     }),
   );
 
+/**
+ * Runs `fn` with the ambient clock and randomness replaced by functions that
+ * throw, so a core call that reads either (instead of the `now` and `random`
+ * it is given) fails the property rather than passing by luck.
+ */
+function withoutAmbientClockOrRandomness<T>(fn: () => T): T {
+  const random = Math.random;
+  const dateNow = Date.now;
+  const perfNow = performance.now;
+  const forbidden = (what: string) => () => {
+    throw new Error(`the routing core read ${what}; it must use the value passed in`);
+  };
+  Math.random = forbidden('Math.random');
+  Date.now = forbidden('Date.now');
+  performance.now = forbidden('performance.now');
+  try {
+    return fn();
+  } finally {
+    Math.random = random;
+    Date.now = dateNow;
+    performance.now = perfNow;
+  }
+}
+
 function scenarioConfig(strategy: RoutingStrategyName, extras: Partial<DeploymentInfo>[]): RouterConfig {
   return config(
     extras.map((e, i) => dep(`d${i}`, 'g', e)),
@@ -168,15 +192,19 @@ describe('core properties', () => {
         const ids = sc.extras.map((_, i) => `d${i}`);
         const state = stateFrom(ids, sc.specs, Math.floor(NOW / 60_000));
         const request = { group: 'g', stream: sc.stream };
-        expect(pick(cfg, state, request, NOW, seeded(sc.seed))).toEqual(pick(cfg, state, request, NOW, seeded(sc.seed)));
+        const before = JSON.stringify(state);
+        const [first, second] = withoutAmbientClockOrRandomness(() => [pick(cfg, state, request, NOW, seeded(sc.seed)), pick(cfg, state, request, NOW, seeded(sc.seed))]);
+        expect(first).toEqual(second);
         const outcome = (_: unknown, n: number): AttemptResult => {
           const code = script[n - 1] ?? 0;
           const err = ERROR_CASES[code];
           return err === undefined ? { ok: true, latencyMs: 50 } : { ok: false, ...err };
         };
-        const a = drive(cfg, state, request, outcome, { random: seeded(sc.seed) });
-        const b = drive(cfg, state, request, outcome, { random: seeded(sc.seed) });
+        const a = withoutAmbientClockOrRandomness(() => drive(cfg, state, request, outcome, { random: seeded(sc.seed) }));
+        const b = withoutAmbientClockOrRandomness(() => drive(cfg, state, request, outcome, { random: seeded(sc.seed) }));
         expect(a).toEqual(b);
+        // The decisions came from the inputs alone: the state they were given is untouched.
+        expect(JSON.stringify(state)).toBe(before);
       }),
       { seed: 99, numRuns: 300 },
     );
