@@ -1,4 +1,5 @@
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection, Worker, type WorkerOptions, type WorkerPlugin } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
 import { createProviderRegistry, type ProviderRegistry } from '../providers';
 import type { Env } from '../providers/resolve';
@@ -12,6 +13,16 @@ export interface CreateRouterWorkerOptions extends ActivityDeps {
   taskQueue?: string;
   /** A prebuilt workflow bundle (tests and benchmarks build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string } | { code: string };
+  /**
+   * Payload encryption: every client and worker of a deployment must share one
+   * converter (`routerDataConverterFromEnv()`); see docs/security.md.
+   */
+  dataConverter?: DataConverter;
+  /**
+   * Worker plugins, e.g. `tracingPlugin(settings)` (docs/observability.md).
+   * A prebuilt `workflowBundle` must have been bundled with the same plugins.
+   */
+  plugins?: WorkerPlugin[];
   /** Passed through to the Temporal Worker, e.g. concurrency limits. */
   workerOptions?: Partial<Pick<WorkerOptions,
     | 'maxConcurrentActivityTaskExecutions'
@@ -33,6 +44,8 @@ export async function createRouterWorker(options: CreateRouterWorkerOptions): Pr
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),
+    ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }),
+    ...(options.plugins === undefined || options.plugins.length === 0 ? {} : { plugins: options.plugins }),
     ...options.workerOptions,
   });
 }
