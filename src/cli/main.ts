@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { registerBatch } from './commands/batch';
+import { registerCodecServer } from './commands/codec-server';
 import { registerComplete } from './commands/complete';
 import { registerConfig } from './commands/config';
 import { registerDevServer } from './commands/dev-server';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerBatch(program);
   registerSchedule(program);
   registerHealth(program);
+  registerCodecServer(program);
   registerConfig(program);
   return program;
 }
