@@ -1,5 +1,11 @@
-/** Longest provider-suggested delay we trust; beyond it the caller's own backoff applies (as openai-node does). */
-export const MAX_RETRY_AFTER_MS = 60_000;
+/**
+ * Longest provider-suggested delay we keep: a day. What it is used for is
+ * bounded where it is used: a deployment cools for at most
+ * `max_cooldown_time`, and a retry on the same deployment waits for it only up
+ * to a minute (beyond that the caller's own backoff applies, as openai-node
+ * does), so a long Retry-After cools the deployment instead of being dropped.
+ */
+export const MAX_RETRY_AFTER_MS = 24 * 60 * 60_000;
 
 export type HeadersLike =
   | { get(name: string): string | null }
@@ -20,8 +26,8 @@ function header(headers: HeadersLike, name: string): string | undefined {
 
 /**
  * Reads `retry-after-ms`, then `retry-after` as seconds or as an HTTP date.
- * Values outside 0..MAX_RETRY_AFTER_MS are ignored rather than clamped: a
- * server asking for an hour is better served by a fallback than by waiting.
+ * Values outside 0..MAX_RETRY_AFTER_MS (negative, or longer than a day) are
+ * ignored rather than clamped: they are more likely a broken header than advice.
  */
 export function parseRetryAfterMs(headers: HeadersLike | undefined | null, now: () => number = Date.now): number | undefined {
   if (!headers) return undefined;

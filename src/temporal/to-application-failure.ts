@@ -1,4 +1,5 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
+import { MAX_RETRY_AFTER_DELAY_MS } from '../core/defaults';
 import { isLlmRouterError, type LlmRouterError } from '../errors';
 
 /** What travels in `ApplicationFailure.details[0]`: enough for the workflow and an operator, never a secret. */
@@ -17,8 +18,11 @@ export interface ProviderFailureDetails {
  * The one place our errors become Temporal failures. `type` is the error class
  * name (workflow code matches on that string, never on `instanceof`);
  * `nonRetryable` comes from the taxonomy's retryability predicate; a
- * provider's Retry-After becomes `nextRetryDelay`, so Temporal's RetryPolicy
- * waits exactly as long as the provider asked. An expected 429 is BENIGN so
+ * provider's Retry-After of up to a minute becomes `nextRetryDelay`, so
+ * Temporal's RetryPolicy waits exactly as long as the provider asked (as the
+ * in-process Router does); a longer one is left to the RetryPolicy's own
+ * backoff, and still travels in the details so the workflow cools the
+ * deployment for it (up to `max_cooldown_time`). An expected 429 is BENIGN so
  * it does not page anyone or pollute error metrics.
  */
 export function toApplicationFailure(error: LlmRouterError, attempt?: number): ApplicationFailure {
@@ -33,7 +37,7 @@ export function toApplicationFailure(error: LlmRouterError, attempt?: number): A
     type: error.name,
     message: error.message,
     nonRetryable: !error.retryable,
-    nextRetryDelay: error.retryable && error.retryAfterMs !== undefined ? error.retryAfterMs : undefined,
+    nextRetryDelay: error.retryable && error.retryAfterMs !== undefined && error.retryAfterMs <= MAX_RETRY_AFTER_DELAY_MS ? error.retryAfterMs : undefined,
     details: [details],
     category: error.name === 'RateLimitError' ? ApplicationFailureCategory.BENIGN : undefined,
   });

@@ -42,6 +42,18 @@ describe('automatic failover between providers (openai-like -> anthropic-like)',
     expect(router.getState().deployments.oa?.cooldownUntil).toBeGreaterThan(Date.now() + 20_000);
   });
 
+  it('cools for a Retry-After longer than a minute, up to max_cooldown_time, instead of dropping it', async () => {
+    // Two hours asked; the default max_cooldown_time (300 s) bounds it. Dropping the header would cool for the default 5 s.
+    fake.script('oa', [{ status: 429, headers: { 'retry-after': '7200' } }]);
+    const router = makeRouter(config());
+    const before = Date.now();
+    await router.completion(ask('chat'));
+    const until = router.getState().deployments.oa?.cooldownUntil ?? 0;
+    expect(until - before).toBeGreaterThanOrEqual(295_000);
+    expect(until - before).toBeLessThanOrEqual(305_000);
+    expect(counts(fake, ['oa', 'an'])).toEqual({ oa: 1, an: 1 });
+  });
+
   it('cools a deployment with a bad key at once and serves from the other provider', async () => {
     fake.script('oa', [{ status: 401 }], { after: { status: 401 } });
     const router = makeRouter(config());

@@ -11,6 +11,7 @@ describe('parseRetryAfterMs', () => {
     ['retry-after as an HTTP date', { 'retry-after': new Date(NOW + 3000).toUTCString() }, 3000],
     ['header names are case-insensitive', { 'Retry-After': '4' }, 4000],
     ['zero is allowed', { 'retry-after': '0' }, 0],
+    ['an hour is kept (it cools the deployment)', { 'retry-after': '3600' }, 3_600_000],
     ['exactly the bound', { 'retry-after': String(MAX_RETRY_AFTER_MS / 1000) }, MAX_RETRY_AFTER_MS],
   ])('%s', (_label, headers, expected) => {
     expect(parseRetryAfterMs(headers, now)).toBe(expected);
@@ -18,7 +19,7 @@ describe('parseRetryAfterMs', () => {
 
   it.each([
     ['no header', {}],
-    ['beyond the bound', { 'retry-after': '61' }],
+    ['beyond the bound', { 'retry-after': String(MAX_RETRY_AFTER_MS / 1000 + 1) }],
     ['a date in the past', { 'retry-after': new Date(NOW - 5000).toUTCString() }],
     ['negative ms', { 'retry-after-ms': '-1' }],
     ['garbage', { 'retry-after': 'soon' }],
