@@ -1,6 +1,7 @@
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { CliError, EXIT } from './exit-codes';
 import { CONNECT_TIMEOUT_MS, resolveConnection, type ConnectionFlags, type ResolvedConnection } from './connection-options';
+import { cliTemporalExtras } from './temporal-extras';
 
 export function unreachable(target: ResolvedConnection, err: unknown): CliError {
   const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
@@ -16,9 +17,13 @@ export interface CliClient {
   close(): Promise<void>;
 }
 
-/** A client whose first call proves the server answers, so an unreachable server is one clear line, not a gRPC stack. */
+/**
+ * A client whose first call proves the server answers, so an unreachable server is one clear line, not a gRPC stack.
+ * It encrypts payloads when LLM_ROUTER_CODEC_KEYS is set and traces when LLM_ROUTER_TRACES is on, like the CLI worker.
+ */
 export async function connectClient(flags: ConnectionFlags): Promise<CliClient> {
   const target = resolveConnection(flags);
+  const { dataConverter, plugins } = cliTemporalExtras();
   const options: ConnectionOptions = { address: target.address, connectTimeout: CONNECT_TIMEOUT_MS };
   if (target.tls !== undefined) options.tls = target.tls;
   if (target.apiKey !== undefined) options.apiKey = target.apiKey;
@@ -29,6 +34,7 @@ export async function connectClient(flags: ConnectionFlags): Promise<CliClient> 
   } catch (err) {
     throw unreachable(target, err);
   }
-  return { client: new Client({ connection, namespace: target.namespace }), target, close: () => connection.close() };
+  const client = new Client({ connection, namespace: target.namespace, dataConverter, ...(plugins.length ? { plugins } : {}) });
+  return { client, target, close: () => connection.close() };
 }
 

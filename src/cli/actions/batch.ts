@@ -8,6 +8,7 @@ import type { ConnectionFlags } from '../connection-options';
 import { documentSource } from '../documents';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
+import { sharedHealthRouterName } from '../shared-health';
 
 export const FOLLOW_INTERVAL_MS = 1_000;
 
@@ -21,6 +22,7 @@ export interface StartFlags extends ConnectionFlags {
   maxTokens?: number;
   id?: string;
   taskQueue?: string;
+  router?: string;
   wait?: boolean;
   json?: boolean;
 }
@@ -126,6 +128,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }
+  const routerName = sharedHealthRouterName(flags.router);
   await withClient(flags, async (client) => {
     const started = await startBatchSummarize(client, config, {
       group: flags.model,
@@ -136,6 +139,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
       ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
       ...(flags.id ? { workflowId: flags.id } : {}),
       ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
+      ...(routerName === undefined ? {} : { routing: { sharedHealth: { routerName } } }),
     });
     if (flags.json && !flags.wait) return writeJson(started);
     if (!flags.json) process.stdout.write(`batch ${started.workflowId} started (run ${started.runId})\n`);

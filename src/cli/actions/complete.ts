@@ -12,6 +12,7 @@ export interface CompleteFlags extends ConnectionFlags {
   maxTokens?: number;
   json?: boolean;
   taskQueue?: string;
+  router?: string;
 }
 
 export async function complete(prompt: string, flags: CompleteFlags): Promise<void> {

@@ -27,7 +27,7 @@ async function withHealth<T>(flags: HealthFlags, run: (client: Client, name: str
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (err instanceof WorkflowNotFoundError || (err as { name?: string }).name === 'WorkflowNotFoundError') {
-      throw new CliError(`no shared health for router "${name}" (workflow ${routerHealthWorkflowId(name)} not found); it starts with the first routed request of that router`, EXIT.NOT_FOUND);
+      throw new CliError(`no shared health for router "${name}" (workflow ${routerHealthWorkflowId(name)} not found); it starts with "llm-router worker --router ${name}" or the first routed request of that router`, EXIT.NOT_FOUND);
     }
     // An Update the entity rejected (unknown deployment, bad duration) is the operator's input.
     if (/unknown deployment|rejected|validator/i.test(message)) throw new CliError(message.split('\n')[0] ?? message, EXIT.USAGE);

@@ -23,6 +23,7 @@ import type { ConnectionFlags } from '../connection-options';
 import { documentSource } from '../documents';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
+import { sharedHealthRouterName } from '../shared-health';
 
 export interface ScheduleCreateFlags extends ConnectionFlags {
   model: string;
@@ -40,6 +41,7 @@ export interface ScheduleCreateFlags extends ConnectionFlags {
   note?: string;
   concurrency?: number;
   taskQueue?: string;
+  router?: string;
   json?: boolean;
 }
 
@@ -105,12 +107,14 @@ export async function scheduleCreate(id: string, documents: string, flags: Sched
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }
+  const routerName = sharedHealthRouterName(flags.router);
   const input: BatchSummarizeInput = {
     config: toDurableConfig(config),
     group: flags.model,
     source,
     output: { jsonlPath: resolve(flags.out) },
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+    ...(routerName === undefined ? {} : { options: { sharedHealth: { routerName } } }),
   };
   await withClient(flags, async (client) => {
     await createBatchSchedule(client, {

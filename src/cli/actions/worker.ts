@@ -1,9 +1,14 @@
 import { existsSync } from 'node:fs';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { CliError, EXIT } from '../exit-codes';
+import { ensureRouterHealth } from '../../temporal/health';
+import { installWorkerMetrics } from '../../temporal/observability/metrics';
 import { createWorker } from '../../temporal/worker';
 import { configPath, loadCliConfig } from '../config-file';
+import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
+import { sharedHealthRouterName } from '../shared-health';
+import { cliTemporalExtras } from '../temporal-extras';
 import { connectWorker } from '../worker-connection';
 
 export interface WorkerFlags extends ConnectionFlags {
@@ -12,6 +17,8 @@ export interface WorkerFlags extends ConnectionFlags {
   maxActivities?: number;
   logLevel: 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
   workflowBundle?: string;
+  /** Shared health: the router whose routerHealth entity this worker starts or reconfigures at start (env LLM_ROUTER_NAME). */
+  router?: string;
 }
 
 /** Names every `os.environ/NAME` reference of the config that this process cannot resolve. */
@@ -33,7 +40,10 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   if (flags.workflowBundle !== undefined && !existsSync(flags.workflowBundle)) {
     throw new CliError(`--workflow-bundle ${flags.workflowBundle}: file not found`, EXIT.USAGE);
   }
-  Runtime.install({ logger: new DefaultLogger(flags.logLevel) });
+  const extras = cliTemporalExtras();
+  // Metrics (LLM_ROUTER_METRICS_*) live in the process-wide Runtime, so it is installed before any connection.
+  if (!installWorkerMetrics(extras.observability, flags.logLevel)) Runtime.install({ logger: new DefaultLogger(flags.logLevel) });
+  const routerName = sharedHealthRouterName(flags.router);
   for (const name of missingKeyVariables(config.params, process.env)) {
     process.stderr.write(`warning: ${name} is not set in this worker's environment; calls to deployments that use os.environ/${name} will fail with AuthenticationError\n`);
   }
@@ -45,11 +55,27 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
     config,
     ...(flags.workflowBundle ? { workflowBundle: { codePath: flags.workflowBundle } } : {}),
     ...(flags.maxActivities ? { workerOptions: { maxConcurrentActivityTaskExecutions: flags.maxActivities } } : {}),
+    dataConverter: extras.dataConverter,
+    plugins: extras.plugins,
   });
+  if (routerName !== undefined) {
+    // docs/health.md: a deployment's process starts the entity, or hands a running one this config.
+    const { client, close } = await connectClient(flags);
+    try {
+      await ensureRouterHealth(client, { routerName, config: config.routing, taskQueue: flags.taskQueue });
+    } finally {
+      await close();
+    }
+  }
   const stop = () => worker.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  process.stdout.write(`worker polling task queue "${flags.taskQueue}" on ${target.address} (namespace ${target.namespace}), config ${file}; Ctrl-C to stop\n`);
+  const notes = [
+    extras.encryptionKeyId === null ? null : `payloads encrypted (key ${extras.encryptionKeyId})`,
+    routerName === undefined ? null : `shared health "${routerName}"`,
+    extras.plugins.length ? 'tracing on' : null,
+  ].filter((n) => n !== null);
+  process.stdout.write(`worker polling task queue "${flags.taskQueue}" on ${target.address} (namespace ${target.namespace}), config ${file}${notes.map((n) => `, ${n}`).join('')}; Ctrl-C to stop\n`);
   try {
     await worker.run();
   } finally {

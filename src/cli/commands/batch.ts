@@ -26,6 +26,7 @@ export function registerBatch(program: Command): void {
       .option('--max-tokens <n>', 'maximum tokens per summary', parsePositiveInt('--max-tokens'))
       .option('--id <workflowId>', 'batch id (default: batch-<uuid>)')
       .option('--task-queue <name>', 'task queue of the worker')
+      .option('--router <name>', 'shared health: router whose routerHealth entity this batch shares (env LLM_ROUTER_NAME; off when unset)')
       .option('--wait', 'follow progress until the batch finishes')
       .option('--json', 'print the ids (and with --wait the final status) as JSON'),
   ).action(async (documents: string, flags: StartFlags) => actions().batchStart(documents, flags));

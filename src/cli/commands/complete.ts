@@ -21,6 +21,7 @@ export function registerComplete(program: Command): void {
       .option('--system <text>', 'system prompt')
       .option('--max-tokens <n>', 'maximum tokens to generate', parsePositiveInt('--max-tokens'))
       .option('--task-queue <name>', 'task queue of the worker (durable only)')
+      .option('--router <name>', 'shared health: router whose routerHealth entity this request shares (durable only; env LLM_ROUTER_NAME; off when unset)')
       .option('--json', 'print the whole response with its routing metadata as JSON'),
   ).action(async (prompt: string, flags: CompleteFlags) => actions().complete(prompt, flags));
 }

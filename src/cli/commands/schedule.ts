@@ -35,6 +35,7 @@ export function registerSchedule(program: Command): void {
       .option('--note <text>', 'note shown with the schedule')
       .option('--concurrency <n>', 'documents in flight at once per run', parsePositiveInt('--concurrency'))
       .option('--task-queue <name>', 'task queue of the worker')
+      .option('--router <name>', 'shared health: router whose routerHealth entity every run shares (env LLM_ROUTER_NAME; off when unset)')
       .option('--json', 'print the created schedule as JSON'),
   ).action(async (id: string, documents: string, flags: ScheduleCreateFlags) => actions().scheduleCreate(id, documents, flags));
 

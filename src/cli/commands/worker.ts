@@ -22,6 +22,7 @@ export function registerWorker(program: Command): void {
       .option('--task-queue <name>', 'task queue to poll', DEFAULT_TASK_QUEUE)
       .option('--max-activities <n>', 'provider calls and document activities in flight at once', parsePositiveInt('--max-activities'))
       .option('--log-level <level>', 'TRACE, DEBUG, INFO, WARN or ERROR', 'WARN')
-      .option('--workflow-bundle <file>', 'a prebuilt workflow bundle (bundleWorkflowCode) instead of bundling at start'),
+      .option('--workflow-bundle <file>', 'a prebuilt workflow bundle (bundleWorkflowCode) instead of bundling at start')
+      .option('--router <name>', 'shared health: start (or hand this config to) the routerHealth entity of this router at start (env LLM_ROUTER_NAME; off when unset)'),
   ).action(async (flags: WorkerFlags) => actions().runWorker(flags));
 }

@@ -1,11 +1,17 @@
 // The real `llm-router` binary against the shared Temporal dev server: a
 // worker started by the CLI, durable completions, batches (including one whose
 // follower is interrupted), schedules, health, and bad input on each.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../../src/dev-server';
+import { parseKeyring, routerDataConverter } from '../../../src/temporal/codec';
+import { routerHealthHandle } from '../../../src/temporal/health';
+import { snapshotQuery } from '../../../workflows/router-health-api';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { historyContains } from '../../support/history';
 import { requireTestEnv } from '../../support/test-env';
 import { errorLines, runCli, startCli, type CliProcess } from '../../http/cli/run-cli';
 
@@ -188,6 +194,55 @@ test('health for a router with no shared state yet exits 3 and says why', async 
   const run = await runCli(['health', '--router', `nobody-${Date.now()}`, ...address()]);
   expect(run.code).toBe(3);
   expect(errorLines(run)).toEqual([expect.stringContaining('no shared health for router')]);
+});
+
+test('with LLM_ROUTER_CODEC_KEYS a CLI worker and CLI clients exchange encrypted payloads; --router starts the shared-health entity at worker start', async () => {
+  const keys = { ...env, LLM_ROUTER_CODEC_KEYS: `cli-it:${randomBytes(32).toString('base64')}` };
+  const queue = `cli-codec-${Date.now()}`;
+  const routerName = `cli-codec-${Date.now()}`;
+  const encryptedWorker = startCli(
+    ['worker', '--config', configFile, '--address', requireTestEnv('address'), '--task-queue', queue, '--workflow-bundle', requireTestEnv('bundle'), '--router', routerName],
+    { env: keys, timeoutMs: 300_000 },
+  );
+  const connection = await Connection.connect({ address: requireTestEnv('address') });
+  try {
+    await encryptedWorker.waitFor('worker polling task queue', 60_000);
+    expect(encryptedWorker.stdout()).toContain(`payloads encrypted (key cli-it), shared health "${routerName}"`);
+
+    // The worker started the entity: health answers before any request ran (its queries go through the codec too).
+    const health = await runCli(['health', '--router', routerName, '--json', ...address()], { env: keys });
+    expect(health.code).toBe(0);
+    const report = JSON.parse(health.stdout) as { deployments: Array<{ deploymentId: string; status: string }> };
+    expect(report.deployments.map((d) => d.deploymentId).sort()).toEqual(['backup', 'primary']);
+
+    fake.script('primary', [], { after: { status: 503, errorMessage: 'down' } });
+    const prompt = 'Kestrel ledger review, confidential';
+    const run = await runCli(['complete', '--config', configFile, '--model', 'summarizer', '--address', requireTestEnv('address'), '--task-queue', queue, '--router', routerName, prompt], { env: keys });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`You said: ${prompt}`);
+
+    // A client without the codec sees what the server stores: neither the prompt nor the answer.
+    const raw = new Client({ connection });
+    let ids: string[] = [];
+    for (let i = 0; i < 50 && ids.length === 0; i++) {
+      ids = [];
+      for await (const w of raw.workflow.list({ query: `TaskQueue = "${queue}" AND WorkflowType = "routedCompletion"` })) ids.push(w.workflowId);
+      if (ids.length === 0) await new Promise((r) => setTimeout(r, 200));
+    }
+    expect(ids).toHaveLength(1);
+    const history = await raw.workflow.getHandle(ids[0]!).fetchHistory();
+    expect(historyContains(history, 'Kestrel')).toBe(false);
+    // The failed hop reached the router's shared health (carried by the next hop's read): a library client
+    // built with the same converter reads the entity's mark for this workflow run.
+    const decoding = new Client({ connection, dataConverter: routerDataConverter(parseKeyring(keys.LLM_ROUTER_CODEC_KEYS)) });
+    const { runId } = await raw.workflow.getHandle(ids[0]!).describe();
+    const snapshot = await routerHealthHandle(decoding, routerName).query(snapshotQuery, `${ids[0]}/${runId}`);
+    expect(snapshot.seenSeq).toBeGreaterThanOrEqual(1);
+  } finally {
+    await connection.close();
+    encryptedWorker.child.kill('SIGINT');
+  }
+  expect((await encryptedWorker.done).code).toBe(0);
 });
 
 test('the worker refuses an invalid config and an unreachable server with one line each', async () => {
