@@ -27,3 +27,13 @@ export type { BatchProgress, BatchSummarizeResult, DocumentSource, DocumentResul
 export { toApplicationFailure, providerFailure } from './temporal/to-application-failure';
 export type { ProviderFailureDetails } from './temporal/to-application-failure';
 export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './temporal/search-attributes';
+
+// Opt-in payload encryption: the data converter every client and worker must share, the codec and its server (docs/security.md).
+export * from './temporal/codec';
+// Shared router health: start or reconfigure the routerHealth entity, read it, cool down or restore by hand, probes (docs/health.md).
+export * from './temporal/health';
+export type { SharedHealthOptions } from '../workflows/router-health-link';
+// Recurring batches on Temporal Schedules.
+export * from './temporal/schedules';
+// Opt-in tracing and worker metrics (docs/observability.md).
+export * from './temporal/observability';
