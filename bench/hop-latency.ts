@@ -1,6 +1,6 @@
 // Measures what shared health adds per routing hop, for docs/health.md.
 // Not a test (no assertions on time): run it with
-//   npx tsx test/integration/health/hop-latency.bench.ts [iterations]
+//   npm run bench:hop-latency -- [iterations]   (or: npx tsx bench/hop-latency.ts [iterations])
 // It starts its own dev server, a worker in this process and a fake provider.
 //
 // Figures:
@@ -14,14 +14,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { startDevServer } from '../../../src/dev-server';
-import { createProviderRegistry } from '../../../src/providers';
-import { ensureRouterHealth, restoreDeployment } from '../../../src/temporal/health';
-import { createRouterWorker } from '../../../src/temporal/worker';
-import { startFakeProviderServer } from '../../../src/testing';
-import type { RoutedCompletionInput } from '../../../workflows';
-import { snapshotQuery } from '../../../workflows/router-health-api';
-import { FAKE_KEY_ENV, fakeRouterConfig } from '../../support/router-config';
+import { startDevServer } from '../src/dev-server';
+import { createProviderRegistry } from '../src/providers';
+import { ensureRouterHealth, restoreDeployment } from '../src/temporal/health';
+import { createRouterWorker } from '../src/temporal/worker';
+import { startFakeProviderServer } from '../src/testing';
+import type { RoutedCompletionInput } from '../workflows';
+import { snapshotQuery } from '../workflows/router-health-api';
+import { FAKE_KEY_ENV, fakeRouterConfig } from '../test/support/router-config';
 
 const N = Number(process.argv[2] ?? 40);
 
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
   const taskQueue = 'hop-bench';
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
   const worker = await createRouterWorker({
     connection: nativeConnection, taskQueue, providers: createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-bench' } }), workflowBundle: { code },
   });

@@ -1,7 +1,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import { buildScheduleSpec, cronProblem, DEFAULT_CATCHUP_WINDOW_MS, ScheduleSpecError } from '../../../src/temporal/schedules';
 
-// Pure validation (no server needed); kept with the schedule tests it serves.
+// Pure validation: no server needed.
 
 test.each([
   '0 2 * * *', '*/15 9-17 * * MON-FRI', '0 0 1 JAN,JUL *', '30 0 12 * * * 2027', '0 12 * * 1-5 2030',
