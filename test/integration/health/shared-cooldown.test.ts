@@ -37,7 +37,8 @@ const config = () => fakeRouterConfig(
   { allowed_fails: 1, cooldown_time: 60 },
 );
 const FIRST_DOCS = 24;
-const SECOND_DOCS = 8;
+// Enough that the unshared control's second batch all but surely picks openai-a at least once (1 in 2^12 that it never does).
+const SECOND_DOCS = 12;
 const texts = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag} document ${i}: notes on durable routing and shared cooldowns.`);
 const requestsMentioning = (route: string, tag: string) => fake.requests(route).filter((r) => JSON.stringify(r.body).includes(tag)).length;
 
@@ -55,21 +56,51 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeout
   }
 }
 
+/**
+ * Scripts the healthy deployment to answer every call until `cooled()` says the failing one is
+ * cooled down, and to hold every call from then on until `open()`. Failures reach the entity with
+ * the next hop's read, so the first batch must keep moving until the cooldown is there (a fixed
+ * number of answers could run out first when the random picks favour the healthy deployment);
+ * once it is, nothing of the first batch can finish, so it is certainly still running when the
+ * second batch starts, however loaded the machine is.
+ */
+function holdHealthyOnceCooled(cooled: () => Promise<boolean>): { open(): void } {
+  let isOpen = false;
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => {
+    open = () => {
+      isOpen = true;
+      resolve();
+    };
+  });
+  // One gate per call: each B call is at most one per document (it never fails), the rest is spare.
+  const steps = Array.from({ length: FIRST_DOCS + SECOND_DOCS + 8 }, () => {
+    const gate = fake.gate();
+    void gate.arrived.then(async () => {
+      if (!isOpen && (await cooled().catch(() => false))) await opened;
+      gate.release();
+    });
+    return { gate, latencyMs: 20 };
+  });
+  fake.script('anthropic-b', steps, { after: { latencyMs: 20 } });
+  return { open };
+}
+
 async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; secondBatchToA: number; secondBatchToB: number; firstStillRunning: boolean }> {
   fake.reset();
   fake.script('openai-a', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
-  // The healthy deployment answers its first calls (a failure reaches the entity with the
-  // next hop's read, so the first batch must keep moving until openai-a is cooled), then
-  // holds every call until the second batch has started: the first batch is certainly
-  // still running then, however loaded the machine is.
-  const holdB = fake.gate();
-  fake.script('anthropic-b', Array.from({ length: 6 }, () => ({ latencyMs: 20 })), { after: { gate: holdB, latencyMs: 20 } });
   const routerName = uniqueWorkflowId('shared');
   const tag1 = `first-${shared}`;
   const tag2 = `second-${shared}`;
+  // Held calls heartbeat; a roomy heartbeat timeout keeps a starved heartbeat from failing the healthy deployment.
+  const base = { ...FAST_ROUTING, heartbeatTimeoutMs: 10_000 };
   // A generous read timeout: this test is about sharing, and on a loaded CI box a read
   // that gives up (and routes on local state, by design) would blur what is measured.
-  const routing = shared ? { ...FAST_ROUTING, sharedHealth: { routerName, readTimeoutMs: 15_000 } } : FAST_ROUTING;
+  const routing = shared ? { ...base, sharedHealth: { routerName, readTimeoutMs: 15_000 } } : base;
+  const isCooled = shared
+    ? async () => (await getRouterHealthReport(ctx.client, routerName)).cooldowns.some((c) => c.deploymentId === 'openai-a')
+    : async () => requestsMentioning('openai-a', tag1) >= 2;
+  const holdB = holdHealthyOnceCooled(isCooled);
   const start = (tag: string) => startBatchSummarize(ctx.client, config(), {
     group: 'sum', documents: { kind: 'inline', texts: texts(tag, tag === tag1 ? FIRST_DOCS : SECOND_DOCS) }, output: { jsonlPath: join(dir, `${tag}.jsonl`) },
     concurrency: 2, taskQueue: ctx.taskQueue, routing, workflowId: uniqueWorkflowId(tag),
@@ -77,14 +108,10 @@ async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; sec
 
   const first = await start(tag1);
   // Wait until the first batch has cooled openai-a down: in the shared entity, or (unshared) at the fake server.
-  if (shared) {
-    await waitFor(() => getRouterHealthReport(ctx.client, routerName), (r) => r.cooldowns.some((c) => c.deploymentId === 'openai-a'));
-  } else {
-    await waitFor(async () => requestsMentioning('openai-a', tag1), (n) => n >= 2);
-  }
+  await waitFor(isCooled, (cooled) => cooled);
   const firstStillRunning = (await ctx.client.workflow.getHandle(first.workflowId).describe()).status.name === 'RUNNING';
   const second = await start(tag2);
-  holdB.release();
+  holdB.open();
   const [r1, r2] = await Promise.all([getBatchResult(ctx.client, first.workflowId), getBatchResult(ctx.client, second.workflowId)]);
   expect(r1.progress).toMatchObject({ done: FIRST_DOCS, failed: 0 });
   expect(r2.progress).toMatchObject({ done: SECOND_DOCS, failed: 0 });
