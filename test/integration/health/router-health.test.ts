@@ -84,7 +84,8 @@ test('outcomes by signal cool a deployment for everyone; queries show cooldowns,
 
 test('survives a worker crash and a continue-as-new with its state intact', async () => {
   const routerName = uniqueWorkflowId('health-crash');
-  const child = await startChildWorker(ctx.taskQueue, {});
+  // The signals sent while no worker runs wake the entity on the dead worker's sticky queue: 1 s until they move, not 10 s.
+  const child = await startChildWorker(ctx.taskQueue, { TLR_WORKER_STICKY_TIMEOUT_MS: '1000' });
   let worker: Worker | undefined;
   try {
     const handle = await ensureRouterHealth(ctx.client, { routerName, config, taskQueue: ctx.taskQueue, maxHistoryEvents: 60 });
