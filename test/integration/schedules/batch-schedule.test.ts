@@ -120,12 +120,16 @@ test('an invalid cron is refused before anything reaches the server, with the fi
 
 test('every cron form the validator accepts, the server accepts too', async () => {
   const forms = ['0 2 * * *', '*/15 9-17 * * MON-FRI', '0 0 1 JAN,JUL *', '30 0 12 * * * 2027', '@daily', '@every 1h/15m', 'CRON_TZ=Europe/Paris 0 8 * * *', '0 8 * * * # digest', '0 0 * * 7'];
-  for (const cron of forms) {
+  // Independent schedules, so all at once: one round trip's wait instead of nine.
+  const views = await Promise.all(forms.map(async (cron) => {
     const scheduleId = uniqueWorkflowId('cron-form');
     await createWorkflowSchedule(ctx.client, { scheduleId, schedule: { cron }, workflowType: 'batchSummarize', args: [], taskQueue: ctx.taskQueue, paused: true });
-    const view = await describeSchedule(ctx.client, scheduleId);
-    expect(view.spec).toEqual({ cron });
-    expect(view.calendars + view.intervalsMs.length).toBeGreaterThan(0);
-    await deleteSchedule(ctx.client, scheduleId);
-  }
+    try {
+      return await describeSchedule(ctx.client, scheduleId);
+    } finally {
+      await deleteSchedule(ctx.client, scheduleId);
+    }
+  }));
+  expect(views.map((v) => v.spec)).toEqual(forms.map((cron) => ({ cron })));
+  for (const view of views) expect(view.calendars + view.intervalsMs.length).toBeGreaterThan(0);
 });
