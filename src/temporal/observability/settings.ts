@@ -2,7 +2,7 @@
 // variable (or the same field passed in code), so a deployment opts in
 // without a config file change:
 //
-//   LLM_ROUTER_TRACES=console              workflow, activity and client spans to stdout
+//   LLM_ROUTER_TRACES=console              workflow, activity and client spans, JSON lines on stderr
 //   LLM_ROUTER_METRICS_PROMETHEUS=127.0.0.1:9464   worker metrics scraped at /metrics
 //   LLM_ROUTER_METRICS_OTLP=http://collector:4317  worker metrics pushed over OTLP (gRPC; add LLM_ROUTER_METRICS_OTLP_HTTP=1 for HTTP)
 //   LLM_ROUTER_SERVICE_NAME=llm-router     service.name on spans and metrics

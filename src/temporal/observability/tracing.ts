@@ -1,13 +1,14 @@
 import { context, propagation } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { Resource } from '@opentelemetry/resources';
-import { BasicTracerProvider, ConsoleSpanExporter, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, SimpleSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import { AsyncLocalStorageContextManager } from './context-manager';
+import { StderrSpanExporter } from './stderr-span-exporter';
 import type { ObservabilitySettings } from './settings';
 
 export interface TracingOptions {
-  /** Where spans go; default from settings (`console`). Pass e.g. a BatchSpanProcessor over an OTLP exporter. */
+  /** Where spans go; default from settings (`console`: JSON lines on stderr). Pass e.g. a BatchSpanProcessor over an OTLP exporter. */
   spanProcessor?: SpanProcessor;
   serviceName?: string;
 }
@@ -22,7 +23,7 @@ export interface TracingOptions {
  * callers can write `plugins: [tracingPlugin(settings)].filter(Boolean)`.
  */
 export function tracingPlugin(settings: ObservabilitySettings | undefined, options: TracingOptions = {}): OpenTelemetryPlugin | null {
-  const spanProcessor = options.spanProcessor ?? (settings?.traces === 'console' ? new SimpleSpanProcessor(new ConsoleSpanExporter()) : null);
+  const spanProcessor = options.spanProcessor ?? (settings?.traces === 'console' ? new SimpleSpanProcessor(new StderrSpanExporter()) : null);
   if (spanProcessor === null) return null;
   const resource = new Resource({ 'service.name': options.serviceName ?? settings?.serviceName ?? 'llm-router' });
   // Client and activity spans come from this tracer (workflow spans reach the
