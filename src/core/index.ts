@@ -14,7 +14,7 @@ export type { CooldownDecision } from './cooldown';
 export { ERROR_BEHAVIOUR, behaviourOf, classifyErrorName } from './error-kinds';
 export type { ErrorBehaviour } from './error-kinds';
 export { fallbackGroups } from './fallback-chain';
-export { startWalk, nextAttempt, onAttemptResult } from './walker';
+export { startWalk, nextAttempt, onAttemptResult, sameDeploymentCallBudget } from './walker';
 export { scoreComplexity, groupForTier } from './complexity/score';
 export type { ComplexityScore } from './complexity/score';
 export {

@@ -370,6 +370,13 @@ export interface WalkState {
   minContextWindowExclusive: number | null;
   waitedMs: number;
   attempts: AttemptRecord[];
+  /**
+   * Calls made on top of one per attempt: a lower retry layer (the durable
+   * path's activity RetryPolicy) may call one attempt's deployment several
+   * times. They count toward `maxAttempts` like any other call. Always 0 in
+   * the in-process Router.
+   */
+  repeatCalls: number;
   /** Index in `attempts` of the call in flight. */
   inFlight: number | null;
   lastError: WalkError | null;

@@ -22,6 +22,7 @@ import { recordAttemptStart, recordFailure, recordSuccess } from './record';
 import type {
   AttemptRecord,
   AttemptResult,
+  AttemptStep,
   AttemptResultOutcome,
   DeploymentInfo,
   GiveUpReason,
@@ -32,6 +33,7 @@ import type {
   RouterSettings,
   RouterState,
   RoutingRequest,
+  SkipReason,
   UnavailableDeployment,
   WalkState,
 } from './types';
@@ -58,6 +60,7 @@ export function startWalk(config: RouterConfig, request: RoutingRequest, now: nu
     minContextWindowExclusive: null,
     waitedMs: 0,
     attempts: [],
+    repeatCalls: 0,
     inFlight: null,
     lastError: null,
     complexity: resolved.complexity,
@@ -89,6 +92,7 @@ function copyWalk(walk: WalkState): WalkState {
     minContextWindowExclusive: walk.minContextWindowExclusive,
     waitedMs: walk.waitedMs,
     attempts: walk.attempts.slice(),
+    repeatCalls: walk.repeatCalls,
     inFlight: walk.inFlight,
     lastError: walk.lastError,
     complexity: walk.complexity,
@@ -139,7 +143,7 @@ export function nextAttempt(
   const w = copyWalk(walk);
   if (w.status === 'succeeded') throw new Error('nextAttempt called on a walk that already succeeded');
   if (w.status === 'gave-up') return giveUp(w, state, w.giveUpReason ?? 'fallbacks-exhausted', now);
-  if (w.attempts.length >= settings.maxAttempts) return giveUp(w, state, 'attempt-budget', now);
+  if (w.attempts.length + w.repeatCalls >= settings.maxAttempts) return giveUp(w, state, 'attempt-budget', now);
   if (w.deadlineAt !== null && now >= w.deadlineAt) return giveUp(w, state, 'deadline', now);
   if (w.next === 'fallback' && w.attempts.length > 0 && !enterNextFallback(config, w)) {
     return giveUp(w, state, 'fallbacks-exhausted', now);
@@ -235,15 +239,56 @@ function countCalls(attempts: readonly AttemptRecord[], id: string): number {
   return n;
 }
 
+/**
+ * Why a deployment `pick` passed over may still serve a later call of this
+ * request: the walker's next retry widens the pick again (untried peers first,
+ * then every tier), and cooldowns and rpm/tpm windows end. The other reasons
+ * hold for the whole request.
+ */
+const PEER_LATER: readonly SkipReason[] = ['lower-priority', 'already-tried', 'cooldown', 'rpm-limit', 'tpm-limit'];
+
+/**
+ * How many calls a lower retry layer (the durable path's activity
+ * RetryPolicy) may make on `step`'s deployment before handing the result back
+ * to `onAttemptResult`, so that a request makes the same calls as when the
+ * walker is driven one call at a time.
+ *
+ * One whenever another deployment of the group could serve a later call, in
+ * any `order` tier: the walker's retry moves there (a step's `candidates` hold
+ * only its own tier and untried peers, so they alone do not say). Otherwise
+ * the group's retries left (the deployment's `num_retries`, else the
+ * router's) after this call, within `maxAttempts`. `walk` is the one
+ * `nextAttempt` returned with the step.
+ */
+export function sameDeploymentCallBudget(config: RouterConfig, walk: WalkState, step: AttemptStep): number {
+  const { candidates, skipped } = step.explanation;
+  for (const id of candidates) if (id !== step.deploymentId) return 1;
+  for (const s of skipped) if (s.id !== step.deploymentId && PEER_LATER.includes(s.reason)) return 1;
+  const retries = (step.deployment.numRetries ?? config.settings.numRetries) - walk.retriesInGroup;
+  // `walk.attempts` already holds this step's call.
+  const calls = config.settings.maxAttempts - walk.attempts.length - walk.repeatCalls;
+  return 1 + Math.max(0, Math.min(retries, calls));
+}
+
+/**
+ * Feeds the outcome of the call in flight back. `calls` is how many calls a
+ * lower retry layer made on the deployment for this attempt (at most
+ * `sameDeploymentCallBudget`); the calls beyond the first were retries in the
+ * group and count toward its retries and toward `maxAttempts`.
+ */
 export function onAttemptResult(
   config: RouterConfig,
   state: RouterState,
   walk: WalkState,
   result: AttemptResult,
   now: number,
+  calls = 1,
 ): AttemptResultOutcome {
   if (walk.inFlight === null) throw new Error('onAttemptResult called with no attempt in flight');
   const w = copyWalk(walk);
+  const repeats = Number.isInteger(calls) && calls > 1 ? calls - 1 : 0;
+  w.repeatCalls += repeats;
+  w.retriesInGroup += repeats;
   const index = walk.inFlight;
   const prev = w.attempts[index] as AttemptRecord;
   const durationMs = Math.max(0, now - prev.startedAt);
