@@ -2,7 +2,7 @@
 // same deployment are Temporal's (the only retry layer for that deployment),
 // moving to a peer or a fallback group is the walker's.
 import type { ActivityOptions } from '@temporalio/workflow';
-import { ERROR_BEHAVIOUR, type AttemptStep, type RouterConfig } from '../src/core';
+import { ERROR_BEHAVIOUR, sameDeploymentCallBudget, type AttemptStep, type RouterConfig, type WalkState } from '../src/core';
 import type { DurableRoutingOptions } from './types';
 
 export const DEFAULT_INITIAL_RETRY_INTERVAL_MS = 1_000;
@@ -18,15 +18,16 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.entries(ERROR
   .map(([name]) => name);
 
 /**
- * Attempts on this deployment within one hop. With a healthy peer the walker
- * moves on at once (LiteLLM: no backoff when a peer exists), so the hop makes
- * one attempt. When this deployment is the only candidate, its `num_retries`
- * (else the router's) become the RetryPolicy's retries; a deployment already
- * under suspicion is only probed once per hop so a dead one is not hammered.
+ * Attempts on this deployment within one hop. While another deployment of the
+ * group could still serve (a peer in this tier or a lower-priority one, an
+ * untried or cooling one), the hop makes one attempt and the walker moves on
+ * (LiteLLM: no backoff when a peer exists). When this deployment is all the
+ * group has left, the group's retries left become the RetryPolicy's retries
+ * (the core's `sameDeploymentCallBudget`); a deployment already under
+ * suspicion is only probed once per hop so a dead one is not hammered.
  */
-export function hopMaximumAttempts(config: RouterConfig, step: AttemptStep, probing: boolean): number {
-  if (probing || step.explanation.candidates.length > 1) return 1;
-  return 1 + Math.max(0, step.deployment.numRetries ?? config.settings.numRetries);
+export function hopMaximumAttempts(config: RouterConfig, walk: WalkState, step: AttemptStep, probing: boolean): number {
+  return probing ? 1 : sameDeploymentCallBudget(config, walk, step);
 }
 
 export function hopActivityOptions(

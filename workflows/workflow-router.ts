@@ -130,7 +130,7 @@ export class WorkflowRouter {
       const params = this.config.params[id];
       if (params === undefined) throw ApplicationFailure.nonRetryable(`no call parameters for deployment "${id}"`, 'ConfigError');
       const probing = this.probing.has(id);
-      const maximumAttempts = hopMaximumAttempts(routing, step, probing);
+      const maximumAttempts = hopMaximumAttempts(routing, walk, step, probing);
       const httpTimeout = step.timeoutMs ?? params.timeoutMs ?? this.options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS;
       const activityOptions = hopActivityOptions(routing, { ...step, timeoutMs: httpTimeout + HOP_TIMEOUT_GRACE_MS }, maximumAttempts, this.options);
       const summary = hopSummary(step, hops[hops.length - 1], label);
@@ -170,11 +170,11 @@ export class WorkflowRouter {
           this.state = earlier.state;
           if (earlier.cooldown) this.cooled(earlier.cooldown, cooldowns);
         }
-        const result = onAttemptResult(routing, this.state, walk, { ok: false, ...outcome, latencyMs: now - hopStarted }, now);
+        // The RetryPolicy's calls were the group's retries: the walker counts them and adds none beyond its budget.
+        const result = onAttemptResult(routing, this.state, walk, { ok: false, ...outcome, latencyMs: now - hopStarted }, now, attempts);
         this.health?.report(id, { ok: false, ...outcome, latencyMs: now - hopStarted });
         this.state = result.state;
-        // The RetryPolicy already spent this deployment's retries; the walker must not add its own on top.
-        walk = attempts > 1 && result.walk.next === 'retry' ? { ...result.walk, next: 'fallback' } : result.walk;
+        walk = result.walk;
         if (result.cooldown) this.cooled(result.cooldown, cooldowns);
         this.probing.add(id);
         this.version++;
@@ -194,7 +194,7 @@ export class WorkflowRouter {
         ...(response.usage?.completion_tokens === undefined ? {} : { outputTokens: response.usage.completion_tokens }),
         ...(response.usage?.total_tokens === undefined ? {} : { totalTokens: response.usage.total_tokens }),
       };
-      const result = onAttemptResult(routing, this.state, walk, success, now);
+      const result = onAttemptResult(routing, this.state, walk, success, now, attempts);
       this.health?.report(id, success);
       this.state = result.state;
       walk = result.walk;

@@ -1,5 +1,5 @@
 import { ApplicationFailureCategory } from '@temporalio/common';
-import { buildRouterConfig, type AttemptStep, type DeploymentInfo } from '../../../src/core';
+import { buildRouterConfig, startWalk, type AttemptStep, type DeploymentInfo } from '../../../src/core';
 import { AuthenticationError, RateLimitError, ServiceUnavailableError } from '../../../src/errors';
 import { toApplicationFailure } from '../../../src/temporal/to-application-failure';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, CHUNK_TOKENIZER_MARGIN, fallbackChainGroups } from '../../../workflows/chunking';
@@ -42,13 +42,19 @@ describe('hop summaries', () => {
 });
 
 describe('per-deployment RetryPolicy', () => {
+  const fresh = startWalk(config, { group: 'primary' }, 0);
+  const inFlight = { ...fresh, attempts: [{ attemptNo: 1, deploymentId: 'gpt', group: 'primary', isFallback: false, startedAt: 0, durationMs: null, outcome: 'in-flight' as const, errorClass: null, status: null, cooldown: null }] };
   test('the only candidate gets its num_retries as Temporal retries; with a peer the walker moves on after one attempt', () => {
-    expect(hopMaximumAttempts(config, step(gpt, ['gpt']), false)).toBe(3);
-    expect(hopMaximumAttempts(config, step(claude, ['claude']), false)).toBe(2); // router num_retries: 1
-    expect(hopMaximumAttempts(config, step(gpt, ['gpt', 'claude']), false)).toBe(1);
+    expect(hopMaximumAttempts(config, inFlight, step(gpt, ['gpt']), false)).toBe(3);
+    expect(hopMaximumAttempts(config, inFlight, step(claude, ['claude']), false)).toBe(2); // router num_retries: 1
+    expect(hopMaximumAttempts(config, inFlight, step(gpt, ['gpt', 'claude']), false)).toBe(1);
+  });
+  test('a peer in a lower-priority order tier is a peer: the hop makes one attempt', () => {
+    const tiered = step(gpt, ['gpt'], { explanation: { strategy: 'simple-shuffle', group: 'primary', candidates: ['gpt'], skipped: [{ id: 'gpt-2', reason: 'lower-priority' }], orderTier: 1 } });
+    expect(hopMaximumAttempts(config, inFlight, tiered, false)).toBe(1);
   });
   test('a deployment under suspicion is probed once per hop', () => {
-    expect(hopMaximumAttempts(config, step(gpt, ['gpt']), true)).toBe(1);
+    expect(hopMaximumAttempts(config, inFlight, step(gpt, ['gpt']), true)).toBe(1);
   });
   test('options carry the taxonomy\'s non-retryable classes, the step timeout and the named defaults', () => {
     const options = hopActivityOptions(config, step(gpt, ['gpt'], { timeoutMs: 5_000 }), 3, { initialRetryIntervalMs: 50 });
