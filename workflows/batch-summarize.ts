@@ -308,6 +308,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   }
 
   publishRunAttributes();
+  await router.flushHealth();
   const more = buffer.length > 0 || cursor !== null;
   if (more) {
     const next = buffer[0];

@@ -50,10 +50,16 @@ export async function routedCompletion(input: RoutedCompletionInput): Promise<Ro
       ]);
     },
   });
-  const { response, routing } = await router.complete(
-    routingRequestFor(input.config, input.request),
-    (deployment) => ({ deployment, request: input.request }),
-  );
+  let routed: Awaited<ReturnType<typeof router.complete>>;
+  try {
+    routed = await router.complete(
+      routingRequestFor(input.config, input.request),
+      (deployment) => ({ deployment, request: input.request }),
+    );
+  } finally {
+    await router.flushHealth();
+  }
+  const { response, routing } = routed;
   upsertSearchAttributes([
     { key: LlmModelGroup, value: group },
     { key: LlmServedBy, value: routing.servedBy },

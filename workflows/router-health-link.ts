@@ -4,6 +4,7 @@
 //   const health = new RouterHealthLink({ routerName, config });
 //   await health.sync(); state = health.merge(state);   // before the walker picks
 //   health.report(deploymentId, attemptResult);          // after each attempt ends
+//   await health.flush();                                // before the workflow closes or continues as new
 //
 // Failures travel to the entity inside the next hop's read, successes as a
 // signal; see report().
@@ -13,7 +14,7 @@
 // seen one hop ago is never forgotten just because the signal carrying it is
 // still in flight. If the entity cannot be read, merge() returns the local
 // state unchanged: routing never waits on, or fails because of, the entity.
-import { getExternalWorkflowHandle, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { AttemptResult, RouterConfig, RouterState } from '../src/core/types';
 import type { ProbeActivities } from '../activities/probe-activities';
 import { reportOutcomeSignal, routerHealthWorkflowId, type HealthSnapshot, type OutcomeReport } from './router-health-api';
@@ -54,6 +55,8 @@ export class RouterHealthLink {
   private reading: Promise<HealthSnapshot | null> | null = null;
   private current: HealthSnapshot | null = null;
   private started = false;
+  /** Success signals sent and not yet acknowledged by the server. */
+  private signalsInFlight = 0;
   /** False after a read or a report failed; the next successful read sets it again. */
   available = true;
   /** True when the entity's config differs from this workflow's (a reload not yet sent with `configure`). */
@@ -109,9 +112,31 @@ export class RouterHealthLink {
       return;
     }
     const handle = getExternalWorkflowHandle(routerHealthWorkflowId(this.options.routerName));
-    void handle.signal(reportOutcomeSignal, report).catch(() => {
-      this.available = false;
-    });
+    this.signalsInFlight++;
+    void handle
+      .signal(reportOutcomeSignal, report)
+      .catch(() => {
+        this.available = false;
+      })
+      .finally(() => {
+        this.signalsInFlight--;
+      });
+  }
+
+  /**
+   * Delivers what has not reached the entity yet; call it before the workflow
+   * completes, fails or continues as new. A signal the workflow initiated in
+   * its last task is dropped by the server once the workflow has closed, so a
+   * one-hop request's success would never be counted (and the shared failure
+   * rate would be computed from failures alone). Failures not yet carried by a
+   * read go with one more read. Never throws.
+   */
+  async flush(): Promise<void> {
+    if (this.unsent.length === 0 && this.signalsInFlight === 0) return;
+    // Histories written before this wait existed completed without it.
+    if (!patched('health-flush-before-close')) return;
+    if (this.unsent.length > 0) await this.snapshot();
+    await condition(() => this.signalsInFlight === 0);
   }
 
   private async snapshot(): Promise<HealthSnapshot | null> {

@@ -85,6 +85,11 @@ export class WorkflowRouter {
     return this.state;
   }
 
+  /** Lets the shared-health entity hear every outcome of this run; await it before the workflow closes or continues as new. */
+  async flushHealth(): Promise<void> {
+    await this.health?.flush();
+  }
+
   /**
    * One routed call: retries in the group, then fallbacks, as the walker says.
    * `makeInput` builds the activity input for the chosen deployment, so batch

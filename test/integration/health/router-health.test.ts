@@ -155,3 +155,31 @@ test('with the entity unreachable, routing falls back to the workflow\'s own sta
     await fake.close();
   }
 });
+
+test('every outcome of a routed request reaches the entity before the request\'s workflow closes: a one-hop success and the failures of a request that gave up', async () => {
+  const fake = await startFakeProviderServer();
+  try {
+    const durable = fakeRouterConfig(fake, [{ id: 'ok', group: 'chat' }, { id: 'dead', group: 'doomed' }], { num_retries: 0 });
+    const routerName = uniqueWorkflowId('flush');
+    fake.script('dead', [], { after: { status: 503, errorMessage: 'down' } });
+    const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-flush' } }));
+    await worker.runUntil(async () => {
+      const handle = await ensureRouterHealth(ctx.client, { routerName, config: durable.routing, taskQueue: ctx.taskQueue });
+      const run = (model: string) => ctx.client.workflow.execute('routedCompletion', {
+        taskQueue: ctx.taskQueue,
+        workflowId: uniqueWorkflowId('flush-run'),
+        args: [{ config: durable, request: { model, messages: [{ role: 'user', content: 'hello' }] }, options: { ...FAST_ROUTING, sharedHealth: { routerName } } } satisfies RoutedCompletionInput],
+      }) as Promise<RoutedCompletionResult>;
+      expect((await run('chat')).routing.servedBy).toBe('ok');
+      await expect(run('doomed')).rejects.toThrow();
+      // Read once, at once: the workflows have closed, so their reports must already be applied.
+      const snapshot = await handle.query(snapshotQuery);
+      expect(snapshot.state.deployments.ok?.successes).toBe(1);
+      expect(snapshot.state.deployments.dead?.failures).toBe(fake.count('dead'));
+      expect(fake.count('dead')).toBeGreaterThanOrEqual(1);
+      await handle.terminate('test done');
+    });
+  } finally {
+    await fake.close();
+  }
+});
