@@ -9,6 +9,12 @@ export interface ChildWorker {
   stop(): Promise<void>;
 }
 
+/** A worker process that has booted (imports, connection, workflow bundle) but does not poll yet. */
+export interface ArmedChildWorker extends ChildWorker {
+  /** Starts polling; resolves once it does. */
+  go(): Promise<ChildWorker>;
+}
+
 const WORKER_SCRIPT = join(__dirname, 'worker-process.ts');
 const READY_TIMEOUT_MS = 60_000;
 
@@ -17,31 +23,46 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** Starts a router worker process (through tsx) and resolves once it polls its task queue. */
-export async function startChildWorker(taskQueue: string, env: Record<string, string>): Promise<ChildWorker> {
-  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
-    env: { ...process.env, ...env, TLR_WORKER_TASK_QUEUE: taskQueue },
-    stdio: ['ignore', 'pipe', 'pipe'],
+function spawnWorker(taskQueue: string, env: Record<string, string>, armed: boolean): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+    env: { ...process.env, ...env, TLR_WORKER_TASK_QUEUE: taskQueue, ...(armed ? { TLR_WORKER_WAIT_FOR_GO: '1' } : {}) },
+    stdio: [armed ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`worker not ready within ${READY_TIMEOUT_MS} ms:\n${output}`)), READY_TIMEOUT_MS);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('worker-ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code, signal) => {
+}
+
+/** Resolves when the worker prints `marker` (output is collected from the start, so a marker already printed counts). */
+function printed(child: ChildProcess, output: { text: string }, marker: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (output.text.includes(marker)) {
+      resolve();
+      return;
+    }
+    const onData = () => {
+      if (!output.text.includes(marker)) return;
+      done();
+      resolve();
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      done();
+      reject(new Error(`worker exited (${code ?? signal}) before "${marker}":\n${output.text}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`worker did not print "${marker}" within ${READY_TIMEOUT_MS} ms:\n${output.text}`));
+    }, READY_TIMEOUT_MS);
+    const done = () => {
       clearTimeout(timer);
-      reject(new Error(`worker exited (${code ?? signal}) before it was ready:\n${output}`));
-    });
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
   });
+}
+
+function handleFor(child: ChildProcess): ChildWorker {
   const closePipes = () => {
+    child.stdin?.destroy();
     child.stdout?.destroy();
     child.stderr?.destroy();
   };
@@ -56,6 +77,46 @@ export async function startChildWorker(taskQueue: string, env: Record<string, st
       child.kill('SIGTERM');
       await exited(child);
       closePipes();
+    },
+  };
+}
+
+function collectOutput(child: ChildProcess): { text: string } {
+  const output = { text: '' };
+  // Registered first, so every `printed` listener sees the text including its own chunk.
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output.text += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output.text += chunk.toString();
+  });
+  return output;
+}
+
+/** Starts a router worker process (through tsx) and resolves once it polls its task queue. */
+export async function startChildWorker(taskQueue: string, env: Record<string, string>): Promise<ChildWorker> {
+  const child = spawnWorker(taskQueue, env, false);
+  await printed(child, collectOutput(child), 'worker-ready');
+  return handleFor(child);
+}
+
+/**
+ * Boots a worker process ahead of need (booting through tsx takes seconds on a
+ * busy machine) and resolves once it is ready to poll; `go()` starts it. A
+ * crash test can then replace a killed worker at once.
+ */
+export async function armChildWorker(taskQueue: string, env: Record<string, string>): Promise<ArmedChildWorker> {
+  const child = spawnWorker(taskQueue, env, true);
+  const output = collectOutput(child);
+  await printed(child, output, 'worker-armed');
+  const handle = handleFor(child);
+  return {
+    ...handle,
+    async go() {
+      const ready = printed(child, output, 'worker-ready');
+      child.stdin?.write('go\n');
+      await ready;
+      return handle;
     },
   };
 }

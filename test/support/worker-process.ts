@@ -1,6 +1,7 @@
 // A router worker in its own process, so a test can SIGKILL it mid-activity
 // the way a crashed machine would. Configured through the environment:
 //   TLR_TEST_TEMPORAL_ADDRESS, TLR_TEST_WORKFLOW_BUNDLE, TLR_WORKER_TASK_QUEUE
+// (TLR_WORKER_WAIT_FOR_GO=1: boot, then wait for a line on stdin before polling)
 // and any provider key variables the deployments reference.
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { createProviderRegistry } from '../../src/providers';
@@ -20,6 +21,13 @@ async function runWorker(): Promise<void> {
     // A killed worker's sticky workflow tasks move to the shared queue after this, instead of the 10 s default.
     workerOptions: { stickyQueueScheduleToStartTimeout: Number(process.env.TLR_WORKER_STICKY_TIMEOUT_MS ?? 10_000) },
   });
+  if (process.env.TLR_WORKER_WAIT_FOR_GO === '1') {
+    // Booted (imports, connection, bundle loaded) but not polling until the test says so on stdin.
+    process.stdout.write('worker-armed\n');
+    await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+    // An open stdin would keep this process alive after a graceful shutdown.
+    process.stdin.destroy();
+  }
   process.stdout.write('worker-ready\n');
   // SIGTERM (ChildWorker.stop) shuts down gracefully: the SDK handles the signal and run() resolves.
   await worker.run();

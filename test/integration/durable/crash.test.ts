@@ -5,7 +5,7 @@ import { getBatchResult, getBatchStatus, startBatchSummarize } from '../../../sr
 import { startFakeProviderServer, type FakeProviderServer, type RecordedRequest } from '../../../src/testing';
 import { eventually, readJsonl, writeJsonlDocuments } from '../../support/batch';
 import { secretsInHistories } from '../../support/secrets';
-import { startChildWorker, type ChildWorker } from '../../support/child-worker';
+import { armChildWorker, startChildWorker, type ArmedChildWorker, type ChildWorker } from '../../support/child-worker';
 import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
@@ -18,6 +18,8 @@ let ctx: TemporalTestContext;
 let fake: FakeProviderServer;
 let dir: string;
 const workers: ChildWorker[] = [];
+/** Replacement workers, booted while the batch runs so each kill is followed by a new worker at once. */
+const spares: Array<Promise<ArmedChildWorker>> = [];
 const env = { [FAKE_KEY_ENV]: 'sk-crash-8b2e6d0f41aa', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
 
 beforeAll(async () => {
@@ -27,6 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   for (const w of workers) await w.kill();
+  for (const spare of spares) await spare.then((w) => w.kill(), () => undefined);
   await fake.close();
   await ctx.close();
   rmSync(dir, { recursive: true, force: true });
@@ -41,14 +44,21 @@ test('three SIGKILLs mid-batch: every document appears exactly once, extra provi
   // Random kill points, one in each quarter after the first, so each lands mid-batch.
   const killAt = Array.from({ length: KILLS }, (_, k) => Math.floor(((k + 1) / (KILLS + 1)) * DOCS + (Math.random() - 0.5) * (DOCS / (KILLS + 2))));
 
+  const arm = () => {
+    const spare = armChildWorker(ctx.taskQueue, env);
+    spare.catch(() => undefined); // awaited at the next kill, which reports the failure
+    spares.push(spare);
+    return spare;
+  };
   workers.push(await startChildWorker(ctx.taskQueue, env));
+  let spare = arm();
   await startBatchSummarize(ctx.client, config, {
     group: 'sum', documents: { kind: 'jsonl', path }, output: { jsonlPath: join(dir, 'out.jsonl'), markdownPath: join(dir, 'out.md') },
     concurrency: 8, continueAsNewAfterEvents: 2_000, taskQueue: ctx.taskQueue, workflowId, workflowTaskTimeoutMs: 2_000,
     routing: FAST_ROUTING,
   });
 
-  for (const threshold of killAt) {
+  for (const [k, threshold] of killAt.entries()) {
     // A query fails while no live worker holds the workflow; that is expected right after a kill.
     await eventually(async () => {
       const done = await getBatchStatus(ctx.client, workflowId).then((p) => p.done, () => -1);
@@ -76,7 +86,8 @@ test('three SIGKILLs mid-batch: every document appears exactly once, extra provi
     gate.release(); // the held responses go to dead sockets
     requests.push(...fake.requests('dep'));
     fake.script('dep', []);
-    workers.push(await startChildWorker(ctx.taskQueue, env));
+    workers.push(await (await spare).go());
+    if (k + 1 < KILLS) spare = arm();
   }
   const result = await getBatchResult(ctx.client, workflowId);
   requests.push(...fake.requests('dep'));

@@ -2,7 +2,7 @@ import { startFakeProviderServer, type FakeProviderServer } from '../../../src/t
 import { FAKE_KEY_ENV, fakeRouterConfig } from '../../support/router-config';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
 import { activitySummaries } from '../../support/history';
-import { startChildWorker, type ChildWorker } from '../../support/child-worker';
+import { armChildWorker, startChildWorker, type ChildWorker } from '../../support/child-worker';
 import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
 // Durability: the worker process dies (SIGKILL) while a provider call is in
@@ -22,12 +22,16 @@ afterAll(async () => {
 });
 
 test('SIGKILL of the worker during an in-flight activity: a new worker finishes the workflow', async () => {
-  const env = { [FAKE_KEY_ENV]: 'sk-crash-test' };
+  // A dead worker's sticky workflow task moves to the shared queue after 1 s instead of the 10 s default.
+  const env = { [FAKE_KEY_ENV]: 'sk-crash-test', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
   const gate = fake.gate();
   // Call 1 is held open until the worker is dead; the retry answers at once.
   fake.script('dep-a', [{ gate }]);
   const first = await startChildWorker(ctx.taskQueue, env);
   workers.push(first);
+  // The replacement boots now, so it can take over the moment the first one dies.
+  const spare = await armChildWorker(ctx.taskQueue, env);
+  workers.push(spare);
 
   const input: RoutedCompletionInput = {
     config: fakeRouterConfig(fake, [{ id: 'dep-a', group: 'g', numRetries: 2 }]),
@@ -44,8 +48,7 @@ test('SIGKILL of the worker during an in-flight activity: a new worker finishes 
   expect(first.process.signalCode).toBe('SIGKILL');
   gate.release(); // the held response goes to a dead socket
 
-  const second = await startChildWorker(ctx.taskQueue, env);
-  workers.push(second);
+  const second = await spare.go();
   const result = (await handle.result()) as RoutedCompletionResult;
 
   expect(result.routing.servedBy).toBe('dep-a');
