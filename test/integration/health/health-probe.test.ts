@@ -38,8 +38,11 @@ async function waitFor<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeout
 test('a probe restores a recovered deployment within one probe interval, long before its fixed cooldown ends; a failed probe extends it', async () => {
   const routerName = uniqueWorkflowId('probe');
   const durable = fakeRouterConfig(fake, [{ id: 'dep-a', group: 'chat' }, { id: 'dep-b', group: 'chat' }], { cooldown_time: FIXED_COOLDOWN_SEC });
-  // The provider is still down for the first probe, and back from then on.
-  fake.script('dep-a', [{ status: 503, errorMessage: 'still down' }]);
+  // The provider is still down for the first probe, and back from then on. The second probe's
+  // answer waits until this test has read the first one's extension: on a loaded machine the
+  // restore could otherwise land between two polls, and the extension would never be seen.
+  const extensionSeen = fake.gate();
+  fake.script('dep-a', [{ status: 503, errorMessage: 'still down' }, { gate: extensionSeen }]);
 
   await worker.runUntil(async () => {
     const entity = await ensureRouterHealth(ctx.client, { routerName, config: durable.routing, taskQueue: ctx.taskQueue, probeBackoff: { baseMs: 70_000 } });
@@ -53,6 +56,7 @@ test('a probe restores a recovered deployment within one probe interval, long be
     try {
       // The failed probe pushes the end out by the (long, for the test) backoff: the cooldown is extended, not just kept.
       const extended = await waitFor(() => entity.query(snapshotQuery), (s) => (s.state.deployments['dep-a']?.cooldownUntil ?? 0) > fixedCooldownEnd);
+      extensionSeen.release();
       expect(extended.state.deployments['dep-a']!.cooldownUntil).toBeGreaterThan(fixedCooldownEnd);
       const recoveredAt = fake.requests('dep-a')[0]!.receivedAt;
 
