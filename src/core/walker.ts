@@ -15,7 +15,7 @@
 // error kind, depth first, each group at most once, bounded by maxFallbacks,
 // the attempt budget and the deadline. Inputs are never mutated.
 import { sameDeploymentDelayMs } from './backoff';
-import { behaviourOf, classifyErrorName, policyValue } from './error-kinds';
+import { behaviourOf, classifyErrorName, ERROR_BEHAVIOUR, policyValue } from './error-kinds';
 import { fallbackGroups } from './fallback-chain';
 import { pickInGroup, resolveGroup } from './pick';
 import { recordAttemptStart, recordFailure, recordSuccess } from './record';
@@ -247,6 +247,9 @@ function countCalls(attempts: readonly AttemptRecord[], id: string): number {
  */
 const PEER_LATER: readonly SkipReason[] = ['lower-priority', 'already-tried', 'cooldown', 'rpm-limit', 'tpm-limit'];
 
+/** Classes a retry on the same deployment can fix; a hop's RetryPolicy retries only these. */
+const RETRY_SAME_CLASSES = (Object.keys(ERROR_BEHAVIOUR) as Array<keyof typeof ERROR_BEHAVIOUR>).filter((cls) => ERROR_BEHAVIOUR[cls].retrySame);
+
 /**
  * How many calls a lower retry layer (the durable path's activity
  * RetryPolicy) may make on `step`'s deployment before handing the result back
@@ -257,14 +260,19 @@ const PEER_LATER: readonly SkipReason[] = ['lower-priority', 'already-tried', 'c
  * any `order` tier: the walker's retry moves there (a step's `candidates` hold
  * only its own tier and untried peers, so they alone do not say). Otherwise
  * the group's retries left (the deployment's `num_retries`, else the
- * router's) after this call, within `maxAttempts`. `walk` is the one
+ * router's, or less where `retry_policy` allows a class fewer) after this
+ * call, within `maxAttempts`. `walk` is the one
  * `nextAttempt` returned with the step.
  */
 export function sameDeploymentCallBudget(config: RouterConfig, walk: WalkState, step: AttemptStep): number {
   const { candidates, skipped } = step.explanation;
   for (const id of candidates) if (id !== step.deploymentId) return 1;
   for (const s of skipped) if (s.id !== step.deploymentId && PEER_LATER.includes(s.reason)) return 1;
-  const retries = (step.deployment.numRetries ?? config.settings.numRetries) - walk.retriesInGroup;
+  // A per-class retry_policy may allow fewer retries than num_retries, and the hop cannot know the class of its
+  // failures in advance: plan on the smallest; the walker grants any more the actual class allows, hop by hop.
+  let allowed = step.deployment.numRetries ?? config.settings.numRetries;
+  for (const cls of RETRY_SAME_CLASSES) allowed = Math.min(allowed, policyValue(config.settings.retryPolicy, cls) ?? allowed);
+  const retries = allowed - walk.retriesInGroup;
   // `walk.attempts` already holds this step's call.
   const calls = config.settings.maxAttempts - walk.attempts.length - walk.repeatCalls;
   return 1 + Math.max(0, Math.min(retries, calls));

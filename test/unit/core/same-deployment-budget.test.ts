@@ -52,6 +52,21 @@ describe('same-deployment call budget', () => {
     expect(next.step).toMatchObject({ kind: 'attempt', deploymentId: 's', group: 'g', reason: 'retry' });
   });
 
+  test('retry_policy allowing a class fewer retries than num_retries caps the hop, and the walker grants the rest hop by hop', () => {
+    const cfg = config([dep('a', 'g'), dep('b', 'h')], { numRetries: 2, retryPolicy: { RateLimitError: 0 } });
+    const first = firstStep(cfg, emptyRouterState(), { group: 'g' });
+    expect(sameDeploymentCallBudget(cfg, first.walk, first.step)).toBe(1);
+    // A 429 gets no retry at all...
+    expect(failAndContinue(cfg, first, fail('RateLimitError', 429)).next.step.kind).not.toBe('attempt');
+    // ...while a 503 still gets num_retries, one hop at a time.
+    const { next } = failAndContinue(cfg, first, fail('ServiceUnavailableError', 503));
+    expect(next.step).toMatchObject({ kind: 'attempt', deploymentId: 'a', reason: 'retry' });
+    // With no retry_policy the same hop plans all three calls.
+    const plain = config([dep('a', 'g'), dep('b', 'h')], { numRetries: 2 });
+    const p = firstStep(plain, emptyRouterState(), { group: 'g' });
+    expect(sameDeploymentCallBudget(plain, p.walk, p.step)).toBe(3);
+  });
+
   test('a deployment alone in its group gets its own num_retries, else the router\'s', () => {
     const cfg = config([dep('a', 'g', { numRetries: 4 }), dep('b', 'h')], { numRetries: 1 });
     const a = firstStep(cfg, emptyRouterState(), { group: 'g' });
