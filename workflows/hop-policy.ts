@@ -11,6 +11,8 @@ export const DEFAULT_BACKOFF_COEFFICIENT = 2;
 export const DEFAULT_MAX_RETRY_INTERVAL_MS = 8_000;
 export const DEFAULT_HOP_TIMEOUT_MS = 120_000;
 export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 30_000;
+/** Room past a request's deadline for an attempt's own timeout to fire first and report a clean Timeout. */
+export const HOP_SCHEDULE_GRACE_MS = 2_000;
 
 /** Classes retrying the same deployment cannot fix, straight from the core's behaviour table. */
 export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.entries(ERROR_BEHAVIOUR)
@@ -39,6 +41,8 @@ export function hopActivityOptions(
   const initial = Math.max(options.initialRetryIntervalMs ?? DEFAULT_INITIAL_RETRY_INTERVAL_MS, config.settings.retryAfterMs, 1);
   return {
     startToCloseTimeout: step.timeoutMs ?? options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS,
+    // The request's total_timeout bounds the hop's retries and their backoff too, not only each attempt.
+    ...(step.remainingMs === null ? {} : { scheduleToCloseTimeout: Math.max(1, step.remainingMs) + HOP_SCHEDULE_GRACE_MS }),
     heartbeatTimeout: options.heartbeatTimeoutMs ?? DEFAULT_HEARTBEAT_TIMEOUT_MS,
     retry: {
       maximumAttempts,

@@ -20,9 +20,9 @@ export interface ProviderFailureDetails {
  * `nonRetryable` comes from the taxonomy's retryability predicate; a
  * provider's Retry-After of up to a minute becomes `nextRetryDelay`, so
  * Temporal's RetryPolicy waits exactly as long as the provider asked (as the
- * in-process Router does); a longer one is left to the RetryPolicy's own
- * backoff, and still travels in the details so the workflow cools the
- * deployment for it (up to `max_cooldown_time`). An expected 429 is BENIGN so
+ * in-process Router does); a longer one ends the hop (non-retryable) and
+ * travels in the details, so the workflow cools the deployment for it (up to
+ * `max_cooldown_time`) and moves on. An expected 429 is BENIGN so
  * it does not page anyone or pollute error metrics.
  */
 export function toApplicationFailure(error: LlmRouterError, attempt?: number): ApplicationFailure {
@@ -33,11 +33,14 @@ export function toApplicationFailure(error: LlmRouterError, attempt?: number): A
   if (error.deployment !== undefined) details.deployment = error.deployment;
   if (error.requestId !== undefined) details.requestId = error.requestId;
   if (error.retryAfterMs !== undefined) details.retryAfterMs = error.retryAfterMs;
+  // A provider asking for more than a minute is not called again in this hop: the walker cools the deployment
+  // for it (up to max_cooldown_time) and moves on, as the in-process Router does.
+  const waitsTooLong = error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_DELAY_MS;
   return ApplicationFailure.create({
     type: error.name,
     message: error.message,
-    nonRetryable: !error.retryable,
-    nextRetryDelay: error.retryable && error.retryAfterMs !== undefined && error.retryAfterMs <= MAX_RETRY_AFTER_DELAY_MS ? error.retryAfterMs : undefined,
+    nonRetryable: !error.retryable || waitsTooLong,
+    nextRetryDelay: error.retryable && !waitsTooLong && error.retryAfterMs !== undefined ? error.retryAfterMs : undefined,
     details: [details],
     category: error.name === 'RateLimitError' ? ApplicationFailureCategory.BENIGN : undefined,
   });

@@ -4,7 +4,7 @@ import { AuthenticationError, RateLimitError, ServiceUnavailableError } from '..
 import { toApplicationFailure } from '../../../src/temporal/to-application-failure';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, CHUNK_TOKENIZER_MARGIN, fallbackChainGroups } from '../../../workflows/chunking';
 import { describeActivityFailure } from '../../../workflows/failure-info';
-import { DEFAULT_HEARTBEAT_TIMEOUT_MS, hopActivityOptions, hopMaximumAttempts, NON_RETRYABLE_ERROR_TYPES } from '../../../workflows/hop-policy';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS, HOP_SCHEDULE_GRACE_MS, hopActivityOptions, hopMaximumAttempts, NON_RETRYABLE_ERROR_TYPES } from '../../../workflows/hop-policy';
 import { hopSummary } from '../../../workflows/hop-summary';
 import type { HopRecord } from '../../../workflows';
 
@@ -64,6 +64,12 @@ describe('per-deployment RetryPolicy', () => {
     expect(options.retry?.nonRetryableErrorTypes).toEqual(expect.arrayContaining(['BadRequestError', 'AuthenticationError', 'ContextWindowExceededError']));
     expect(NON_RETRYABLE_ERROR_TYPES).not.toContain('RateLimitError');
     expect(NON_RETRYABLE_ERROR_TYPES).not.toContain('ServiceUnavailableError');
+    // No total_timeout: nothing bounds the hop's retries as a whole.
+    expect(options.scheduleToCloseTimeout).toBeUndefined();
+  });
+  test('a request deadline bounds the whole hop, retries and backoff included', () => {
+    const options = hopActivityOptions(config, step(gpt, ['gpt'], { timeoutMs: 5_000, remainingMs: 7_000 }), 3);
+    expect(options.scheduleToCloseTimeout).toBe(7_000 + HOP_SCHEDULE_GRACE_MS);
   });
 });
 

@@ -8,9 +8,10 @@ describe('toApplicationFailure and Retry-After', () => {
     expect(failure.nonRetryable).toBe(false);
   });
 
-  test('a longer one is left to the RetryPolicy backoff but still travels in the details, so the workflow cools the deployment', () => {
+  test('a longer one ends the hop (no retry on that deployment now) and travels in the details, so the workflow cools the deployment for it', () => {
     const failure = toApplicationFailure(new RateLimitError('slow down', { status: 429, retryAfterMs: 3_600_000 }));
     expect(failure.nextRetryDelay).toBeUndefined();
+    expect(failure.nonRetryable).toBe(true);
     expect(failure.details).toEqual([{ errorClass: 'RateLimitError', status: 429, retryAfterMs: 3_600_000 }]);
   });
 
