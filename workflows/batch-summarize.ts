@@ -297,13 +297,17 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       await condition(() => inFlight === 0);
     });
   } catch (err) {
-    if (!isCancellation(err)) throw err;
+    if (!isCancellation(err)) {
+      await router.flushHealth();
+      throw err;
+    }
     // Cancelling keeps what is done: finish the bookkeeping and merge the partial results.
     progress.status = 'cancelled';
     await CancellationScope.nonCancellable(async () => {
       await condition(() => inFlight === 0);
       await files.mergeResults({ partsDir, output: input.output });
     });
+    await router.flushHealth();
     throw err;
   }
 

@@ -4,7 +4,7 @@
 // live in this object's state, which continue-as-new carries forward.
 // Several requests may run at once (a batch): every core call is synchronous
 // and reads and writes `state` in one go, so interleaving at awaits loses nothing.
-import { ApplicationFailure, condition, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import {
   describeFallbacksExhausted,
   describeNoDeployments,
@@ -87,7 +87,10 @@ export class WorkflowRouter {
 
   /** Lets the shared-health entity hear every outcome of this run; await it before the workflow closes or continues as new. */
   async flushHealth(): Promise<void> {
-    await this.health?.flush();
+    const health = this.health;
+    if (health === null) return;
+    // Also on the way out of a cancelled workflow: the outcomes happened either way.
+    await CancellationScope.nonCancellable(() => health.flush());
   }
 
   /**
