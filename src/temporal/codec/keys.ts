@@ -8,7 +8,9 @@
 
 export const CODEC_KEYS_ENV = 'LLM_ROUTER_CODEC_KEYS';
 export const AES_256_KEY_BYTES = 32;
-const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,64}$/;
+// At most 32 characters: shorter than any base64 AES-256 key (43-44), so an
+// id echoed in an error can never be a key written the wrong way round.
+const KEY_ID_PATTERN = /^[A-Za-z0-9._-]{1,32}$/;
 
 export interface CodecKeyring {
   /** Id of the key that encrypts new payloads. */
@@ -29,7 +31,10 @@ export function parseKeyring(spec: string, source = CODEC_KEYS_ENV): CodecKeyrin
     const colon = entry.indexOf(':');
     if (colon <= 0) throw new CodecKeyError(`${source}[${i}]: expected "keyId:base64Key"`);
     const id = entry.slice(0, colon);
-    if (!KEY_ID_PATTERN.test(id)) throw new CodecKeyError(`${source}[${i}]: key id "${id}" must match ${KEY_ID_PATTERN.source}`);
+    // Not echoed: an entry written as "key:id" would print the key.
+    if (!KEY_ID_PATTERN.test(id)) {
+      throw new CodecKeyError(`${source}[${i}]: the key id (${id.length} characters before the colon) must match ${KEY_ID_PATTERN.source}; the id comes first, "keyId:base64Key"`);
+    }
     if (keys.has(id)) throw new CodecKeyError(`${source}[${i}]: key id "${id}" appears twice`);
     const key = Buffer.from(entry.slice(colon + 1), 'base64');
     if (key.length !== AES_256_KEY_BYTES) {

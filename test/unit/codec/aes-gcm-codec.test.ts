@@ -70,12 +70,25 @@ test('unencrypted payloads pass through decode, so history written before encryp
 test.each([
   ['empty', '', /no keys/],
   ['no colon', 'nokey', /LLM_ROUTER_CODEC_KEYS\[0\]: expected "keyId:base64Key"/],
-  ['bad key id', `bad id:${randomBytes(32).toString('base64')}`, /LLM_ROUTER_CODEC_KEYS\[0\]: key id "bad id"/],
+  ['bad key id', `bad id:${randomBytes(32).toString('base64')}`, /LLM_ROUTER_CODEC_KEYS\[0\]: the key id \(6 characters before the colon\) must match/],
   ['short key', `k1:${randomBytes(16).toString('base64')}`, /LLM_ROUTER_CODEC_KEYS\[0\] \("k1"\): AES-256 needs 32 bytes, got 16/],
   ['duplicate id', `k1:${randomBytes(32).toString('base64')},k1:${randomBytes(32).toString('base64')}`, /LLM_ROUTER_CODEC_KEYS\[1\]: key id "k1" appears twice/],
 ])('keyring spec (%s) is rejected with the entry named', (_label, spec, message) => {
   expect(() => parseKeyring(spec)).toThrow(message);
   expect(() => parseKeyring(spec)).toThrow(CodecKeyError);
+});
+
+test('an entry written the wrong way round ("key:id") is refused without printing the key', () => {
+  const secret = randomBytes(32).toString('base64');
+  let message = '';
+  try {
+    parseKeyring(`${secret}:2026-11`);
+  } catch (err) {
+    message = (err as Error).message;
+  }
+  expect(message).toMatch(/LLM_ROUTER_CODEC_KEYS\[0\]: the key id \(44 characters before the colon\)/);
+  expect(message).not.toContain(secret);
+  expect(message).not.toContain(secret.slice(0, 12));
 });
 
 test('encryption is off when the variable is unset or blank', () => {
