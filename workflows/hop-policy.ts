@@ -2,7 +2,7 @@
 // same deployment are Temporal's (the only retry layer for that deployment),
 // moving to a peer or a fallback group is the walker's.
 import type { ActivityOptions } from '@temporalio/workflow';
-import { ERROR_BEHAVIOUR, sameDeploymentCallBudget, type AttemptStep, type RouterConfig, type WalkState } from '../src/core';
+import { ERROR_BEHAVIOUR, sameDeploymentCallBudget, type AttemptStep, type RouterConfig, type RouterState, type WalkState } from '../src/core';
 import type { DurableRoutingOptions } from './types';
 
 export const DEFAULT_INITIAL_RETRY_INTERVAL_MS = 1_000;
@@ -28,8 +28,14 @@ export const NON_RETRYABLE_ERROR_TYPES: readonly string[] = Object.entries(ERROR
  * (the core's `sameDeploymentCallBudget`); a deployment already under
  * suspicion is only probed once per hop so a dead one is not hammered.
  */
-export function hopMaximumAttempts(config: RouterConfig, walk: WalkState, step: AttemptStep, probing: boolean): number {
-  return probing ? 1 : sameDeploymentCallBudget(config, walk, step);
+export function hopMaximumAttempts(
+  config: RouterConfig,
+  walk: WalkState,
+  step: AttemptStep,
+  probing: boolean,
+  at?: { state: RouterState; now: number },
+): number {
+  return probing ? 1 : sameDeploymentCallBudget(config, walk, step, at);
 }
 
 export function hopActivityOptions(

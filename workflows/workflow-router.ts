@@ -138,7 +138,7 @@ export class WorkflowRouter {
       const params = this.config.params[id];
       if (params === undefined) throw ApplicationFailure.nonRetryable(`no call parameters for deployment "${id}"`, 'ConfigError');
       const probing = this.probing.has(id);
-      const maximumAttempts = hopMaximumAttempts(routing, walk, step, probing);
+      const maximumAttempts = hopMaximumAttempts(routing, walk, step, probing, { state: this.state, now: Date.now() });
       const httpTimeout = step.timeoutMs ?? params.timeoutMs ?? this.options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS;
       const activityOptions = hopActivityOptions(routing, { ...step, timeoutMs: httpTimeout + HOP_TIMEOUT_GRACE_MS }, maximumAttempts, this.options);
       const summary = hopSummary(step, hops[hops.length - 1], label);

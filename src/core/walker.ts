@@ -261,10 +261,16 @@ const RETRY_SAME_CLASSES = (Object.keys(ERROR_BEHAVIOUR) as Array<keyof typeof E
  * only its own tier and untried peers, so they alone do not say). Otherwise
  * the group's retries left (the deployment's `num_retries`, else the
  * router's, or less where `retry_policy` allows a class fewer) after this
- * call, within `maxAttempts`. `walk` is the one
+ * call, within `maxAttempts`, and, given the router state (`at`), no more
+ * calls than it takes its failures to cool the deployment. `walk` is the one
  * `nextAttempt` returned with the step.
  */
-export function sameDeploymentCallBudget(config: RouterConfig, walk: WalkState, step: AttemptStep): number {
+export function sameDeploymentCallBudget(
+  config: RouterConfig,
+  walk: WalkState,
+  step: AttemptStep,
+  at?: { state: RouterState; now: number },
+): number {
   const { candidates, skipped } = step.explanation;
   for (const id of candidates) if (id !== step.deploymentId) return 1;
   for (const s of skipped) if (s.id !== step.deploymentId && PEER_LATER.includes(s.reason)) return 1;
@@ -275,7 +281,26 @@ export function sameDeploymentCallBudget(config: RouterConfig, walk: WalkState, 
   const retries = allowed - walk.retriesInGroup;
   // `walk.attempts` already holds this step's call.
   const calls = config.settings.maxAttempts - walk.attempts.length - walk.repeatCalls;
-  return 1 + Math.max(0, Math.min(retries, calls));
+  const budget = 1 + Math.max(0, Math.min(retries, calls));
+  return at === undefined || budget === 1 ? budget : Math.min(budget, callsUntilCooldown(config, at.state, step.deploymentId, at.now, budget));
+}
+
+/**
+ * How many transient failures in a row (a 503) would put the deployment in
+ * cooldown, from `state` with this step's call already started; at most
+ * `max`. Called one at a time, the walker stops calling a deployment once it
+ * cools, so a lower retry layer must not go past that call either. Counted
+ * with the same record functions the walker uses, so every cooldown rule
+ * (allowed_fails, the failure-rate rule, disabled cooldowns) applies as is.
+ */
+function callsUntilCooldown(config: RouterConfig, state: RouterState, id: string, now: number, max: number): number {
+  let s = state;
+  for (let k = 1; k < max; k++) {
+    const r = recordFailure(config, k === 1 ? s : recordAttemptStart(config, s, id, now), id, { errorClass: 'ServiceUnavailableError', status: 503 }, now);
+    if (r.cooldown !== null) return k;
+    s = r.state;
+  }
+  return max;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
   emptyRouterState,
   nextAttempt,
   onAttemptResult,
+  recordAttemptStart,
   recordFailure,
   sameDeploymentCallBudget,
   startWalk,
@@ -146,10 +147,10 @@ interface Outcome {
 }
 
 /** The workflow's way: each step's deployment is called up to its budget, stopping as the RetryPolicy would. */
-function driveWithRetryLayer(cfg: RouterConfig, request: RoutingRequest, outcome: (id: string) => AttemptResult): Outcome {
+function driveWithRetryLayer(cfg: RouterConfig, request: RoutingRequest, outcome: (id: string) => AttemptResult, initial: RouterState = emptyRouterState()): Outcome {
   let now = NOW;
   const random = seeded(1);
-  let state = emptyRouterState();
+  let state = initial;
   let walk = startWalk(cfg, request, now);
   const calls: string[] = [];
   for (let steps = 0; steps < 200; steps++) {
@@ -160,7 +161,7 @@ function driveWithRetryLayer(cfg: RouterConfig, request: RoutingRequest, outcome
     if (step.kind === 'give-up') return { done: true, calls, end: step.reason };
     now += step.delayMs;
     if (step.kind === 'wait') continue;
-    const budget = sameDeploymentCallBudget(cfg, walk, step);
+    const budget = sameDeploymentCallBudget(cfg, walk, step, { state, now });
     let made = 0;
     let result: AttemptResult;
     for (;;) {
@@ -171,6 +172,11 @@ function driveWithRetryLayer(cfg: RouterConfig, request: RoutingRequest, outcome
       if (!behaviourOf(classifyErrorName(result.errorClass, result.status ?? null), result.status ?? null).retrySame) break;
     }
     now += 10;
+    // As the workflow does: the calls before the last were real failures, each recorded against the deployment.
+    for (let i = 1; i < made; i++) {
+      const { ok: _ok, ...failure } = result as Extract<AttemptResult, { ok: false }>;
+      state = recordFailure(cfg, recordAttemptStart(cfg, state, step.deploymentId, now), step.deploymentId, failure, now).state;
+    }
     const r = onAttemptResult(cfg, state, walk, result, now, made);
     state = r.state;
     walk = r.walk;
@@ -230,6 +236,35 @@ describe('the durable way and the step-by-step way make the same calls', () => {
         },
       ),
       { seed: 20_251_127, numRuns: 400 },
+    );
+  });
+
+  test('with cooldowns on: a hop never calls a deployment past the failure that cools it', () => {
+    const TRANSIENT: AttemptResult[] = [fail('ServiceUnavailableError', 503), fail('InternalServerError', 500), fail('Timeout', 408)];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ group: fc.constantFrom('g0', 'g1'), outcome: fc.option(fc.constantFrom(...TRANSIENT), { nil: undefined, freq: 2 }) }), { minLength: 1, maxLength: 4 }),
+        fc.integer({ min: 0, max: 4 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.integer({ min: 0, max: 3 }),
+        (specs, numRetries, allowedFails, priorFailures) => {
+          const deployments = specs.map((s, i) => dep(`d${i}`, s.group, { inputCostPerToken: (i + 1) * 1e-7 }));
+          const outcomes = new Map(specs.map((s, i) => [`d${i}`, s.outcome ?? OK]));
+          const cfg = config(deployments, { routingStrategy: 'cost-based-routing', numRetries, allowedFails, fallbacks: { g0: ['g1'] } });
+          // Failures left by earlier requests count toward allowed_fails too.
+          let state = emptyRouterState();
+          for (let i = 0; i < priorFailures && deployments.length > 0; i++) {
+            state = recordFailure(cfg, recordAttemptStart(cfg, state, 'd0', NOW - 1000), 'd0', { errorClass: 'ServiceUnavailableError', status: 503 }, NOW - 1000).state;
+            if (state.deployments.d0?.cooldownUntil) break;
+          }
+          const request = { group: 'g0' };
+          const outcome = (id: string) => outcomes.get(id) ?? OK;
+          const stepwise = drive(cfg, state, request, (call) => outcome(call.deploymentId));
+          const durable = driveWithRetryLayer(cfg, request, outcome, state);
+          expect(durable.calls).toEqual(ids(stepwise));
+        },
+      ),
+      { seed: 20_261_129, numRuns: 400 },
     );
   });
 });
