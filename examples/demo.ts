@@ -184,8 +184,8 @@ async function main(): Promise<number> {
       anthropicLike.script(BACKUP, [], { after: { latencyMs: FAKE_LATENCY_MS } });
       outage = fakeOutage(openaiLike);
       // Only this process knows the (fake) key values; the workflows see os.environ references.
-      process.env.DEMO_OPENAI_KEY ??= 'sk-demo-openai-not-a-real-key';
-      process.env.DEMO_ANTHROPIC_KEY ??= 'sk-ant-demo-not-a-real-key';
+      process.env.DEMO_OPENAI_KEY ??= 'demo-openai-key-not-real';
+      process.env.DEMO_ANTHROPIC_KEY ??= 'demo-anthropic-key-not-real';
       primary = { model: 'openai/gpt-4o-mini', api_base: openaiLike.openaiBaseUrl(PRIMARY), api_key: 'os.environ/DEMO_OPENAI_KEY' };
       backup = { model: 'anthropic/claude-3-5-haiku-latest', api_base: anthropicLike.anthropicBaseUrl(BACKUP), api_key: 'os.environ/DEMO_ANTHROPIC_KEY' };
       console.log(`  fake OpenAI-like      ${openaiLike.url}   (deployment ${PRIMARY})`);

@@ -15,7 +15,7 @@ import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalT
 let ctx: TemporalTestContext;
 let fake: FakeProviderServer;
 let dir: string;
-const env = { [FAKE_KEY_ENV]: 'sk-batch-3f9a1c77e2d4' };
+const env = { [FAKE_KEY_ENV]: 'fake-batch-key-never-in-history' };
 
 beforeAll(async () => {
   ctx = await connectToTestServer();
@@ -140,7 +140,7 @@ test('cancelling keeps the partial results: the JSONL holds every finished docum
 });
 
 test('no API key value appears in the history of any workflow run this file started', async () => {
-  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['sk-batch-3f9a1c77e2d4']);
+  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['fake-batch-key-never-in-history']);
   expect(runs).toBeGreaterThanOrEqual(4);
   expect(leaks).toEqual([]);
 });

@@ -43,7 +43,7 @@ test('a document larger than the fallback window is summarised map-reduce, every
   expect(size).toBeLessThan(NARROW_WINDOW);
 
   const path = writeJsonlDocuments(dir, 3, (i) => (i === 1 ? docText(i, 2_500) : docText(i)));
-  const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-window-c7d1e95b03f2' } }));
+  const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'fake-window-key-never-in-history' } }));
   const workflowId = uniqueWorkflowId('window');
   const result = await worker.runUntil(async () => {
     await startBatchSummarize(ctx.client, config, {
@@ -73,7 +73,7 @@ test('a document larger than the fallback window is summarised map-reduce, every
 });
 
 test('no API key value appears in the history of any workflow run this file started', async () => {
-  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['sk-window-c7d1e95b03f2']);
+  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['fake-window-key-never-in-history']);
   expect(runs).toBeGreaterThanOrEqual(1);
   expect(leaks).toEqual([]);
 });

@@ -20,7 +20,7 @@ let dir: string;
 const workers: ChildWorker[] = [];
 /** Replacement workers, booted while the batch runs so each kill is followed by a new worker at once. */
 const spares: Array<Promise<ArmedChildWorker>> = [];
-const env = { [FAKE_KEY_ENV]: 'sk-crash-8b2e6d0f41aa', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
+const env = { [FAKE_KEY_ENV]: 'fake-crash-key-never-in-history', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
 
 beforeAll(async () => {
   ctx = await connectToTestServer();
@@ -106,7 +106,7 @@ test('three SIGKILLs mid-batch: every document appears exactly once, extra provi
 }, 240_000);
 
 test('no API key value appears in the history of any workflow run this file started', async () => {
-  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['sk-crash-8b2e6d0f41aa']);
+  const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, ['fake-crash-key-never-in-history']);
   expect(runs).toBeGreaterThanOrEqual(1);
   expect(leaks).toEqual([]);
 });

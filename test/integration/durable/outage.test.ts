@@ -11,7 +11,7 @@ import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalT
 
 // Outage: the OpenAI-like deployment answers 503 for the middle third of a
 // 300-document batch; an Anthropic-like deployment is its fallback group.
-const SECRET = 'sk-outage-5e2b9c1d-never-in-history';
+const SECRET = 'fake-outage-key-never-in-history';
 const DOCS = 300;
 /** LiteLLM's default. Requests already on the wire when the outage begins cannot be recalled, so concurrency stays at allowed_fails + 1. */
 const ALLOWED_FAILS = 3;

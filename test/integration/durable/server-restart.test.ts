@@ -42,7 +42,7 @@ test('the dev server stops mid-batch and restarts on the same SQLite file; the b
   const port = Number(server.address.split(':').pop());
   ctx = await connectToTestServer(server.address);
   // The worker outlives the server: its polls fail while the server is down and resume when it is back.
-  worker = await startChildWorker(ctx.taskQueue, { [FAKE_KEY_ENV]: 'sk-restart-5a0c8e2f7b19', [TEST_ENV.address]: server.address, TLR_WORKER_STICKY_TIMEOUT_MS: '1000' });
+  worker = await startChildWorker(ctx.taskQueue, { [FAKE_KEY_ENV]: 'fake-restart-key-never-in-history', [TEST_ENV.address]: server.address, TLR_WORKER_STICKY_TIMEOUT_MS: '1000' });
 
   fake.script('dep', [], { after: { latencyMs: 10 } });
   const config = fakeRouterConfig(fake, [{ id: 'dep', group: 'sum', numRetries: 3 }]);
@@ -64,7 +64,7 @@ test('the dev server stops mid-batch and restarts on the same SQLite file; the b
   expect(records.map((r) => r.id)).toEqual(Array.from({ length: DOCS }, (_, i) => `doc-${i}`));
   expect(records.every((r) => r.status === 'ok')).toBe(true);
   expect(result.progress).toMatchObject({ done: DOCS, failed: 0 });
-  const { runs, leaks } = await secretsInHistories(client, ctx.taskQueue, ['sk-restart-5a0c8e2f7b19']);
+  const { runs, leaks } = await secretsInHistories(client, ctx.taskQueue, ['fake-restart-key-never-in-history']);
   expect(runs).toBeGreaterThanOrEqual(1);
   expect(leaks).toEqual([]);
   await worker.stop();

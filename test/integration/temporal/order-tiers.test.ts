@@ -13,7 +13,7 @@ import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalT
 // its tier, yet the group still has an order-2 deployment. The hop makes one
 // call and the walker moves to order 2 before any fallback group, as the
 // in-process Router does.
-const env = { [FAKE_KEY_ENV]: 'sk-order-tiers-8c41d2' };
+const env = { [FAKE_KEY_ENV]: 'fake-order-tiers-key' };
 
 let ctx: TemporalTestContext;
 let fake: FakeProviderServer;

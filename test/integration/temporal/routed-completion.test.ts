@@ -11,7 +11,7 @@ import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalT
 
 // routedCompletion runs the pure routing core over a loaded config; every hop
 // is an activity calling the real SDKs over HTTP against fake providers.
-const SECRET = 'sk-fake-4d1f9a7c-never-in-history';
+const SECRET = 'fake-routed-key-never-in-history';
 const env = { [FAKE_KEY_ENV]: SECRET };
 
 let ctx: TemporalTestContext;
