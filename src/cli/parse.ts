@@ -1,12 +1,22 @@
 import { InvalidArgumentError } from 'commander';
 
+function portParser(min: 0 | 1, range: string): (value: string) => number {
+  return (value: string) => {
+    const port = Number(value);
+    if (!/^\d+$/.test(value) || port < min || port > 65535) throw new InvalidArgumentError(`"${value}" is not a TCP port (${range}).`);
+    return port;
+  };
+}
+
 /** commander argument parser for a TCP port, with an error that names the bad value. */
-export function parsePort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port < 1 || port > 65535) {
-    throw new InvalidArgumentError(`"${value}" is not a TCP port (1-65535).`);
-  }
-  return port;
+export const parsePort = portParser(1, '1-65535');
+
+/** A port to listen on, or 0 for any free one (the chosen port is printed). */
+export const parseListenPort = portParser(0, '0-65535, 0 for any free port');
+
+/** commander parser for a repeatable option: each use adds one value. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
 }
 
 /** commander argument parser for a positive integer option, naming the option in its error. */

@@ -1,6 +1,7 @@
 import { AesGcmPayloadCodec, CodecKeyError, CODEC_KEYS_ENV, DEFAULT_CODEC_CORS_ORIGINS, keyringFromEnv, startCodecServer } from '../../temporal/codec';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
+import { untilInterrupted } from '../until-interrupted';
 
 export interface CodecServerFlags {
   port: number;
@@ -51,13 +52,5 @@ export async function runCodecServer(flags: CodecServerFlags): Promise<void> {
       ].join('\n'),
     );
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.removeListener('SIGINT', stop);
-      process.removeListener('SIGTERM', stop);
-      void server.close().then(resolve);
-    };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await untilInterrupted(() => server.close());
 }

@@ -1,22 +1,12 @@
-import { InvalidArgumentError, type Command } from 'commander';
+import type { Command } from 'commander';
 import type { CodecServerFlags } from '../actions/codec-server';
+import { collect, parseListenPort } from '../parse';
 
 // Loaded on first use; see commands/batch.ts.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const actions = (): typeof import('../actions/codec-server') => require('../actions/codec-server') as typeof import('../actions/codec-server');
 
 export const DEFAULT_CODEC_SERVER_PORT = 8081;
-
-/** A TCP port, or 0 for any free one (the chosen port is printed). */
-function parseListenPort(value: string): number {
-  const port = Number(value);
-  if (!/^\d+$/.test(value) || port > 65535) throw new InvalidArgumentError(`"${value}" is not a TCP port (0-65535, 0 for any free port).`);
-  return port;
-}
-
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 export function registerCodecServer(program: Command): void {
   program

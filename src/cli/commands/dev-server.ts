@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { parsePort } from '../parse';
+import { untilInterrupted } from '../until-interrupted';
 
 export const DEFAULT_DEV_DB = '.temporal/temporal.db';
 
@@ -60,14 +61,6 @@ export function registerDevServer(program: Command): void {
           ].join('\n'),
         );
       }
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.removeListener('SIGINT', stop);
-          process.removeListener('SIGTERM', stop);
-          void server.stop().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await untilInterrupted(() => server.stop());
     });
 }

@@ -1,17 +1,13 @@
 import { Option, type Command } from 'commander';
 import type { ScheduleCreateFlags, ScheduleReadFlags } from '../actions/schedule';
 import { withConnectionOptions } from '../connection-options';
-import { parsePositiveInt } from '../parse';
+import { collect, parsePositiveInt } from '../parse';
 
 // Loaded on first use; see commands/batch.ts.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const actions = (): typeof import('../actions/schedule') => require('../actions/schedule') as typeof import('../actions/schedule');
 
 const OVERLAP_POLICIES = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'];
-
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
-}
 
 export function registerSchedule(program: Command): void {
   const schedule = program.command('schedule').description('Recurring batch summarisation on Temporal Schedules');
