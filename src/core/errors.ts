@@ -1,6 +1,8 @@
-// The two errors the router itself raises. Identity is by `Symbol.for` marker
-// and name, never `instanceof`: these objects cross the workflow sandbox and
-// may come from a second copy of this package.
+// The two errors the router itself raises when a request ends without an
+// answer. They share the taxonomy's base class; identity is by `Symbol.for`
+// marker and name, never `instanceof`: these objects cross the workflow
+// sandbox and may come from a second copy of this package.
+import { LlmRouterError } from '../errors/classes';
 import type { FallbacksExhaustedData, NoDeploymentsAvailableData } from './types';
 
 const NO_DEPLOYMENTS_MARKER = Symbol.for('temporal-llm-router.error.NoDeploymentsAvailableError');
@@ -29,20 +31,19 @@ export function describeNoDeployments(d: Omit<NoDeploymentsAvailableData, 'name'
   return `No deployments available for model group "${d.group}" (${back}): ${parts.join('; ')}`;
 }
 
-export class NoDeploymentsAvailableError extends Error {
+export class NoDeploymentsAvailableError extends LlmRouterError {
   declare readonly [NO_DEPLOYMENTS_MARKER]: true;
   override readonly name = 'NoDeploymentsAvailableError' as const;
-  /** 503: the router, not the request, is the reason for the failure. */
-  readonly status = 503;
   readonly data: NoDeploymentsAvailableData;
-  /** Milliseconds until the earliest deployment returns, relative to `now` given at construction. */
-  readonly retryAfterMs: number | null;
 
+  /** `retryAfterMs` is the time until the earliest deployment returns, from `now`. Status 503: the router, not the request, is why it failed. */
   constructor(data: Omit<NoDeploymentsAvailableData, 'name'>, now: number) {
-    super(describeNoDeployments(data));
+    super(describeNoDeployments(data), {
+      status: 503,
+      ...(data.earliestAvailableAt === null ? {} : { retryAfterMs: Math.max(0, data.earliestAvailableAt - now) }),
+    });
     Object.defineProperty(this, NO_DEPLOYMENTS_MARKER, { value: true });
     this.data = { ...data, name: 'NoDeploymentsAvailableError' };
-    this.retryAfterMs = data.earliestAvailableAt === null ? null : Math.max(0, data.earliestAvailableAt - now);
   }
 
   static isInstance(e: unknown): e is NoDeploymentsAvailableError {
@@ -59,18 +60,16 @@ export function describeFallbacksExhausted(d: FallbacksExhaustedData): string {
   return `All deployments failed for model group "${d.requestedGroup}" (${d.reason}; groups tried: ${d.groupPath.join(' → ') || 'none'}): ${hops.join('; ') || 'no attempts'}`;
 }
 
-export class FallbacksExhaustedError extends Error {
+/** Every attempt of the request failed. Status 503; the last attempt's own status is `data.lastError.status`. */
+export class FallbacksExhaustedError extends LlmRouterError {
   declare readonly [FALLBACKS_EXHAUSTED_MARKER]: true;
   override readonly name = 'FallbacksExhaustedError' as const;
   readonly data: FallbacksExhaustedData;
-  /** Status of the last attempt, so callers that branch on status still can. */
-  readonly status: number | null;
 
   constructor(data: FallbacksExhaustedData) {
-    super(describeFallbacksExhausted(data));
+    super(describeFallbacksExhausted(data), { status: 503 });
     Object.defineProperty(this, FALLBACKS_EXHAUSTED_MARKER, { value: true });
     this.data = data;
-    this.status = data.lastError?.status ?? null;
   }
 
   static isInstance(e: unknown): e is FallbacksExhaustedError {

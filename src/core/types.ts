@@ -329,8 +329,8 @@ export interface AttemptRecord {
 
 export type AttemptReason = 'initial' | 'retry' | 'fallback';
 
-/** Which fallback list an error leads to ('none': the request itself is at fault, stop). */
-export type FallbackKind = 'context-window' | 'content-policy' | 'generic' | 'none';
+export type { FallbackKind } from '../errors/table';
+import type { FallbackKind } from '../errors/table';
 
 export interface WalkError {
   errorClass: string;

@@ -3,6 +3,8 @@
  * Temporal boundary) or by the `Symbol.for` marker, never by `instanceof`,
  * which breaks across the workflow sandbox and duplicated node_modules.
  */
+import { behaviourOf } from './table';
+
 export const LLM_ROUTER_ERROR_MARKER: unique symbol = Symbol.for('temporal-llm-router.error');
 
 export const ERROR_CLASS_NAMES = [
@@ -23,6 +25,9 @@ export const ERROR_CLASS_NAMES = [
   'MidStreamError',
   'RequestAbortedError',
   'APIError',
+  // Raised by the router itself when a request ends without an answer.
+  'FallbacksExhaustedError',
+  'NoDeploymentsAvailableError',
 ] as const;
 
 export type ErrorClassName = (typeof ERROR_CLASS_NAMES)[number];
@@ -39,6 +44,7 @@ export interface LlmRouterErrorInit {
   status?: number;
   provider?: string;
   deployment?: string;
+  /** Overrides the class's default from the error table (a server's `x-should-retry`). */
   retryable?: boolean;
   retryAfterMs?: number;
   body?: unknown;
@@ -60,26 +66,36 @@ export interface LlmRouterErrorData {
   partialText?: string;
 }
 
+/**
+ * The base of every error the router raises. Whether it is retryable comes
+ * from the error table (`table.ts`) for its class and status, unless the
+ * server said otherwise (`x-should-retry`).
+ */
 export abstract class LlmRouterError extends Error {
   abstract override readonly name: ErrorClassName;
   readonly [LLM_ROUTER_ERROR_MARKER] = true;
   readonly status?: number;
   readonly provider?: string;
   readonly deployment?: string;
-  readonly retryable: boolean;
   readonly retryAfterMs?: number;
   readonly body?: unknown;
   readonly requestId?: string;
+  private readonly retryableOverride: boolean | undefined;
 
-  constructor(message: string, init: LlmRouterErrorInit = {}, defaultRetryable = false) {
+  constructor(message: string, init: LlmRouterErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.status = init.status;
     this.provider = init.provider;
     this.deployment = init.deployment;
-    this.retryable = init.retryable ?? defaultRetryable;
+    this.retryableOverride = init.retryable;
     this.retryAfterMs = init.retryAfterMs;
     this.body = init.body;
     this.requestId = init.requestId;
+  }
+
+  /** Calling the same deployment again may succeed. */
+  get retryable(): boolean {
+    return this.retryableOverride ?? behaviourOf(this.name, this.status).retrySame;
   }
 
   toJSON(): LlmRouterErrorData {
@@ -132,45 +148,27 @@ export class UnprocessableEntityError extends LlmRouterError {
 /** A server 408/504 or our own deadline. Carries status 408 like LiteLLM, so cooldown rules keyed on 408 apply. */
 export class Timeout extends LlmRouterError {
   override readonly name: ErrorClassName = 'Timeout';
-  constructor(message: string, init: LlmRouterErrorInit = {}) {
-    super(message, init, true);
-  }
 }
 export class RateLimitError extends LlmRouterError {
   override readonly name: ErrorClassName = 'RateLimitError';
-  constructor(message: string, init: LlmRouterErrorInit = {}) {
-    super(message, init, true);
-  }
 }
 export class InternalServerError extends LlmRouterError {
   override readonly name: ErrorClassName = 'InternalServerError';
-  constructor(message: string, init: LlmRouterErrorInit = {}) {
-    super(message, init, true);
-  }
 }
 export class BadGatewayError extends LlmRouterError {
   override readonly name: ErrorClassName = 'BadGatewayError';
-  constructor(message: string, init: LlmRouterErrorInit = {}) {
-    super(message, init, true);
-  }
 }
 /** 503, and Anthropic's 529 "overloaded". */
 export class ServiceUnavailableError extends LlmRouterError {
   override readonly name: ErrorClassName = 'ServiceUnavailableError';
-  constructor(message: string, init: LlmRouterErrorInit = {}) {
-    super(message, init, true);
-  }
 }
 /** No HTTP response at all: refused, reset, DNS, TLS. */
 export class APIConnectionError extends LlmRouterError {
   override readonly name: ErrorClassName = 'APIConnectionError';
-  constructor(message: string, init: LlmRouterErrorInit = {}) {
-    super(message, init, true);
-  }
 }
 /**
- * A stream that failed after content had been delivered. `partialText` lets a
- * fallback continue from what the caller has already seen.
+ * A stream that failed after content had been delivered. `partialText` is
+ * what the caller already has, so the next deployment can continue from it.
  */
 export class MidStreamError extends LlmRouterError {
   override readonly name: ErrorClassName = 'MidStreamError';
@@ -178,7 +176,7 @@ export class MidStreamError extends LlmRouterError {
   /** Class the underlying failure would have had before the first chunk. */
   readonly causeClass?: ErrorClassName;
   constructor(message: string, partialText: string, init: LlmRouterErrorInit & { causeClass?: ErrorClassName } = {}) {
-    super(message, init, true);
+    super(message, init);
     this.partialText = partialText;
     this.causeClass = init.causeClass;
   }

@@ -1,27 +1,18 @@
 import {
   APIConnectionError,
   APIError,
-  AuthenticationError,
-  BadGatewayError,
-  BadRequestError,
-  ContentPolicyViolationError,
-  ContextWindowExceededError,
   InternalServerError,
   MidStreamError,
-  NotFoundError,
-  PermissionDeniedError,
-  RateLimitError,
   RequestAbortedError,
-  ServiceUnavailableError,
   Timeout,
-  UnprocessableEntityError,
   type LlmRouterError,
   type LlmRouterErrorInit,
 } from './classes';
+import { createError } from './factory';
 import { extractMessage, extractSignals, isContentPolicySignal, isContextWindowSignal } from './detection';
 import { isLlmRouterError } from './guards';
 import { parseRetryAfterMs, parseShouldRetry, type HeadersLike } from './retry-after';
-import { isRetryableStatus } from './retryable';
+import { classForStatus } from './table';
 
 export interface ClassifyContext {
   provider: string;
@@ -118,40 +109,14 @@ export function errorFromStatus(
 
   // Context-window and content-policy wordings are only trusted on statuses a
   // provider uses for a rejected request; a 429 that says "too many tokens" is a rate limit.
+  const name = classForStatus(status);
   if (status === 400 || status === 403 || status === 413 || status === 422 || status === 500) {
     const signals = extractSignals(body, fallbackMessage === undefined ? [] : [fallbackMessage]);
-    if (isContextWindowSignal(signals)) return new ContextWindowExceededError(message, { ...init, retryable: false });
-    if (isContentPolicySignal(signals)) return new ContentPolicyViolationError(message, { ...init, retryable: false });
+    if (isContextWindowSignal(signals)) return createError('ContextWindowExceededError', message, init);
+    if (isContentPolicySignal(signals)) return createError('ContentPolicyViolationError', message, init);
   }
-
   const shouldRetry = parseShouldRetry(headers);
-  const withOverride = (retryable: boolean): LlmRouterErrorInit => ({ ...init, retryable: shouldRetry ?? retryable });
-
-  switch (status) {
-    case 400:
-      return new BadRequestError(message, withOverride(false));
-    case 401:
-      return new AuthenticationError(message, withOverride(false));
-    case 403:
-      return new PermissionDeniedError(message, withOverride(false));
-    case 404:
-      return new NotFoundError(message, withOverride(false));
-    case 408:
-    case 504:
-      return new Timeout(message, withOverride(true));
-    case 422:
-      return new UnprocessableEntityError(message, withOverride(false));
-    case 429:
-      return new RateLimitError(message, withOverride(true));
-    case 502:
-      return new BadGatewayError(message, withOverride(true));
-    case 503:
-    case 529:
-      return new ServiceUnavailableError(message, withOverride(true));
-    default:
-      if (status >= 500) return new InternalServerError(message, withOverride(true));
-      return new APIError(message, withOverride(isRetryableStatus(status)));
-  }
+  return createError(name, message, shouldRetry === undefined ? init : { ...init, retryable: shouldRetry });
 }
 
 const CONNECTION_CODES = new Set([
@@ -236,7 +201,6 @@ export function classifyProviderError(err: unknown, ctx: ClassifyContext): LlmRo
       status: classified.status,
       provider: ctx.provider,
       deployment: ctx.deployment,
-      retryable: classified.retryable,
       retryAfterMs: classified.retryAfterMs,
       body: classified.body,
       requestId: classified.requestId,

@@ -23,6 +23,10 @@ export {
 } from './classes';
 export type { ErrorClassName, LlmRouterErrorInit, LlmRouterErrorData } from './classes';
 export { classifyProviderError, errorFromStatus } from './classify';
+export { createError, errorFromData } from './factory';
+export type { CreateErrorExtras } from './factory';
+export { ERROR_BEHAVIOUR, behaviourOf, classForStatus } from './table';
+export type { ErrorBehaviour, FallbackKind } from './table';
 export type { ClassifyContext } from './classify';
 export { isLlmRouterError, isErrorClassName, errorClassOf } from './guards';
 export { isRetryableError, isRetryableStatus } from './retryable';

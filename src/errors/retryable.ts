@@ -1,14 +1,15 @@
 import { isLlmRouterError } from './guards';
+import { isRetryableStatus } from './table';
 
-/** 408, 409, 429 and every 5xx are worth another attempt; other 4xx are not. */
-export function isRetryableStatus(status: number): boolean {
-  return status === 408 || status === 409 || status === 429 || status >= 500;
-}
+export { isRetryableStatus };
 
 /**
- * The one retryability predicate. A classified error answers for itself; a
- * bare value is judged by its `status` if it has one, and is otherwise not
- * retryable (an unknown failure is more likely a bug than a blip).
+ * The one retryability predicate: may calling the same deployment again
+ * succeed? A classified error answers for itself (its class in the error
+ * table, or the server's `x-should-retry`); a bare value is judged by its
+ * `status` if it has one, and is otherwise not retryable (an unknown failure
+ * is more likely a bug than a blip). The walker and the Temporal failure
+ * conversion both decide with it.
  */
 export function isRetryableError(x: unknown): boolean {
   if (isLlmRouterError(x)) return x.retryable;

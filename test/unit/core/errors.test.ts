@@ -49,6 +49,7 @@ describe('router errors', () => {
   test('FallbacksExhaustedError lists each attempt in its message', () => {
     const e = new FallbacksExhaustedError(exhausted);
     expect(e.message).toBe('All deployments failed for model group "g" (fallbacks-exhausted; groups tried: g): #1 g/a: InternalServerError 500 after 12 ms');
-    expect(e.status).toBe(500);
+    expect(e.status).toBe(503);
+    expect(e.data.lastError?.status).toBe(500);
   });
 });

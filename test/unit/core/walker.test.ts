@@ -250,7 +250,9 @@ describe('walker', () => {
     ]);
     const err = new FallbacksExhaustedError(data);
     expect(FallbacksExhaustedError.isInstance(err)).toBe(true);
-    expect(err.status).toBe(429);
+    // The router's own answer is 503; the last attempt's status stays in the data.
+    expect(err.status).toBe(503);
+    expect(err.data.lastError?.status).toBe(429);
     expect(err.message).toContain('groups tried: g → h');
   });
 

@@ -95,7 +95,8 @@ describe('classifyProviderError on transport failures', () => {
     const reset = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
     const err = classifyProviderError(new TypeError('terminated', { cause: reset }), { ...ctx, partialText: 'Hello, wor' });
     expect(err.name).toBe('MidStreamError');
-    expect(err.retryable).toBe(true);
+    // The deployment that cut the stream is not asked again; a peer continues.
+    expect(err.retryable).toBe(false);
     expect((err as unknown as { partialText: string }).partialText).toBe('Hello, wor');
     expect((err as unknown as { causeClass: string }).causeClass).toBe('APIConnectionError');
   });
