@@ -1,5 +1,7 @@
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ProviderRegistry } from '../src/providers';
+import { collectStream } from '../src/providers/collect-stream';
 import type { ChatMessage, ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
 import { documentFailure, providerFailure } from '../src/temporal/to-application-failure';
 import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
@@ -25,7 +27,7 @@ export type CallDeploymentInput =
   | { deployment: DeploymentParams; document: DocumentPrompt; store?: StoreSummary };
 
 export interface CallDeploymentDeps extends DocumentDeps {
-  providers: Pick<ProviderRegistry, 'complete'>;
+  providers: Pick<ProviderRegistry, 'complete' | 'stream'>;
 }
 
 /** Classes the workflow must not hold against a deployment: the document, not the provider, is at fault. */
@@ -58,9 +60,12 @@ async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): 
 
 /**
  * One provider call, exactly one HTTP attempt: the provider layer builds SDK
- * clients with `maxRetries: 0`, so Temporal's RetryPolicy is the only retry
- * layer. API keys are resolved here, inside the activity, from
- * `os.environ/NAME` references, so they never reach workflow history.
+ * clients with `maxRetries: 0`, and every provider error goes back to the
+ * routing workflow non-retryable, so the routing driver alone decides whether
+ * and when a deployment is called again. The activity's RetryPolicy re-runs
+ * it only after our own infrastructure lost it (a dead or shut-down worker).
+ * API keys are resolved here, inside the activity, from `os.environ/NAME`
+ * references, so they never reach workflow history.
  */
 export function createCallDeployment(deps: CallDeploymentDeps) {
   return async function callDeployment(input: CallDeploymentInput): Promise<ChatResponse> {
@@ -71,11 +76,22 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
     const timer = heartbeatMs ? setInterval(() => ctx.heartbeat(), Math.max(100, Math.floor(heartbeatMs / 3))) : undefined;
     let response: ChatResponse;
     try {
-      // Cancelling the activity (or its timeout) aborts the HTTP request.
-      response = await deps.providers.complete(input.deployment, request, { signal: ctx.cancellationSignal });
-      if (response.routing !== undefined) response.routing.attempts = ctx.info.attempt;
+      // Cancelling the activity (or its timeout) aborts the HTTP request. A request that asks to stream
+      // is streamed from the provider (its stream timeout, a cut that reads as one) and gathered here.
+      const opts = { signal: ctx.cancellationSignal };
+      response = request.stream === true
+        ? await collectStream(deps.providers.stream(input.deployment, request, opts))
+        : await deps.providers.complete(input.deployment, request, opts);
     } catch (err) {
-      throw providerFailure(err, ctx.info.attempt);
+      if (ctx.cancellationSignal.aborted) {
+        // Not the provider's doing. A worker shutting down hands the hop to another worker through the
+        // RetryPolicy; a cancelled or timed-out activity reports just that.
+        if (ctx.cancellationDetails?.workerShutdown === true) {
+          throw ApplicationFailure.retryable(`worker shut down during the call to ${input.deployment.id}`, 'WorkerShutdown');
+        }
+        throw ctx.cancellationSignal.reason instanceof Error ? ctx.cancellationSignal.reason : err;
+      }
+      throw providerFailure(err);
     } finally {
       if (timer !== undefined) clearInterval(timer);
     }
@@ -87,7 +103,7 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
         summary: response.choices[0]?.message.content ?? '',
         servedBy: input.deployment.id,
         model: input.deployment.model,
-        attempts: (record.attempts ?? 0) + ctx.info.attempt,
+        attempts: (record.attempts ?? 0) + 1,
         costUsd: (record.costUsd ?? 0) + (response.routing?.costUsd ?? 0),
       });
     }

@@ -9,7 +9,7 @@ export { createFsDocumentStore, type DocumentStore } from './document-store';
 
 /** Everything the activities touch from the outside world, injected so tests and benchmarks point it at fakes. */
 export interface ActivityDeps {
-  providers: Pick<ProviderRegistry, 'complete'>;
+  providers: Pick<ProviderRegistry, 'complete' | 'stream'>;
   /** Where batch documents are read and results written (default: the local file system). */
   documents?: DocumentStore;
 }

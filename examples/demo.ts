@@ -246,7 +246,7 @@ async function main(): Promise<number> {
         const requestId = `demo-request-${Date.now()}`;
         failedOverRequest = router
           .complete({ model: GROUP, messages: [{ role: 'user', content: 'In one sentence: why route LLM calls across providers?' }] }, { workflowId: requestId })
-          .then((r) => (r.routing.fallbackCount > 0 ? requestId : undefined), () => undefined);
+          .then((r) => (r.routing.fallbacks > 0 ? requestId : undefined), () => undefined);
       } else if (phase === 'down' && finished >= Math.ceil(docCount * options.outageEnd)) {
         outage.up();
         phase = 'after';

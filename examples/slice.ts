@@ -43,9 +43,9 @@ async function main(): Promise<void> {
     { workflowId },
   ));
 
-  console.log(`served by:  ${result.routing.servedBy} (${result.routing.model}), groups ${result.routing.fallbackPath.join(' → ')}`);
-  for (const hop of result.routing.hops) {
-    console.log(`  ${hop.summary}: ${hop.outcome}${hop.errorClass ? ` (${hop.errorClass})` : ''} in ${hop.durationMs} ms`);
+  console.log(`served by:  ${result.routing.deployment} (${result.routing.model}), groups ${result.routing.fallbackPath.join(' → ')}`);
+  for (const a of result.routing.attemptLog) {
+    console.log(`  #${a.attemptNo} ${a.deploymentId} (${a.model}): ${a.outcome}${a.errorClass ? ` (${a.errorClass})` : ''} in ${a.durationMs} ms`);
   }
   console.log(`requests:   primary ${fake.count('primary')}, secondary ${fake.count('secondary')}`);
   console.log(`answer:     ${result.response.choices[0]?.message.content}`);

@@ -7,7 +7,7 @@ export const PACKAGE_NAME = 'temporal-llm-router';
 export * from './router';
 export * as core from './core';
 export { NoDeploymentsAvailableError, FallbacksExhaustedError } from './core';
-export type { RouterConfig, RouterState } from './core';
+export type { RouterConfig, RouterState, RoutingMetadata, AttemptRecord } from './core';
 
 // LiteLLM-compatible config, providers and the error taxonomy.
 export * from './config';
@@ -22,7 +22,7 @@ export { DurableRouter, startBatchSummarize, getBatchStatus, getBatchResult, can
 export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments } from './temporal/client';
 export { toDurableConfig } from './temporal/durable-config';
 export type { DurableConfigInput } from './temporal/durable-config';
-export type { RoutedCompletionInput, RoutedCompletionResult, DurableRoutingMetadata, DurableRoutingOptions, HopRecord } from '../workflows/types';
+export type { RoutedCompletionInput, RoutedCompletionResult, DurableRoutingOptions } from '../workflows/types';
 export type { BatchProgress, BatchSummarizeResult, DocumentSource, DocumentResultRecord } from '../workflows/batch-types';
 export { toApplicationFailure, providerFailure } from './temporal/to-application-failure';
 export type { ProviderFailureDetails } from './temporal/to-application-failure';

@@ -10,7 +10,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { RoutingRequest } from '../src/core';
+import { countFallbacks, type RoutingRequest } from '../src/core';
 import type { RouterActivities } from '../activities';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS } from './chunking';
@@ -107,19 +107,38 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   let runFallbacks = 0;
   const runFailed: string[] = [];
   const router = new WorkflowRouter(input.config, carried?.routing, input.options, {
-    onHopEnd(hop) {
-      progress.providerCalls += hop.attempts;
-      if (hop.outcome === 'success') return;
-      progress.fallbacks++;
-      runFallbacks++;
-      const newDeployment = !runFailed.includes(hop.deployment);
-      if (newDeployment) runFailed.push(hop.deployment);
-      // Each upsert is a history event: on every new failed deployment, then at powers of two.
-      if (newDeployment || (runFallbacks & (runFallbacks - 1)) === 0) publishRunAttributes();
-    },
-    onCooldown(cooldown) {
-      progress.cooldownEvents++;
-      progress.recentCooldowns = [...progress.recentCooldowns, { ...cooldown, at: Date.now(), documentId: current ?? '' }].slice(-RECENT_COOLDOWNS_KEPT);
+    onEvent(event) {
+      switch (event.type) {
+        case 'success':
+          progress.providerCalls += event.calls;
+          return;
+        case 'attempt':
+          // A fallback is a call that moved to another deployment or group after a failure.
+          if (router.v1 || !event.moved) return;
+          progress.fallbacks++;
+          runFallbacks++;
+          if ((runFallbacks & (runFallbacks - 1)) === 0) publishRunAttributes();
+          return;
+        case 'failure': {
+          progress.providerCalls += event.calls;
+          // Runs of the older rules counted every failed call as a fallback.
+          if (router.v1) {
+            progress.fallbacks++;
+            runFallbacks++;
+          }
+          const newDeployment = !runFailed.includes(event.step.deploymentId);
+          if (newDeployment) runFailed.push(event.step.deploymentId);
+          // Each upsert is a history event: on every new failed deployment, then at powers of two.
+          if (newDeployment || (router.v1 && (runFallbacks & (runFallbacks - 1)) === 0)) publishRunAttributes();
+          return;
+        }
+        case 'cooldown':
+          progress.cooldownEvents++;
+          progress.recentCooldowns = [...progress.recentCooldowns, { ...event.cooldown, at: Date.now(), documentId: current ?? '' }].slice(-RECENT_COOLDOWNS_KEPT);
+          return;
+        default:
+          return;
+      }
     },
   });
   let current: string | undefined;
@@ -153,17 +172,17 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>) =>
     router.complete(
       routingRequest(prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined),
-      (deployment, priorHops) => ({
+      (deployment, walk) => ({
         deployment,
         document: prompt,
-        // The activity writes the result file itself; it adds its own attempt and cost to what came before.
+        // The activity writes the result file itself; it adds its own call and cost to what came before.
         ...(store === undefined ? {} : {
           store: {
             partsDir,
             record: {
               ...store,
-              attempts: (store.attempts ?? 0) + priorHops.reduce((n, h) => n + h.attempts, 0),
-              fallbacks: (store.fallbacks ?? 0) + priorHops.length,
+              attempts: (store.attempts ?? 0) + walk.attempts.length - 1 + walk.repeatCalls,
+              fallbacks: (store.fallbacks ?? 0) + countFallbacks(walk.attempts),
             },
           },
         }),
@@ -172,7 +191,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     );
 
   const served = (routed: RoutedResponse) => {
-    progress.servedBy[routed.routing.servedBy] = (progress.servedBy[routed.routing.servedBy] ?? 0) + 1;
+    progress.servedBy[routed.routing.deployment] = (progress.servedBy[routed.routing.deployment] ?? 0) + 1;
     progress.costUsd += routed.routing.costUsd ?? 0;
   };
 
@@ -201,7 +220,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     const account = (routed: RoutedResponse) => {
       served(routed);
       attempts += routed.routing.attempts;
-      fallbacks += routed.routing.fallbackCount;
+      fallbacks += routed.routing.fallbacks;
       cost += routed.routing.costUsd ?? 0;
       return textOf(routed);
     };

@@ -6,8 +6,20 @@ export interface HopFailure {
   message: string;
   status?: number;
   retryAfterMs?: number;
-  /** The activity attempt that failed last: how many calls this hop made. */
+  /** The server's `x-should-retry`, as the activity saw it. */
+  retryable?: boolean;
+  requestId?: string;
+  /** MidStreamError: the class the failure would have had before the first chunk. */
+  causeClass?: string;
+  /** Histories recorded before single-call hops: the activity attempt that failed last, i.e. how many calls the hop made. */
   attempt?: number;
+  /**
+   * Set when our own infrastructure, not the provider, ended the hop: the
+   * activity timed out (a worker died or hung past its heartbeat or
+   * start-to-close timeout, or no worker ran it before the request's
+   * deadline). The value names the timeout.
+   */
+  lost?: string;
 }
 
 interface FailureLike {
@@ -28,7 +40,9 @@ export function describeActivityFailure(err: unknown): HopFailure {
   const message = typeof cause.message === 'string' ? cause.message : String(outer.message ?? err);
   // An activity that ran out of time has a TimeoutFailure cause with no type.
   if (typeof cause.type !== 'string') {
-    return { errorClass: cause.timeoutType !== undefined ? 'Timeout' : 'UnknownError', message };
+    if (cause.timeoutType === undefined) return { errorClass: 'UnknownError', message };
+    const kind = String(cause.timeoutType).toLowerCase().replace(/_/g, '-');
+    return { errorClass: 'Timeout', message: `hop lost: activity ${kind} timeout (${message})`, lost: `${kind} timeout` };
   }
   const details = Array.isArray(cause.details) ? (cause.details[0] as Record<string, unknown> | undefined) : undefined;
   const failure: HopFailure = { errorClass: cause.type, message };
@@ -38,5 +52,8 @@ export function describeActivityFailure(err: unknown): HopFailure {
   if (status !== undefined) failure.status = status;
   if (retryAfterMs !== undefined) failure.retryAfterMs = retryAfterMs;
   if (attempt !== undefined) failure.attempt = attempt;
+  if (typeof details?.retryable === 'boolean') failure.retryable = details.retryable;
+  if (typeof details?.requestId === 'string') failure.requestId = details.requestId;
+  if (typeof details?.causeClass === 'string') failure.causeClass = details.causeClass;
   return failure;
 }

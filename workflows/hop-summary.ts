@@ -1,14 +1,18 @@
-// The line the Temporal UI shows for each hop, e.g.
-//   #2 anthropic/claude-sonnet-4-5 · fallback from openai/gpt-4o (ServiceUnavailableError ×3)
-import type { AttemptStep } from '../src/core';
-import type { HopRecord } from './types';
+// The line the Temporal UI shows for each hop, the document (or label) first:
+//   doc report-7 · #2 anthropic-backup (anthropic/claude-haiku-4-5) · fallback from openai-primary (openai/gpt-4o-mini) after ServiceUnavailableError ×2 · skipped cooling: openai-b
+import type { AttemptRecord, AttemptStep } from '../src/core';
 
-export function hopSummary(step: AttemptStep, previous: HopRecord | undefined, label?: string): string {
-  let text = `#${step.attemptNo} ${step.deployment.model}`;
+export function hopSummary(step: AttemptStep, attempts: readonly AttemptRecord[], label?: string): string {
+  // `attempts` ends with this step's own record; the one before it says why we are here.
+  const previous = attempts.length >= 2 ? attempts[attempts.length - 2] : undefined;
+  let text = `#${step.attemptNo} ${step.deploymentId} (${step.deployment.model})`;
   if (previous !== undefined && previous.outcome === 'failure') {
-    const times = previous.attempts > 1 ? ` ×${previous.attempts}` : '';
-    const how = step.reason === 'fallback' ? 'fallback from' : previous.deployment === step.deploymentId ? 'retry of' : 'retry after';
-    text += ` · ${how} ${previous.model} (${previous.errorClass ?? 'Error'}${times})`;
+    let times = 1;
+    for (let i = attempts.length - 3; i >= 0 && attempts[i]?.deploymentId === previous.deploymentId && attempts[i]?.outcome === 'failure'; i--) times++;
+    const how = step.reason === 'fallback' ? 'fallback from' : previous.deploymentId === step.deploymentId ? 'retry of' : 'retry after';
+    text += ` · ${how} ${previous.deploymentId} (${previous.model}) after ${previous.errorClass ?? 'Error'}${times > 1 ? ` ×${times}` : ''}`;
   }
-  return label === undefined ? text : `${text} · ${label}`;
+  const cooling = step.explanation.skipped.filter((s) => s.reason === 'cooldown').map((s) => s.id);
+  if (cooling.length > 0) text += ` · skipped cooling: ${cooling.join(', ')}`;
+  return label === undefined ? text : `${label} · ${text}`;
 }

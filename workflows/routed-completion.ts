@@ -1,70 +1,72 @@
 import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { COMPLEXITY_ROUTER_MODEL, type RoutingRequest } from '../src/core';
-import type { ChatMessage } from '../src/providers/types';
+import { countFallbacks, requestNeeds, routingRequestOf, type AttemptRecord, type RoutingRequest } from '../src/core';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup, LlmServedBy } from '../src/temporal/search-attributes';
+import { giveUpOfFailure } from '../src/temporal/to-application-failure';
 import { WorkflowRouter } from './workflow-router';
 import type { DurableRouterConfig, RoutedCompletionInput, RoutedCompletionResult } from './types';
 
-function lastUserText(messages: readonly ChatMessage[]): string {
-  for (let i = messages.length - 1; i >= 0; i--) {
-    const m = messages[i];
-    if (m?.role !== 'user') continue;
-    if (typeof m.content === 'string') return m.content;
-    return m.content.map((p) => (p.type === 'text' ? p.text : '')).join('\n');
-  }
-  return '';
+/** The core's view of the request; the client counts input tokens when the config reads them (workflow code cannot load a tokenizer). */
+export function routingRequestFor(config: DurableRouterConfig, request: RoutedCompletionInput['request'], estimatedInputTokens?: number): RoutingRequest {
+  return routingRequestOf(requestNeeds(config.routing), request.model, request, request.stream === true, estimatedInputTokens);
 }
 
-/** The core's view of a request. Token counting needs a tokenizer, which workflow code may not load, so callers pass estimates. */
-export function routingRequestFor(config: DurableRouterConfig, request: RoutedCompletionInput['request'], estimatedInputTokens?: number): RoutingRequest {
-  const routing: RoutingRequest = { group: request.model, stream: false };
-  const maxOutput = request.max_completion_tokens ?? request.max_tokens;
-  if (maxOutput !== undefined) routing.maxOutputTokens = maxOutput;
-  if (estimatedInputTokens !== undefined) routing.estimatedInputTokens = estimatedInputTokens;
-  const ids = config.routing.groups[request.model] ?? [];
-  if (ids.some((id) => config.routing.deployments[id]?.model === COMPLEXITY_ROUTER_MODEL)) routing.text = lastUserText(request.messages);
-  return routing;
+function failedDeployments(attempts: readonly AttemptRecord[]): string[] {
+  const failed: string[] = [];
+  for (const a of attempts) if (a.outcome === 'failure' && !failed.includes(a.deploymentId)) failed.push(a.deploymentId);
+  return failed;
 }
 
 /**
- * One chat completion routed by the pure core over a loaded router config:
- * retries within the model group, then fallbacks, every hop its own activity
- * with a summary. Search attributes make failed-over runs filterable in the UI.
+ * One chat completion routed by the core's driver over a loaded router
+ * config: retries within the model group, then fallbacks, every call its own
+ * activity with a summary. Search attributes make failed-over runs filterable
+ * in the UI; the current details say what is happening, then how it ended.
  */
 export async function routedCompletion(input: RoutedCompletionInput): Promise<RoutedCompletionResult> {
   const group = input.request.model;
-  // Search attributes are written when there is news (a failed hop, the result), not at start:
+  // Search attributes are written when there is news (a failed call, the outcome), not at start:
   // each upsert is a history event, and the happy path then costs one.
   const failed: string[] = [];
-  let fallbacks = 0;
+  let failures = 0;
   const router = new WorkflowRouter(input.config, input.state, input.options, {
-    onHopStart: ({ summary }) => setCurrentDetails(`calling ${summary}` + (failed.length ? `\nfailed so far: ${failed.join(', ')}` : '')),
-    onHopEnd: (hop) => {
-      if (hop.outcome === 'success') return;
-      fallbacks++;
-      if (!failed.includes(hop.deployment)) failed.push(hop.deployment);
+    onHopStart: (summary) => setCurrentDetails(`calling ${summary}` + (failed.length ? `\nfailed so far: ${failed.join(', ')}` : '')),
+    onEvent: (event) => {
+      if (event.type !== 'failure') return;
+      failures++;
+      if (!failed.includes(event.step.deploymentId)) failed.push(event.step.deploymentId);
       upsertSearchAttributes([
         { key: LlmModelGroup, value: group },
         { key: LlmFailedDeployments, value: failed },
-        { key: LlmFallbackCount, value: fallbacks },
+        // Runs of the older rules counted every failed call here; LlmFallbackCount now waits for the outcome.
+        ...(router.v1 ? [{ key: LlmFallbackCount, value: failures }] : []),
       ]);
     },
   });
   let routed: Awaited<ReturnType<typeof router.complete>>;
   try {
-    routed = await router.complete(
-      routingRequestFor(input.config, input.request),
-      (deployment) => ({ deployment, request: input.request }),
-    );
+    routed = await router.complete(routingRequestFor(input.config, input.request, input.estimatedInputTokens), (deployment) => ({ deployment, request: input.request }));
+  } catch (err) {
+    const giveUp = giveUpOfFailure(err);
+    if (giveUp !== undefined && !router.v1) {
+      const attempts = giveUp.kind === 'no-deployments' ? [] : giveUp.data.attempts;
+      upsertSearchAttributes([
+        { key: LlmModelGroup, value: group },
+        { key: LlmFallbackCount, value: countFallbacks(attempts) },
+        ...(attempts.length > 0 ? [{ key: LlmFailedDeployments, value: failedDeployments(attempts) }] : []),
+      ]);
+      setCurrentDetails(`failed: ${(err as Error).message}`);
+    }
+    throw err;
   } finally {
     await router.flushHealth();
   }
   const { response, routing } = routed;
+  const fallbacks = router.v1 ? routing.attemptLog.length - 1 : routing.fallbacks;
   upsertSearchAttributes([
     { key: LlmModelGroup, value: group },
-    { key: LlmServedBy, value: routing.servedBy },
-    { key: LlmFallbackCount, value: routing.fallbackCount },
+    { key: LlmServedBy, value: routing.deployment },
+    { key: LlmFallbackCount, value: fallbacks },
   ]);
-  setCurrentDetails(`served by ${routing.servedBy} (${routing.model}) after ${routing.fallbackCount} fallback(s)`);
+  setCurrentDetails(`served by ${routing.deployment} (${routing.model}) after ${routing.attempts} call(s), ${fallbacks} fallback(s)`);
   return { response, routing, state: router.carry() };
 }

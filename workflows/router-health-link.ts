@@ -62,7 +62,7 @@ export class RouterHealthLink {
   /** True when the entity's config differs from this workflow's (a reload not yet sent with `configure`). */
   configMismatch = false;
 
-  constructor(private readonly options: RouterHealthLinkOptions) {
+  constructor(private readonly options: RouterHealthLinkOptions, private readonly v1 = false) {
     this.fingerprint = configFingerprint(options.config);
   }
 

@@ -142,7 +142,7 @@ function without<T>(r: Record<string, T>, key: string): Record<string, T> {
 }
 
 /** A cheap stable fingerprint (FNV-1a over the JSON), so a routing workflow can tell whether the entity runs its config. */
-export function configFingerprint(config: RouterConfig): string {
+export function configFingerprint(config: unknown): string {
   const text = JSON.stringify(config);
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {

@@ -1,7 +1,7 @@
 // Shapes that cross the client ↔ workflow boundary. Plain JSON only: they are
 // written to workflow history, so they hold references (`os.environ/NAME`,
 // file paths), never secrets or whole documents.
-import type { AppliedCooldown, AttemptRecord, RouterConfig, RouterState } from '../src/core/types';
+import type { RouterConfig, RouterState, RoutingMetadata } from '../src/core/types';
 import type { ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
 import type { SharedHealthOptions } from './router-health-link';
 
@@ -12,60 +12,33 @@ export interface DurableRouterConfig {
   params: Record<string, DeploymentParams>;
 }
 
-/** Temporal-side knobs the LiteLLM config has no key for; every field has a named default in `hop-policy.ts`. */
+/**
+ * Temporal-side knobs the LiteLLM config has no key for; every field has a
+ * named default in `hop-policy.ts`. Provider errors never use them (the
+ * routing driver retries those, as in-process); they shape how a hop lost to
+ * our own infrastructure is noticed and run again.
+ */
 export interface DurableRoutingOptions {
-  /** First retry delay of a hop's RetryPolicy (a provider's Retry-After overrides it per attempt). */
+  /** First re-run of a hop whose worker was lost. */
   initialRetryIntervalMs?: number;
   backoffCoefficient?: number;
   maximumRetryIntervalMs?: number;
-  /** Start-to-close timeout of one attempt when neither the deployment nor the router sets `timeout`. */
-  hopTimeoutMs?: number;
   /** A worker that dies mid-call is noticed after this long instead of after the whole call timeout. */
   heartbeatTimeoutMs?: number;
-  /** Share cooldowns, latency and usage with every workflow of this router through the routerHealth entity (docs/health.md). Off when unset. */
-  sharedHealth?: SharedHealthOptions;
+  /**
+   * Share cooldowns, latency and usage with every workflow of this router
+   * through the routerHealth entity (docs/health.md); `false` routes on this
+   * workflow's own state. `DurableRouter` and the client helpers fill it in
+   * by default (`withSharedHealth`); a workflow started without it routes alone.
+   */
+  sharedHealth?: SharedHealthOptions | false;
 }
 
 /** Routing state that outlives one request: carried between runs by continue-as-new. */
 export interface CarriedRoutingState {
   router: RouterState;
-  /** Deployments that failed and have not succeeded since: at most one call in flight each (a probe). */
-  probing: string[];
-}
-
-export interface HopRecord {
-  hop: number;
-  deployment: string;
-  model: string;
-  group: string;
-  reason: 'initial' | 'retry' | 'fallback';
-  outcome: 'success' | 'failure';
-  /** Temporal attempts inside this hop (its RetryPolicy's retries on the same deployment). */
-  attempts: number;
-  errorClass?: string;
-  status?: number;
-  message?: string;
-  durationMs: number;
-  summary: string;
-}
-
-/** Where a response came from and how it got there (the workflow's counterpart of the in-process Router's metadata). */
-export interface DurableRoutingMetadata {
-  requestedGroup: string;
-  group: string;
-  servedBy: string;
-  model: string;
-  provider: string;
-  /** Provider calls made, Temporal retries inside hops included. */
-  attempts: number;
-  fallbackCount: number;
-  fallbackPath: string[];
-  failedDeployments: string[];
-  hops: HopRecord[];
-  attemptLog: AttemptRecord[];
-  cooldowns: AppliedCooldown[];
-  latencyMs: number;
-  costUsd?: number;
+  /** Runs of the older rules listed suspect deployments here; the state's `suspect` flags now say it. */
+  probing?: string[];
 }
 
 export interface RoutedCompletionInput {
@@ -75,11 +48,14 @@ export interface RoutedCompletionInput {
   options?: DurableRoutingOptions;
   /** Start from this routing state (e.g. cooldowns another run learned). */
   state?: CarriedRoutingState;
+  /** The prompt's token count, when the config's pre-call checks or usage routing read it (counted by the client). */
+  estimatedInputTokens?: number;
 }
 
 export interface RoutedCompletionResult {
   response: ChatResponse;
-  routing: DurableRoutingMetadata;
+  /** The same fields the in-process Router's responses carry. */
+  routing: RoutingMetadata;
   /** Routing state after this request, for a caller that chains requests. */
   state: CarriedRoutingState;
 }

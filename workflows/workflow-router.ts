@@ -1,70 +1,84 @@
-// The routing core driven inside a workflow: workflow time (`Date.now()`) and
-// the workflow's seeded `Math.random` feed the pure walker, each hop is its
-// own activity execution with a summary, and cooldowns, latency and usage
-// live in this object's state, which continue-as-new carries forward.
-// Several requests may run at once (a batch): every core call is synchronous
-// and reads and writes `state` in one go, so interleaving at awaits loses nothing.
-import { ApplicationFailure, CancellationScope, condition, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
+// The routing workflow's host of the core's one driver (src/core/driver.ts):
+// workflow time and the workflow's seeded Math.random feed it, waits are
+// workflow timers, and each provider call is its own activity execution with
+// a summary. Cooldowns, latency and usage live in this object's state, which
+// continue-as-new carries forward. Several requests may run at once (a
+// batch): every core call is synchronous and reads and writes `state` in one
+// go, so interleaving at awaits loses nothing.
+import { CancellationScope, condition, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import {
-  describeFallbacksExhausted,
-  describeNoDeployments,
   emptyRouterState,
-  nextAttempt,
-  onAttemptResult,
-  recordAttemptEnd,
-  recordAttemptStart,
-  recordFailure,
-  startWalk,
-  type AppliedCooldown,
+  runWalk,
   type AttemptStep,
-  type GiveUpStep,
+  type CallResult,
+  type RouterConfig,
   type RouterState,
+  type RoutingMetadata,
   type RoutingRequest,
+  type WalkEvent,
+  type WalkHost,
   type WalkState,
 } from '../src/core';
 import type { ChatResponse, DeploymentParams } from '../src/providers/types';
+import { giveUpFailure } from '../src/temporal/to-application-failure';
 import type { CallDeploymentInput, RouterActivities } from '../activities';
 import { describeActivityFailure } from './failure-info';
-import { RouterHealthLink } from './router-health-link';
-import { hopActivityOptions, hopMaximumAttempts, DEFAULT_HOP_TIMEOUT_MS } from './hop-policy';
+import { hopActivityOptions } from './hop-policy';
 import { hopSummary } from './hop-summary';
-import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingMetadata, DurableRoutingOptions, HopRecord } from './types';
+import { RouterHealthLink } from './router-health-link';
+import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions } from './types';
+
+/**
+ * Workflows first run on code older than this patch keep its rules to the
+ * end of the run (`settings.compat`): a hop's RetryPolicy retried provider
+ * errors itself, and a lost worker counted as a Timeout.
+ */
+export const ENGINE_V2_PATCH = 'engine-v2';
 
 /** Failures of the input itself (see activities/call-deployment.ts), passed straight to the caller. */
 const REQUEST_SIDE_ERRORS: readonly string[] = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError'];
 
-/** Grace between the HTTP deadline and the activity's start-to-close, so the provider layer's own Timeout is what surfaces. */
-const HOP_TIMEOUT_GRACE_MS = 2_000;
-
 export interface WorkflowRouterListeners {
-  onHopStart?(hop: { summary: string; step: AttemptStep }): void;
-  onHopEnd?(hop: HopRecord): void;
-  onCooldown?(cooldown: AppliedCooldown): void;
+  /** Every routing event, as the in-process Router emits them. */
+  onEvent?(event: WalkEvent): void;
+  /** A hop is about to be scheduled, with the summary the UI shows for it. */
+  onHopStart?(summary: string, step: AttemptStep): void;
 }
 
 export interface RoutedResponse {
   response: ChatResponse;
-  routing: DurableRoutingMetadata;
+  routing: RoutingMetadata;
 }
+
+/** Builds the activity input for the chosen deployment; batches send a document reference instead of a request body. */
+export type MakeCallInput = (deployment: DeploymentParams, walk: WalkState) => CallDeploymentInput;
 
 /**
  * A new run has no calls in flight, whatever the state it was handed says (a
  * caller may pass on the state of a run that was still busy); a stale count
- * would make a probing deployment look busy forever.
+ * would make a probing deployment look busy forever. Deployments a run of the
+ * older rules kept in its `probing` list are suspects, as the core now says.
  */
-function withNothingInFlight(state: RouterState): RouterState {
+function carriedState(carried: CarriedRoutingState | undefined): RouterState {
+  if (carried === undefined) return emptyRouterState();
+  const suspects = new Set(carried.probing ?? []);
   const deployments: RouterState['deployments'] = {};
-  for (const [id, ds] of Object.entries(state.deployments)) deployments[id] = ds.inFlight === 0 ? ds : { ...ds, inFlight: 0 };
-  return { ...state, deployments };
+  for (const [id, ds] of Object.entries(carried.router.deployments)) {
+    const next = ds.inFlight === 0 ? { ...ds } : { ...ds, inFlight: 0 };
+    if (suspects.has(id)) next.suspect = true;
+    deployments[id] = next;
+  }
+  return { deployments };
 }
 
 export class WorkflowRouter {
   private state: RouterState;
-  private readonly probing: Set<string>;
-  /** Bumped whenever a call ends, so requests waiting on a probe can re-check. */
+  /** Bumped whenever a call ends, so requests waiting on a probe can pick again. */
   private version = 0;
-  /** Shared health across workflows (docs/health.md); null routes on this workflow's state alone. */
   private readonly health: RouterHealthLink | null;
+  private readonly routing: RouterConfig;
+  /** This run follows the rules it started under before the `engine-v2` patch. */
+  readonly v1: boolean;
 
   constructor(
     private readonly config: DurableRouterConfig,
@@ -72,13 +86,14 @@ export class WorkflowRouter {
     private readonly options: DurableRoutingOptions = {},
     private readonly listeners: WorkflowRouterListeners = {},
   ) {
-    this.state = carried === undefined ? emptyRouterState() : withNothingInFlight(carried.router);
-    this.probing = new Set(carried?.probing ?? []);
-    this.health = options.sharedHealth ? new RouterHealthLink({ ...options.sharedHealth, config: config.routing }) : null;
+    this.v1 = !patched(ENGINE_V2_PATCH);
+    this.routing = this.v1 ? { ...config.routing, settings: { ...config.routing.settings, compat: 'v1' } } : config.routing;
+    this.state = carriedState(carried);
+    this.health = options.sharedHealth ? new RouterHealthLink({ ...options.sharedHealth, config: config.routing }, this.v1) : null;
   }
 
   carry(): CarriedRoutingState {
-    return { router: this.state, probing: [...this.probing] };
+    return { router: this.state };
   }
 
   routerState(): RouterState {
@@ -93,187 +108,93 @@ export class WorkflowRouter {
     await CancellationScope.nonCancellable(() => health.flush());
   }
 
-  /**
-   * One routed call: retries in the group, then fallbacks, as the walker says.
-   * `makeInput` builds the activity input for the chosen deployment, so batch
-   * callers can send a document reference instead of a request body.
-   */
-  async complete(
-    request: RoutingRequest,
-    makeInput: (deployment: DeploymentParams, priorHops: readonly HopRecord[]) => CallDeploymentInput,
-    label?: string,
-  ): Promise<RoutedResponse> {
-    const routing = this.config.routing;
-    const startedAt = Date.now();
-    let walk: WalkState = startWalk(routing, request, startedAt);
-    const hops: HopRecord[] = [];
-    const cooldowns: AppliedCooldown[] = [];
-    let calls = 0;
-
-    for (;;) {
-      if (this.health) {
-        await this.health.sync();
-        this.state = this.health.merge(this.state);
-      }
-      const hidden = this.busyProbes();
-      const view = hidden.length === 0 ? this.state : this.hiding(hidden);
-      const next = nextAttempt(routing, view, walk, Date.now(), Math.random);
-      if (hidden.length > 0 && next.step.kind !== 'attempt') {
-        // Only deployments being probed are left: wait for a probe to end rather than give up or pile on.
+  /** One routed call: the driver's walk, each call a hop activity; a request that gets no answer fails with the router's error. */
+  async complete(request: RoutingRequest, makeInput: MakeCallInput, label?: string): Promise<RoutedResponse> {
+    const health = this.health;
+    const host: WalkHost<ChatResponse> = {
+      now: () => Date.now(),
+      random: Math.random,
+      sleep: (ms) => sleep(ms),
+      getState: () => this.state,
+      setState: (state) => {
+        this.state = state;
+      },
+      ...(health === null ? {} : {
+        refresh: async () => {
+          await health.sync();
+          this.state = health.merge(this.state);
+        },
+      }),
+      changed: () => {
         const seen = this.version;
-        await condition(() => this.version !== seen);
-        continue;
-      }
-      this.state = hidden.length === 0 ? next.state : this.unhide(next.state, hidden);
-      walk = next.walk;
-      const step = next.step;
-      if (step.kind === 'give-up') throw this.giveUp(step, hops);
-      if (step.kind === 'wait') {
-        await sleep(step.delayMs);
-        continue;
-      }
-      if (step.delayMs > 0) await sleep(step.delayMs);
-
-      const id = step.deploymentId;
-      const params = this.config.params[id];
-      if (params === undefined) throw ApplicationFailure.nonRetryable(`no call parameters for deployment "${id}"`, 'ConfigError');
-      const probing = this.probing.has(id);
-      const maximumAttempts = hopMaximumAttempts(routing, walk, step, probing, { state: this.state, now: Date.now() });
-      const httpTimeout = step.timeoutMs ?? params.timeoutMs ?? this.options.hopTimeoutMs ?? DEFAULT_HOP_TIMEOUT_MS;
-      const activityOptions = hopActivityOptions(routing, { ...step, timeoutMs: httpTimeout + HOP_TIMEOUT_GRACE_MS }, maximumAttempts, this.options);
-      const summary = hopSummary(step, hops[hops.length - 1], label);
-      this.listeners.onHopStart?.({ summary, step });
-      const { callDeployment } = proxyActivities<RouterActivities>(activityOptions);
-      const hopStarted = Date.now();
-      const base = { hop: step.attemptNo, deployment: id, model: step.deployment.model, group: step.group, reason: step.reason, summary };
-
-      let response: ChatResponse;
-      try {
-        response = await callDeployment.executeWithOptions({ summary }, [makeInput({ ...params, timeoutMs: httpTimeout }, hops)]);
-      } catch (err) {
-        if (isCancellation(err)) {
-          this.state = recordAttemptEnd(routing, this.state, id, Date.now());
-          this.version++;
-          throw err;
-        }
-        const failure = describeActivityFailure(err);
-        if (REQUEST_SIDE_ERRORS.includes(failure.errorClass)) {
-          // The document, not the deployment, is at fault: nothing to record against it, nothing another deployment could fix.
-          this.state = recordAttemptEnd(routing, this.state, id, Date.now());
-          this.version++;
-          throw err;
-        }
-        const attempts = failure.attempt ?? (failure.errorClass === 'Timeout' ? maximumAttempts : 1);
-        calls += attempts;
-        const now = Date.now();
-        const outcome = {
-          errorClass: failure.errorClass,
-          ...(failure.status === undefined ? {} : { status: failure.status }),
-          ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-        };
-        // Earlier attempts inside the hop were real requests: count each toward allowed fails.
-        for (let i = 1; i < attempts; i++) {
-          const earlier = recordFailure(routing, recordAttemptStart(routing, this.state, id, now), id, outcome, now);
-          this.health?.report(id, { ok: false, ...outcome });
-          this.state = earlier.state;
-          if (earlier.cooldown) this.cooled(earlier.cooldown, cooldowns);
-        }
-        // The RetryPolicy's calls were the group's retries: the walker counts them and adds none beyond its budget.
-        const result = onAttemptResult(routing, this.state, walk, { ok: false, ...outcome, latencyMs: now - hopStarted }, now, attempts);
-        this.health?.report(id, { ok: false, ...outcome, latencyMs: now - hopStarted });
-        this.state = result.state;
-        walk = result.walk;
-        if (result.cooldown) this.cooled(result.cooldown, cooldowns);
-        this.probing.add(id);
+        return condition(() => this.version !== seen);
+      },
+      settled: () => {
         this.version++;
-        const hop: HopRecord = { ...base, outcome: 'failure', attempts, errorClass: failure.errorClass, message: failure.message, durationMs: now - hopStarted };
-        if (failure.status !== undefined) hop.status = failure.status;
-        hops.push(hop);
-        this.listeners.onHopEnd?.(hop);
-        continue;
-      }
+      },
+      call: (step, walk) => this.hop(step, walk, makeInput, label),
+      emit: (event) => {
+        if (health !== null) {
+          if (event.type === 'success') health.report(event.step.deploymentId, { ok: true, latencyMs: event.latencyMs });
+          if (event.type === 'failure') health.report(event.step.deploymentId, failureReport(event.failure));
+        }
+        this.listeners.onEvent?.(event);
+      },
+    };
+    const outcome = await runWalk(host, this.routing, request);
+    if (!outcome.ok) throw giveUpFailure(outcome.giveUp);
+    return { response: outcome.value, routing: outcome.routing };
+  }
 
-      const now = Date.now();
-      const attempts = response.routing?.attempts ?? 1;
-      calls += attempts;
-      const success = {
-        ok: true as const,
-        latencyMs: response.routing?.latencyMs ?? now - hopStarted,
-        ...(response.usage?.completion_tokens === undefined ? {} : { outputTokens: response.usage.completion_tokens }),
-        ...(response.usage?.total_tokens === undefined ? {} : { totalTokens: response.usage.total_tokens }),
-      };
-      const result = onAttemptResult(routing, this.state, walk, success, now, attempts);
-      this.health?.report(id, success);
-      this.state = result.state;
-      walk = result.walk;
-      this.probing.delete(id);
-      this.version++;
-      const hop: HopRecord = { ...base, outcome: 'success', attempts, durationMs: now - hopStarted };
-      hops.push(hop);
-      this.listeners.onHopEnd?.(hop);
-      const failedDeployments = [...new Set(hops.filter((h) => h.outcome === 'failure').map((h) => h.deployment))];
-      const metadata: DurableRoutingMetadata = {
-        requestedGroup: request.group,
-        group: step.group,
-        servedBy: id,
-        model: step.deployment.model,
+  /** One hop: one activity, one provider call; its RetryPolicy re-runs it only when a worker was lost. */
+  private async hop(step: AttemptStep, walk: WalkState, makeInput: MakeCallInput, label: string | undefined): Promise<CallResult<ChatResponse>> {
+    const id = step.deploymentId;
+    const params = this.config.params[id];
+    if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
+    const summary = hopSummary(step, walk.attempts, label);
+    this.listeners.onHopStart?.(summary, step);
+    const { callDeployment } = proxyActivities<RouterActivities>(hopActivityOptions(step, this.options));
+    const started = Date.now();
+    try {
+      const response = await callDeployment.executeWithOptions({ summary }, [makeInput({ ...params, timeoutMs: step.timeoutMs }, walk)]);
+      const result: CallResult<ChatResponse> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? Date.now() - started };
+      const usage = response.usage;
+      if (usage?.completion_tokens !== undefined) result.outputTokens = usage.completion_tokens;
+      if (usage?.total_tokens !== undefined) result.totalTokens = usage.total_tokens;
+      if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
+      // Under the older rules a hop's RetryPolicy may have called the deployment several times.
+      if (this.v1 && (response.routing?.attempts ?? 1) > 1) result.calls = response.routing?.attempts;
+      return result;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const failure = describeActivityFailure(err);
+      // The document, not the deployment, is at fault: nothing to record against it, nothing another deployment could fix.
+      if (REQUEST_SIDE_ERRORS.includes(failure.errorClass)) throw err;
+      if (failure.lost !== undefined && !this.v1) return { ok: 'lost', reason: failure.lost };
+      return {
+        ok: false,
+        errorClass: failure.errorClass,
+        message: failure.message,
+        latencyMs: Date.now() - started,
+        deployment: id,
         provider: step.deployment.provider,
-        attempts: calls,
-        fallbackCount: hops.length - 1,
-        fallbackPath: walk.groupPath,
-        failedDeployments,
-        hops,
-        attemptLog: walk.attempts,
-        cooldowns,
-        latencyMs: now - startedAt,
+        ...(failure.status === undefined ? {} : { status: failure.status }),
+        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        ...(failure.retryable === undefined ? {} : { retryable: failure.retryable }),
+        ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
+        ...(failure.causeClass === undefined ? {} : { causeClass: failure.causeClass }),
+        ...(this.v1 && failure.attempt !== undefined && failure.attempt > 1 ? { calls: failure.attempt } : {}),
       };
-      if (response.routing?.costUsd !== undefined) metadata.costUsd = response.routing.costUsd;
-      return { response, routing: metadata };
     }
   }
+}
 
-  private cooled(cooldown: AppliedCooldown, sink: AppliedCooldown[]): void {
-    sink.push(cooldown);
-    this.listeners.onCooldown?.(cooldown);
-  }
-
-  /** Suspect deployments with a call already in flight: nobody else may call them until it returns. */
-  private busyProbes(): string[] {
-    const busy: string[] = [];
-    for (const id of this.probing) if ((this.state.deployments[id]?.inFlight ?? 0) > 0) busy.push(id);
-    return busy;
-  }
-
-  /** A view in which busy probes look cooled down, so `pick` passes them over. */
-  private hiding(ids: readonly string[]): RouterState {
-    const now = Date.now();
-    const deployments = { ...this.state.deployments };
-    for (const id of ids) {
-      const ds = deployments[id];
-      if (ds !== undefined && ds.cooldownUntil <= now) deployments[id] = { ...ds, cooldownUntil: now + 1 };
-    }
-    return { ...this.state, deployments };
-  }
-
-  /** `nextAttempt` never writes to a deployment it did not pick, so the real records go straight back. */
-  private unhide(state: RouterState, ids: readonly string[]): RouterState {
-    const deployments = { ...state.deployments };
-    for (const id of ids) {
-      const real = this.state.deployments[id];
-      if (real !== undefined) deployments[id] = real;
-    }
-    return { ...state, deployments };
-  }
-
-  private giveUp(step: GiveUpStep, hops: HopRecord[]): ApplicationFailure {
-    const error = step.error;
-    if (error.name === 'NoDeploymentsAvailableError') {
-      const { name: _name, ...data } = error;
-      return ApplicationFailure.create({ type: error.name, message: describeNoDeployments(data), nonRetryable: true, details: [{ ...data, hops }] });
-    }
-    const only = hops.length === 1 ? hops[0] : undefined;
-    // A single non-retryable failure (a 400) is the request's fault: surface that class, as the in-process Router does.
-    const type = only !== undefined && step.reason === 'non-retryable' && only.errorClass !== undefined ? only.errorClass : error.name;
-    return ApplicationFailure.create({ type, message: describeFallbacksExhausted(error), nonRetryable: true, details: [{ ...error, hops }] });
-  }
+function failureReport(failure: { errorClass: string; status?: number; retryAfterMs?: number; latencyMs: number }) {
+  return {
+    ok: false as const,
+    errorClass: failure.errorClass,
+    latencyMs: failure.latencyMs,
+    ...(failure.status === undefined ? {} : { status: failure.status }),
+    ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+  };
 }

@@ -44,9 +44,11 @@ export function decideCooldown(
   }
   if (rule === null) return null;
 
-  const retryAfterMs = hasRetryAfter ? Math.min(failure.retryAfterMs ?? 0, settings.maxCooldownTimeSec * 1000) : 0;
-  return {
-    durationMs: Math.max(baseSec * 1000, retryAfterMs),
-    reason: { errorClass: cls, status, rule },
-  };
+  const reason = { errorClass: cls, status, rule };
+  if (!hasRetryAfter) return { durationMs: baseSec * 1000, reason };
+  const retryAfterMs = Math.min(failure.retryAfterMs ?? 0, settings.maxCooldownTimeSec * 1000);
+  // The provider said when it takes calls again: that replaces the router's default cooldown
+  // (a deployment's own cooldown_time stays a floor). Before the one-engine rules it only extended it.
+  const floorSec = settings.compat === 'v1' ? baseSec : deployment.cooldownTimeSec ?? 0;
+  return { durationMs: Math.max(floorSec * 1000, retryAfterMs), reason };
 }

@@ -19,6 +19,8 @@ export const DEFAULT_MAX_COOLDOWN_WAIT_MS = 0;
 /** Same-deployment backoff: 0.5·2ⁿ s capped at 8 s (LiteLLM's curve). */
 export const BACKOFF_BASE_MS = 500;
 export const BACKOFF_MAX_MS = 8_000;
+/** A call's timeout when neither the deployment nor the router sets `timeout` (the SDKs' own default). */
+export const DEFAULT_CALL_TIMEOUT_MS = 600_000;
 /** A provider's Retry-After is used as the retry delay only up to this. */
 export const MAX_RETRY_AFTER_DELAY_MS = 60_000;
 

@@ -11,10 +11,14 @@ export type { ResolvedGroup } from './pick';
 export { recordAttemptStart, recordAttemptEnd, recordSuccess, recordFailure } from './record';
 export { decideCooldown } from './cooldown';
 export type { CooldownDecision } from './cooldown';
-export { ERROR_BEHAVIOUR, behaviourOf, classifyErrorName } from './error-kinds';
+export { ERROR_BEHAVIOUR, behaviourOf, classifyErrorName, policyValue } from './error-kinds';
 export type { ErrorBehaviour } from './error-kinds';
 export { fallbackGroups } from './fallback-chain';
-export { startWalk, nextAttempt, onAttemptResult, sameDeploymentCallBudget } from './walker';
+export { startWalk, nextAttempt, onAttemptResult, onAttemptLost } from './walker';
+export { runWalk, countFallbacks } from './driver';
+export type { WalkHost, WalkEvent, WalkOutcome, GiveUp, CallResult, CallSuccess, CallFailure, CallLost } from './driver';
+export { requestNeeds, routingRequestOf, lastUserText } from './request';
+export type { RequestNeeds } from './request';
 export { scoreComplexity, groupForTier } from './complexity/score';
 export type { ComplexityScore } from './complexity/score';
 export {

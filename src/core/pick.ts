@@ -91,6 +91,7 @@ export function pickInGroup(
     if (d === undefined || d.model === COMPLEXITY_ROUTER_MODEL) continue;
     const ds = state.deployments[id];
     if (exclude !== undefined && exclude.includes(id)) { skipped.push({ id, reason: 'excluded' }); continue; }
+    if (ds !== undefined && ds.suspect === true && ds.inFlight > 0) { skipped.push({ id, reason: 'probing' }); continue; }
     if (ds !== undefined && ds.cooldownUntil > now) {
       const s: SkippedDeployment = { id, reason: 'cooldown', until: ds.cooldownUntil };
       if (ds.cooldownReason !== null) s.cooldown = ds.cooldownReason;

@@ -40,6 +40,7 @@ export function recordSuccess(
   next.tpmUsed = ds.tpmUsed + (outcome.totalTokens ?? 0);
   next.latency = addSample(ds.latency, { at: now, value: finite(perToken) }, args);
   if (outcome.ttftMs !== undefined) next.ttft = addSample(ds.ttft, { at: now, value: finite(outcome.ttftMs) }, args);
+  delete next.suspect;
   return withDeployment(state, deploymentId, next);
 }
 
@@ -64,6 +65,8 @@ export function recordFailure(
   const behaviour = behaviourOf(cls, failure.status);
   const next = copyDeploymentState(ds);
   next.inFlight = Math.max(0, ds.inFlight - 1);
+  // Any failure makes the next call a probe, whether or not it counts toward a cooldown.
+  next.suspect = true;
   if (behaviour.counts) {
     next.failures = ds.failures + 1;
     next.failuresByClass = { ...ds.failuresByClass, [cls]: (ds.failuresByClass[cls] ?? 0) + 1 };

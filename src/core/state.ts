@@ -48,6 +48,7 @@ export function copyDeploymentState(ds: DeploymentState): DeploymentState {
     cooldownReason: ds.cooldownReason,
     latency: ds.latency,
     ttft: ds.ttft,
+    ...(ds.suspect === true ? { suspect: true as const } : {}),
   };
 }
 

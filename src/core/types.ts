@@ -142,6 +142,12 @@ export interface RouterSettings {
   requestTimeoutMs?: number;
   /** When everything is cooling down, wait up to this long for the first deployment to return instead of failing. 0 = fail at once. */
   maxCooldownWaitMs: number;
+  /**
+   * Set only by workflows replaying a history recorded before the one-engine
+   * rules (the `engine-v2` patch): cooldowns last max(cooldown_time,
+   * Retry-After) and a retry never waits for a cooldown. Never set it by hand.
+   */
+  compat?: 'v1';
 }
 
 /** What `pick` and the walker read. Build it with `buildRouterConfig`. */
@@ -195,6 +201,12 @@ export interface DeploymentState {
   cooldownReason: CooldownReason | null;
   latency: LatencySample[];
   ttft: LatencySample[];
+  /**
+   * The last call failed and none has succeeded since: while one call to it is
+   * in flight (a probe), `pick` passes it over, so concurrent requests do not
+   * pile onto a deployment that may be down.
+   */
+  suspect?: true;
 }
 
 export interface RouterState {
@@ -212,7 +224,8 @@ export type SkipReason =
   | 'smaller-context-window'
   | 'rpm-limit'
   | 'tpm-limit'
-  | 'lower-priority';
+  | 'lower-priority'
+  | 'probing';
 
 export interface SkippedDeployment {
   id: string;
@@ -297,6 +310,12 @@ export interface FailureOutcome {
   status?: number;
   retryAfterMs?: number;
   latencyMs?: number;
+  /** The server's `x-should-retry`, when it overrides whether the same deployment may be called again. */
+  retryable?: boolean;
+  /** The provider error's message, kept in the attempt log. */
+  message?: string;
+  /** For a MidStreamError: the class the failure would have had before the first chunk. */
+  causeClass?: string;
 }
 
 export interface AppliedCooldown {
@@ -317,13 +336,17 @@ export interface RecordFailureResult {
 export interface AttemptRecord {
   attemptNo: number;
   deploymentId: string;
+  /** `provider/model` of the deployment. */
+  model: string;
   group: string;
+  reason: AttemptReason;
   isFallback: boolean;
   startedAt: number;
   durationMs: number | null;
   outcome: 'success' | 'failure' | 'in-flight';
   errorClass: string | null;
   status: number | null;
+  message: string | null;
   cooldown: AppliedCooldown | null;
 }
 
@@ -371,12 +394,13 @@ export interface WalkState {
   waitedMs: number;
   attempts: AttemptRecord[];
   /**
-   * Calls made on top of one per attempt: a lower retry layer (the durable
-   * path's activity RetryPolicy) may call one attempt's deployment several
-   * times. They count toward `maxAttempts` like any other call. Always 0 in
-   * the in-process Router.
+   * Calls made on top of one per attempt. Only histories recorded before
+   * single-call hops have them (a hop's RetryPolicy called its deployment
+   * several times); they count toward `maxAttempts` like any other call.
    */
   repeatCalls: number;
+  /** When the last failure was recorded: a same-deployment backoff counts from there. */
+  lastErrorAt: number | null;
   /** Index in `attempts` of the call in flight. */
   inFlight: number | null;
   lastError: WalkError | null;
@@ -401,15 +425,22 @@ export interface AttemptStep {
   remainingMs: number | null;
   /**
    * Timeout for this call: the deployment's (stream) timeout, else the
-   * router's, never beyond the request deadline; null when none is set.
+   * router's, else `DEFAULT_CALL_TIMEOUT_MS`, never beyond the request deadline.
    */
-  timeoutMs: number | null;
+  timeoutMs: number;
   explanation: PickExplanation;
 }
 
 export interface WaitStep {
   kind: 'wait';
-  /** Everything is cooling down; call `nextAttempt` again after this. */
+  /**
+   * 'cooldown': everything is cooling and `max_cooldown_wait` allows waiting;
+   * 'retry-after': the retry's deployment asked for this pause (Retry-After)
+   * and is cooling for exactly that long; 'probe': the only deployments left
+   * have a probe call in flight; wait until some call ends, then call
+   * `nextAttempt` again (`delayMs` is 0).
+   */
+  reason: 'cooldown' | 'retry-after' | 'probe';
   delayMs: number;
   until: number;
 }
@@ -467,4 +498,44 @@ export interface AttemptResultOutcome {
   cooldown: AppliedCooldown | null;
   /** True on success. After a failure call `nextAttempt`, which gives up when policy says so. */
   done: boolean;
+}
+
+// --- Result metadata -------------------------------------------------------------
+
+/**
+ * Where a response came from and how it got there: the same fields from the
+ * in-process Router, a durable request and the gateway, built once by the
+ * driver (`driver.ts`).
+ */
+export interface RoutingMetadata {
+  /** The group the caller asked for. */
+  requestedGroup: string;
+  /** The group that served (differs after a fallback or a complexity-router decision). */
+  group: string;
+  /** The deployment id that served. */
+  deployment: string;
+  provider: string;
+  /** `provider/model` of the serving deployment. */
+  model: string;
+  /** Provider calls made for this request, the successful one included. */
+  attempts: number;
+  /** Every call: deployment, model, group, reason, outcome, error class, status, message, duration, cooldown applied. */
+  attemptLog: AttemptRecord[];
+  /** Groups entered, in order: the requested group (or its complexity tier) first. */
+  fallbackPath: string[];
+  /** Calls that went to another deployment or group after a failure. */
+  fallbacks: number;
+  /** Cooldowns this request's failures started or extended. */
+  cooldowns: AppliedCooldown[];
+  /** Whole request, retries and backoff included. */
+  latencyMs: number;
+  /** The successful call alone. */
+  attemptLatencyMs: number;
+  timeToFirstTokenMs?: number;
+  costUsd?: number;
+  /** Why the serving deployment: strategy, candidates, skipped deployments. */
+  decision: PickExplanation;
+  complexity?: ComplexityExplanation;
+  /** Streams only: text delivered by deployments that failed before the one that finished. */
+  continuedFrom?: string;
 }

@@ -1,11 +1,11 @@
-// The retry-and-fallback walker: a pure step machine that the in-process
-// Router and the Temporal workflow both drive:
+// The retry-and-fallback walker: a pure step machine. One driver walks it
+// (`driver.ts`, for the in-process Router, the workflow and the gateway):
 //
 //   let walk = startWalk(config, request, now);
 //   for (;;) {
 //     const next = nextAttempt(config, state, walk, now, random); state = next.state; walk = next.walk;
-//     if (next.step.kind === 'give-up') throw …;       // next.step.error
-//     if (next.step.kind === 'wait') { sleep(next.step.delayMs); continue; }
+//     if (next.step.kind === 'give-up') …;              // next.step.error
+//     if (next.step.kind === 'wait') { wait; continue; }
 //     sleep(next.step.delayMs); const result = call(next.step.deployment);
 //     const r = onAttemptResult(config, state, walk, result, now); state = r.state; walk = r.walk;
 //     if (r.done) return …;
@@ -15,14 +15,15 @@
 // error kind, depth first, each group at most once, bounded by maxFallbacks,
 // the attempt budget and the deadline. Inputs are never mutated.
 import { sameDeploymentDelayMs } from './backoff';
-import { behaviourOf, classifyErrorName, ERROR_BEHAVIOUR, policyValue } from './error-kinds';
+import { DEFAULT_CALL_TIMEOUT_MS, MAX_RETRY_AFTER_DELAY_MS } from './defaults';
+import { behaviourOf, classifyErrorName, policyValue } from './error-kinds';
 import { fallbackGroups } from './fallback-chain';
 import { pickInGroup, resolveGroup } from './pick';
-import { recordAttemptStart, recordFailure, recordSuccess } from './record';
+import { recordAttemptEnd, recordAttemptStart, recordFailure, recordSuccess } from './record';
 import type {
   AttemptRecord,
   AttemptResult,
-  AttemptStep,
+  FailureOutcome,
   AttemptResultOutcome,
   DeploymentInfo,
   GiveUpReason,
@@ -33,7 +34,6 @@ import type {
   RouterSettings,
   RouterState,
   RoutingRequest,
-  SkipReason,
   UnavailableDeployment,
   WalkState,
 } from './types';
@@ -61,6 +61,7 @@ export function startWalk(config: RouterConfig, request: RoutingRequest, now: nu
     waitedMs: 0,
     attempts: [],
     repeatCalls: 0,
+    lastErrorAt: null,
     inFlight: null,
     lastError: null,
     complexity: resolved.complexity,
@@ -93,6 +94,7 @@ function copyWalk(walk: WalkState): WalkState {
     waitedMs: walk.waitedMs,
     attempts: walk.attempts.slice(),
     repeatCalls: walk.repeatCalls,
+    lastErrorAt: walk.lastErrorAt,
     inFlight: walk.inFlight,
     lastError: walk.lastError,
     complexity: walk.complexity,
@@ -149,6 +151,7 @@ export function nextAttempt(
     return giveUp(w, state, 'fallbacks-exhausted', now);
   }
 
+  let probing = false;
   for (;;) {
     const res = pickInGroup(config, state, w.currentGroup, w.request, now, random, {
       exclude: w.excluded,
@@ -158,7 +161,7 @@ export function nextAttempt(
     if (res.kind === 'picked') {
       const id = res.deployment.id;
       const prior = countCalls(w.attempts, id);
-      const delayMs = prior > 0 ? sameDeploymentDelayMs(settings, w.lastError, prior, random) : 0;
+      const delayMs = prior > 0 ? retryDelay(settings, w, prior, now, random) : 0;
       if (w.deadlineAt !== null && now + delayMs >= w.deadlineAt) return giveUp(w, state, 'deadline', now);
       const remainingMs = w.deadlineAt === null ? null : w.deadlineAt - now - delayMs;
       const isFallback = w.currentGroup !== w.firstGroup;
@@ -166,13 +169,16 @@ export function nextAttempt(
       const attempt: AttemptRecord = {
         attemptNo: w.attempts.length + 1,
         deploymentId: id,
+        model: res.deployment.model,
         group: w.currentGroup,
+        reason,
         isFallback,
         startedAt: now + delayMs,
         durationMs: null,
         outcome: 'in-flight',
         errorClass: null,
         status: null,
+        message: null,
         cooldown: null,
       };
       w.inFlight = w.attempts.length;
@@ -199,19 +205,52 @@ export function nextAttempt(
       };
     }
 
+    if (res.deployments.some((d) => d.reason === 'probing')) probing = true;
+    // A retry on a deployment that asked for a pause, cooling for just that pause: wait it out, as a
+    // retry on it would have anyway, before moving on to fallbacks.
+    const pause = retryAfterPause(settings, w, res, now);
+    if (pause !== null) return { step: { kind: 'wait', reason: 'retry-after', delayMs: pause, until: now + pause }, walk: w, state };
     w.unavailable.push(res);
     // An unavailable group is treated as failing with the last error's kind (generic before any error).
     if (w.fallbackKind === 'none') w.fallbackKind = 'generic';
     if (enterNextFallback(config, w)) continue;
 
+    // Only deployments with a probe in flight are left somewhere: wait for a call to end rather than
+    // give up or pile on. The walk is handed back as it was, so the same groups are tried again.
+    if (probing) return { step: { kind: 'wait', reason: 'probe', delayMs: 0, until: now }, walk, state };
     const wait = waitFor(w, res, settings.maxCooldownWaitMs, now);
     if (wait !== null) {
       w.waitedMs += wait;
       // The group may be entered again after the wait: it was never attempted while unavailable.
-      return { step: { kind: 'wait', delayMs: wait, until: now + wait }, walk: w, state };
+      return { step: { kind: 'wait', reason: 'cooldown', delayMs: wait, until: now + wait }, walk: w, state };
     }
     return giveUp(w, state, w.attempts.length === 0 ? 'no-deployments' : 'fallbacks-exhausted', now);
   }
+}
+
+/**
+ * Backoff before calling a deployment again, counted from its failure (time
+ * spent since, waiting for its cooldown say, is not waited twice).
+ */
+function retryDelay(settings: RouterSettings, w: WalkState, prior: number, now: number, random: () => number): number {
+  const delay = sameDeploymentDelayMs(settings, w.lastError, prior, random);
+  if (settings.compat === 'v1' || w.lastErrorAt === null) return delay;
+  return Math.max(0, w.lastErrorAt + delay - now);
+}
+
+/**
+ * When a retry in the group finds every deployment cooling and the last
+ * failure asked for a pause (a sane Retry-After) that the cooldown does not
+ * outlast, the pause left; otherwise null.
+ */
+function retryAfterPause(settings: RouterSettings, w: WalkState, res: NoDeploymentsAvailable, now: number): number | null {
+  if (settings.compat === 'v1' || w.next !== 'retry' || res.earliestAvailableAt === null || w.lastErrorAt === null) return null;
+  const asked = w.lastError?.retryAfterMs ?? null;
+  if (asked === null || asked <= 0 || asked > MAX_RETRY_AFTER_DELAY_MS) return null;
+  if (res.earliestAvailableAt > w.lastErrorAt + asked) return null;
+  const pause = Math.max(1, res.earliestAvailableAt - now);
+  if (w.deadlineAt !== null && now + pause >= w.deadlineAt) return null;
+  return pause;
 }
 
 /** Wait for the earliest cooldown end of the last unavailable group when the budget and deadline allow. */
@@ -225,12 +264,11 @@ function waitFor(w: WalkState, res: NoDeploymentsAvailable, maxWaitMs: number, n
   return delay;
 }
 
-function attemptTimeout(settings: RouterSettings, d: DeploymentInfo, stream: boolean, remainingMs: number | null): number | null {
-  const own = stream
+function attemptTimeout(settings: RouterSettings, d: DeploymentInfo, stream: boolean, remainingMs: number | null): number {
+  const own = (stream
     ? d.streamTimeoutMs ?? settings.streamTimeoutMs ?? d.timeoutMs ?? settings.timeoutMs
-    : d.timeoutMs ?? settings.timeoutMs;
-  if (own === undefined) return remainingMs;
-  return remainingMs === null ? own : Math.min(own, remainingMs);
+    : d.timeoutMs ?? settings.timeoutMs) ?? DEFAULT_CALL_TIMEOUT_MS;
+  return remainingMs === null ? own : Math.max(1, Math.min(own, remainingMs));
 }
 
 function countCalls(attempts: readonly AttemptRecord[], id: string): number {
@@ -240,74 +278,11 @@ function countCalls(attempts: readonly AttemptRecord[], id: string): number {
 }
 
 /**
- * Why a deployment `pick` passed over may still serve a later call of this
- * request: the walker's next retry widens the pick again (untried peers first,
- * then every tier), and cooldowns and rpm/tpm windows end. The other reasons
- * hold for the whole request.
- */
-const PEER_LATER: readonly SkipReason[] = ['lower-priority', 'already-tried', 'cooldown', 'rpm-limit', 'tpm-limit'];
-
-/** Classes a retry on the same deployment can fix; a hop's RetryPolicy retries only these. */
-const RETRY_SAME_CLASSES = (Object.keys(ERROR_BEHAVIOUR) as Array<keyof typeof ERROR_BEHAVIOUR>).filter((cls) => ERROR_BEHAVIOUR[cls].retrySame);
-
-/**
- * How many calls a lower retry layer (the durable path's activity
- * RetryPolicy) may make on `step`'s deployment before handing the result back
- * to `onAttemptResult`, so that a request makes the same calls as when the
- * walker is driven one call at a time.
- *
- * One whenever another deployment of the group could serve a later call, in
- * any `order` tier: the walker's retry moves there (a step's `candidates` hold
- * only its own tier and untried peers, so they alone do not say). Otherwise
- * the group's retries left (the deployment's `num_retries`, else the
- * router's, or less where `retry_policy` allows a class fewer) after this
- * call, within `maxAttempts`, and, given the router state (`at`), no more
- * calls than it takes its failures to cool the deployment. `walk` is the one
- * `nextAttempt` returned with the step.
- */
-export function sameDeploymentCallBudget(
-  config: RouterConfig,
-  walk: WalkState,
-  step: AttemptStep,
-  at?: { state: RouterState; now: number },
-): number {
-  const { candidates, skipped } = step.explanation;
-  for (const id of candidates) if (id !== step.deploymentId) return 1;
-  for (const s of skipped) if (s.id !== step.deploymentId && PEER_LATER.includes(s.reason)) return 1;
-  // A per-class retry_policy may allow fewer retries than num_retries, and the hop cannot know the class of its
-  // failures in advance: plan on the smallest; the walker grants any more the actual class allows, hop by hop.
-  let allowed = step.deployment.numRetries ?? config.settings.numRetries;
-  for (const cls of RETRY_SAME_CLASSES) allowed = Math.min(allowed, policyValue(config.settings.retryPolicy, cls) ?? allowed);
-  const retries = allowed - walk.retriesInGroup;
-  // `walk.attempts` already holds this step's call.
-  const calls = config.settings.maxAttempts - walk.attempts.length - walk.repeatCalls;
-  const budget = 1 + Math.max(0, Math.min(retries, calls));
-  return at === undefined || budget === 1 ? budget : Math.min(budget, callsUntilCooldown(config, at.state, step.deploymentId, at.now, budget));
-}
-
-/**
- * How many transient failures in a row (a 503) would put the deployment in
- * cooldown, from `state` with this step's call already started; at most
- * `max`. Called one at a time, the walker stops calling a deployment once it
- * cools, so a lower retry layer must not go past that call either. Counted
- * with the same record functions the walker uses, so every cooldown rule
- * (allowed_fails, the failure-rate rule, disabled cooldowns) applies as is.
- */
-function callsUntilCooldown(config: RouterConfig, state: RouterState, id: string, now: number, max: number): number {
-  let s = state;
-  for (let k = 1; k < max; k++) {
-    const r = recordFailure(config, k === 1 ? s : recordAttemptStart(config, s, id, now), id, { errorClass: 'ServiceUnavailableError', status: 503 }, now);
-    if (r.cooldown !== null) return k;
-    s = r.state;
-  }
-  return max;
-}
-
-/**
- * Feeds the outcome of the call in flight back. `calls` is how many calls a
- * lower retry layer made on the deployment for this attempt (at most
- * `sameDeploymentCallBudget`); the calls beyond the first were retries in the
- * group and count toward its retries and toward `maxAttempts`.
+ * Feeds the outcome of the call in flight back. `calls` is how many provider
+ * calls the result stands for: always 1, except in histories recorded before
+ * single-call hops, where a hop's RetryPolicy called its deployment several
+ * times; the calls beyond the first count as retries in the group and toward
+ * `maxAttempts`.
  */
 export function onAttemptResult(
   config: RouterConfig,
@@ -336,14 +311,23 @@ export function onAttemptResult(
     return { walk: w, state: recordSuccess(config, state, id, outcome, now), cooldown: null, done: true };
   }
 
-  const { ok: _ok, ...failure } = result;
-  const recorded = recordFailure(config, state, id, failure, now);
+  const { ok: _ok, ...reported } = result;
+  const failure = streamCutAs(reported);
+  // Every call the result stands for failed: each counts toward cooldowns, as it would have one at a time.
+  let before = state;
+  for (let i = 0; i < repeats; i++) before = recordFailure(config, recordAttemptStart(config, before, id, now), id, failure, now).state;
+  const recorded = recordFailure(config, before, id, failure, now);
   const status = failure.status ?? null;
   const cls = classifyErrorName(failure.errorClass, status);
   const behaviour = behaviourOf(cls, status);
-  w.attempts[index] = { ...prev, durationMs, outcome: 'failure', errorClass: failure.errorClass, status, cooldown: recorded.cooldown };
+  w.attempts[index] = {
+    ...prev, durationMs, outcome: 'failure', errorClass: failure.errorClass, status, message: failure.message ?? null, cooldown: recorded.cooldown,
+  };
   w.lastError = { errorClass: failure.errorClass, status, retryAfterMs: finiteOrNull(failure.retryAfterMs) };
-  if (!behaviour.retrySame && !w.excluded.includes(id)) w.excluded.push(id);
+  w.lastErrorAt = now;
+  // The server may say better than the status whether the same deployment is worth another call (x-should-retry).
+  const retrySame = failure.retryable ?? behaviour.retrySame;
+  if (!retrySame && !w.excluded.includes(id)) w.excluded.push(id);
   const deployment = config.deployments[id];
   if (cls === 'ContextWindowExceededError' && deployment?.maxInputTokens !== undefined) {
     // Never fall back to a window no larger than the one that just overflowed.
@@ -366,6 +350,40 @@ export function onAttemptResult(
     w.next = 'fallback';
   }
   return { walk: w, state: recorded.state, cooldown: recorded.cooldown, done: false };
+}
+
+/**
+ * The call in flight was lost to our own infrastructure (a worker died, the
+ * request's deadline ran out while no worker ran it): it never counts for or
+ * against the deployment, or toward the attempt budget. The walk goes on as
+ * if it had not been made.
+ */
+export function onAttemptLost(config: RouterConfig, state: RouterState, walk: WalkState, now: number): { walk: WalkState; state: RouterState } {
+  if (walk.inFlight === null) throw new Error('onAttemptLost called with no attempt in flight');
+  const w = copyWalk(walk);
+  const lost = w.attempts[walk.inFlight] as AttemptRecord;
+  w.attempts.splice(walk.inFlight, 1);
+  w.inFlight = null;
+  if (lost.reason === 'fallback' && w.groupPath.length > 1) {
+    // The group was entered for this call: leave it again, so the next step enters it anew.
+    w.groupPath.pop();
+    w.pendingGroups.unshift(lost.group);
+    w.currentGroup = w.groupPath[w.groupPath.length - 1] as string;
+    w.fallbacksUsed--;
+  }
+  return { walk: w, state: recordAttemptEnd(config, state, lost.deploymentId, now) };
+}
+
+/**
+ * A stream cut after it produced text is recorded as a MidStreamError (a peer
+ * continues; the deployment that cut it is not asked again), unless its cause
+ * was the request's own fault (content policy, context window), whose own
+ * rules and fallback lists then apply.
+ */
+function streamCutAs(failure: FailureOutcome): FailureOutcome {
+  if (failure.errorClass !== 'MidStreamError' || failure.causeClass === undefined) return failure;
+  const cause = classifyErrorName(failure.causeClass, failure.status ?? null);
+  return behaviourOf(cause, failure.status).counts ? failure : { ...failure, errorClass: cause };
 }
 
 function finiteOrNull(n: number | undefined): number | null {

@@ -20,7 +20,7 @@ import { costUsd } from './pricing';
 import { resolveDeployment, type Env, type ResolvedDeployment } from './resolve';
 import { togetherAiProfile } from './together_ai';
 import { rawErrorBodyOf } from './transport';
-import type { CallOptions, ChatChunk, ChatRequest, ChatResponse, DeploymentParams, RoutingMetadata, Usage } from './types';
+import type { CallOptions, ChatChunk, ChatRequest, ChatResponse, DeploymentParams, CallMetadata, Usage } from './types';
 import { xaiProfile } from './xai';
 
 export interface ProviderRegistryOptions extends ProviderLogOptions {
@@ -98,11 +98,11 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
     }
   };
 
-  const metadata = (target: ResolvedDeployment, started: number, usage: Usage | undefined, ttft?: number): RoutingMetadata => {
+  const metadata = (target: ResolvedDeployment, started: number, usage: Usage | undefined, ttft?: number): CallMetadata => {
     const d = target.deployment;
     const cost = costUsd(d.model, usage, { inputCostPerToken: d.inputCostPerToken, outputCostPerToken: d.outputCostPerToken }, new Date(now()));
     // Optional keys are added, not spread in: spreads cost a slow object clone on every call.
-    const out: RoutingMetadata = { provider: target.provider, deployment: d.id, model: target.model, latencyMs: now() - started, attempts: 1 };
+    const out: CallMetadata = { provider: target.provider, deployment: d.id, model: target.model, latencyMs: now() - started, attempts: 1 };
     if (ttft !== undefined) out.timeToFirstTokenMs = ttft;
     if (cost !== undefined) out.costUsd = cost;
     return out;

@@ -1,10 +1,11 @@
+import { DEFAULT_CALL_TIMEOUT_MS } from '../core/defaults';
 import { AuthenticationError, BadRequestError } from '../errors';
 import { getProviderSpec, type ProviderSpec } from './catalog';
 import { parseModelString, type ProviderId } from './model-string';
 import type { DeploymentParams } from './types';
 
-/** LiteLLM's default request timeout (600 s); a deployment's `timeout` overrides it. */
-export const DEFAULT_TIMEOUT_MS = 600_000;
+/** LiteLLM's default request timeout (600 s), the core's, so the provider layer and the walker's step timeouts agree. */
+export const DEFAULT_TIMEOUT_MS = DEFAULT_CALL_TIMEOUT_MS;
 export const ENV_REFERENCE_PREFIX = 'os.environ/';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -120,7 +120,8 @@ export interface Usage {
   completion_tokens_details?: { reasoning_tokens?: number };
 }
 
-export interface RoutingMetadata {
+/** What one provider call reports about itself; the router turns it into the request's `routing` (core `RoutingMetadata`). */
+export interface CallMetadata {
   provider: ProviderId;
   deployment: string;
   /** Provider-side model name actually called. */
@@ -148,7 +149,7 @@ export interface ChatResponse {
   choices: Array<{ index: number; message: ChatResponseMessage; finish_reason: FinishReason | null }>;
   usage?: Usage;
   system_fingerprint?: string | null;
-  routing?: RoutingMetadata;
+  routing?: CallMetadata;
 }
 
 export interface ToolCallDelta {
@@ -171,7 +172,7 @@ export interface ChatChunk {
   /** Present on the final chunk. */
   usage?: Usage | null;
   /** Present on the final chunk. */
-  routing?: RoutingMetadata;
+  routing?: CallMetadata;
 }
 
 export interface CallOptions {

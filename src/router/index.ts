@@ -1,4 +1,4 @@
-// The in-process Router: the pure routing core driven in this process.
+// The in-process Router: a host of the core's one driver, in this process.
 export { Router } from './router';
 export type { RouterConfigInput } from './router';
 export { RouterFallbacksExhaustedError, routingOfError } from './errors';
@@ -9,11 +9,11 @@ export type {
   RouterCallOptions,
   RouterResponse,
   RouterChunk,
-  RouterMetadata,
   RouterEvents,
   AttemptEvent,
   SuccessEvent,
   FailureEvent,
   CooldownEvent,
   FallbackEvent,
+  WaitEvent,
 } from './types';

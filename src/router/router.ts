@@ -1,23 +1,17 @@
 import { loadConfigFile, parseConfigObject, type LoadedRouterConfig } from '../config';
+import { runWalk, type CallResult, type WalkEvent, type WalkHost } from '../core/driver';
+import { requestNeeds, routingRequestOf, type RequestNeeds } from '../core/request';
 import { emptyRouterState } from '../core/state';
-import type { AttemptStep, RouterConfig, RouterState } from '../core/types';
-import { APIConnectionError, BadRequestError, type MidStreamError } from '../errors';
+import type { AttemptStep, RouterConfig, RouterState, RoutingRequest } from '../core/types';
+import { BadRequestError, type LlmRouterError } from '../errors';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
-import { DEFAULT_TIMEOUT_MS } from '../providers/resolve';
-import type { ChatRequest, ChatResponse, DeploymentParams } from '../providers/types';
-import { asRouterError } from './errors';
+import { countPromptTokens } from '../providers/tokens';
+import type { ChatResponse, DeploymentParams } from '../providers/types';
+import { asRouterError, failureOf, giveUpError } from './errors';
 import { RouterEventEmitter } from './events';
-import { RequestRun, type RunContext } from './request-run';
-import { requestNeeds, toRoutingRequest, type RequestNeeds } from './routing-request';
-import { sleep as timerSleep } from './sleep';
-import type {
-  RouterCallOptions,
-  RouterChunk,
-  RouterEvents,
-  RouterOptions,
-  RouterRequest,
-  RouterResponse,
-} from './types';
+import { sleep as timerSleep, waitFor } from './sleep';
+import { streamThroughDriver } from './stream';
+import type { RouterCallOptions, RouterChunk, RouterEvents, RouterOptions, RouterRequest, RouterResponse } from './types';
 
 /** A loaded config, a path to a LiteLLM `config.yaml` / `.json`, or a LiteLLM-shaped object. */
 export type RouterConfigInput = LoadedRouterConfig | string | object;
@@ -32,9 +26,10 @@ function loadInput(input: RouterConfigInput): LoadedRouterConfig {
 }
 
 /**
- * The in-process, non-durable router: the same pure core the Temporal workflow
- * runs, driven by a loop in this process. State (cooldowns, latency, usage)
- * lives in memory and is lost on restart; use the workflow for durability.
+ * The in-process, non-durable router: a host of the core's one driver
+ * (`core/driver.ts`), the same one the routing workflow hosts. State
+ * (cooldowns, latency, usage) lives in memory and is lost on restart; use the
+ * workflow for durability.
  */
 export class Router {
   readonly config: LoadedRouterConfig;
@@ -42,17 +37,21 @@ export class Router {
   private readonly providers: ProviderRegistry;
   private readonly events = new RouterEventEmitter();
   private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly sleepFor: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly needs: RequestNeeds;
-  private readonly callParams: Record<string, DeploymentParams> = {};
-  private readonly streamParams: Record<string, DeploymentParams> = {};
-  private readonly run: RunContext;
   private state: RouterState;
   private nextRequestId = 1;
+  private readonly timedParams: Record<string, DeploymentParams> = {};
+  /** Requests waiting for a probe call to end (see `WalkHost.changed`). */
+  private waiters: Array<() => void> = [];
 
   constructor(config: RouterConfigInput, options: RouterOptions = {}) {
     this.config = loadInput(config);
     this.routing = this.config.routing;
     this.now = options.now ?? Date.now;
+    this.random = options.random ?? Math.random;
+    this.sleepFor = options.sleep ?? timerSleep;
     this.providers =
       options.providers ??
       createProviderRegistry({
@@ -63,28 +62,6 @@ export class Router {
       });
     this.state = options.initialState ?? emptyRouterState();
     this.needs = requestNeeds(this.routing);
-
-    // Per-call timeouts resolved once: the deployment's own, else the router's, else the provider default.
-    const settings = this.routing.settings;
-    for (const [id, params] of Object.entries(this.config.params)) {
-      const info = this.routing.deployments[id];
-      const callTimeout = params.timeoutMs ?? settings.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-      const streamTimeout = info?.streamTimeoutMs ?? settings.streamTimeoutMs ?? callTimeout;
-      this.callParams[id] = { ...params, timeoutMs: callTimeout };
-      this.streamParams[id] = { ...params, timeoutMs: streamTimeout };
-    }
-
-    this.run = {
-      config: this.routing,
-      events: this.events,
-      now: this.now,
-      random: options.random ?? Math.random,
-      sleep: options.sleep ?? timerSleep,
-      getState: () => this.state,
-      setState: (s) => {
-        this.state = s;
-      },
-    };
   }
 
   /** Subscribes to routing events; returns the unsubscribe function. */
@@ -103,100 +80,134 @@ export class Router {
    * `routing`: which deployment answered, after which attempts, at what cost.
    */
   async completion(request: RouterRequest, options: RouterCallOptions = {}): Promise<RouterResponse> {
-    const run = this.startRun(request, false, options.signal);
-    for (;;) {
-      const step = await run.next();
+    const routingRequest = this.routingRequest(request, false);
+    const host = this.host(options.signal, false, async (step): Promise<CallResult<ChatResponse>> => {
       const started = this.now();
-      let response: ChatResponse;
       try {
-        response = await this.providers.complete(this.paramsFor(step, false), request, options);
-      } catch (error) {
-        run.failed(step, asRouterError(error, step.deploymentId, step.deployment.provider), this.now() - started);
-        continue;
+        const response = await this.providers.complete(this.paramsFor(step), request, options);
+        const usage = response.usage;
+        const result: CallResult<ChatResponse> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? this.now() - started };
+        if (usage?.completion_tokens !== undefined) result.outputTokens = usage.completion_tokens;
+        if (usage?.total_tokens !== undefined) result.totalTokens = usage.total_tokens;
+        if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
+        return result;
+      } catch (caught) {
+        const error = asRouterError(caught, step.deploymentId, step.deployment.provider);
+        if (error.name === 'RequestAbortedError') throw error;
+        return failureOf(error, this.now() - started);
       }
-      const provided = response.routing ?? { provider: step.deployment.provider as never, deployment: step.deploymentId, model: step.deployment.model, latencyMs: this.now() - started };
-      const routing = run.succeeded(step, provided, response.usage?.completion_tokens, response.usage?.total_tokens);
-      // The registry built this response for us alone: replacing its metadata in place saves a copy per call.
-      (response as unknown as RouterResponse).routing = routing;
-      return response as unknown as RouterResponse;
-    }
+    });
+    const outcome = await runWalk(host, this.routing, routingRequest);
+    if (!outcome.ok) throw giveUpError(outcome.giveUp, this.now());
+    // The registry built this response for us alone: replacing its metadata in place saves a copy per call.
+    const response = outcome.value as unknown as RouterResponse;
+    response.routing = outcome.routing;
+    return response;
   }
 
   /**
    * Streams a completion. Until the first content chunk, a failure falls back
-   * exactly like `completion()`. After content has reached the caller, a failure
-   * continues on the next deployment the walker picks: the text delivered so
-   * far is sent as a trailing assistant message (a prefill) and only new text
-   * is streamed, so the caller sees one uninterrupted answer. A failure after
-   * tool-call deltas cannot be continued and is thrown. The final chunk carries `routing`.
+   * exactly like `completion()`. After content has reached the caller, a
+   * failure moves on to a peer or fallback at once, which is asked to
+   * continue from the text delivered so far (an assistant prefill); if it
+   * starts the answer again instead, the repeated text is cut, so the caller
+   * never reads anything twice (`stream-stitch.ts`). A failure after
+   * tool-call deltas cannot be continued and is thrown. The final chunk
+   * carries `routing`.
    */
   stream(request: RouterRequest, options: RouterCallOptions = {}): AsyncIterable<RouterChunk> {
-    return { [Symbol.asyncIterator]: () => this.streamChunks(request, options) };
+    return {
+      [Symbol.asyncIterator]: () => streamThroughDriver({
+        request,
+        routingRequest: this.routingRequest(request, true),
+        config: this.routing,
+        providers: this.providers,
+        now: this.now,
+        host: (signal, call) => this.host(signal, true, call),
+        paramsFor: (step) => this.paramsFor(step),
+        signal: options.signal,
+      }),
+    };
   }
 
-  private async *streamChunks(request: RouterRequest, options: RouterCallOptions): AsyncGenerator<RouterChunk> {
-    const run = this.startRun(request, true, options.signal);
-    let prefix = '';
-    for (;;) {
-      const step = await run.next();
-      const attemptRequest = prefix === '' ? request : withAssistantPrefix(request, prefix);
-      const started = this.now();
-      let text = '';
-      let toolCalls = false;
-      let settled = false;
-      try {
-        for await (const chunk of this.providers.stream(this.paramsFor(step, true), attemptRequest, options)) {
-          if (chunk.routing !== undefined) {
-            const usage = chunk.usage ?? undefined;
-            const routing = run.succeeded(step, chunk.routing, usage?.completion_tokens, usage?.total_tokens);
-            if (prefix !== '') routing.continuedFrom = prefix;
-            settled = true;
-            // The registry built this chunk for us alone: set the metadata in place rather than copy it.
-            const final = chunk as unknown as RouterChunk;
-            final.routing = routing;
-            yield final;
-            return;
-          }
-          for (const choice of chunk.choices) {
-            text += choice.delta.content ?? '';
-            if ((choice.delta.tool_calls?.length ?? 0) > 0) toolCalls = true;
-          }
-          yield chunk as RouterChunk;
-        }
-        throw new APIConnectionError(`${step.deploymentId}: stream ended without its final chunk`, { deployment: step.deploymentId, provider: step.deployment.provider });
-      } catch (caught) {
-        if (settled) throw caught;
-        const error = asRouterError(caught, step.deploymentId, step.deployment.provider);
-        settled = true;
-        const causeClass = error.name === 'MidStreamError' ? (error as MidStreamError).causeClass : undefined;
-        run.failed(step, error, this.now() - started, causeClass ?? error.name);
-        // Half a tool call cannot be continued by another model.
-        if (toolCalls) throw error;
-        prefix += text;
-        continue;
-      } finally {
-        // Reached unsettled only when the caller stopped reading mid-stream.
-        if (!settled) run.abandoned(step);
+  private routingRequest(request: RouterRequest, stream: boolean): RoutingRequest {
+    const group = request.model;
+    if (typeof group !== 'string' || group === '') throw new BadRequestError('request.model must name a model group');
+    return routingRequestOf(this.needs, group, request, stream, this.needs.countTokens ? countPromptTokens(request.messages) : undefined);
+  }
+
+  /** One request's view of this router for the driver: shared state, this router's clock and events. */
+  private host<T>(signal: AbortSignal | undefined, stream: boolean, call: (step: AttemptStep) => Promise<CallResult<T>>): WalkHost<T> {
+    const requestId = this.nextRequestId++;
+    return {
+      now: this.now,
+      random: this.random,
+      sleep: (ms) => this.sleepFor(ms, signal),
+      getState: () => this.state,
+      setState: (s) => {
+        this.state = s;
+      },
+      changed: () => waitFor((resolve) => this.waiters.push(resolve), signal),
+      settled: () => {
+        const waiters = this.waiters;
+        if (waiters.length === 0) return;
+        this.waiters = [];
+        for (const wake of waiters) wake();
+      },
+      call,
+      emit: (event) => this.emit(requestId, stream, event),
+    };
+  }
+
+  private emit(requestId: number, stream: boolean, event: WalkEvent): void {
+    const events = this.events;
+    const requestedGroup = event.requestedGroup;
+    switch (event.type) {
+      case 'attempt': {
+        if (!events.has('attempt')) return;
+        const step = event.step;
+        events.emit('attempt', {
+          requestId, requestedGroup, attemptNo: step.attemptNo, group: step.group, deploymentId: step.deploymentId,
+          reason: step.reason, isFallback: step.isFallback, delayMs: step.delayMs, stream,
+        });
+        return;
       }
+      case 'success':
+        if (!events.has('success')) return;
+        events.emit('success', {
+          requestId, requestedGroup, attemptNo: event.step.attemptNo, group: event.step.group, deploymentId: event.step.deploymentId,
+          latencyMs: event.latencyMs, ...(event.costUsd === undefined ? {} : { costUsd: event.costUsd }),
+        });
+        return;
+      case 'failure':
+        events.emit('failure', {
+          requestId, requestedGroup, attemptNo: event.step.attemptNo, group: event.step.group, deploymentId: event.step.deploymentId,
+          error: event.failure.error as LlmRouterError, latencyMs: event.failure.latencyMs,
+        });
+        return;
+      case 'cooldown':
+        events.emit('cooldown', { requestId, requestedGroup, ...event.cooldown });
+        return;
+      case 'fallback':
+        events.emit('fallback', { requestId, requestedGroup, from: event.from, to: event.to, errorClass: event.errorClass });
+        return;
+      case 'wait':
+        events.emit('wait', { requestId, requestedGroup, reason: event.wait.reason, delayMs: event.wait.delayMs });
+        return;
+      case 'lost':
+        return;
     }
   }
 
-  private startRun(request: ChatRequest & { model?: string }, stream: boolean, signal: AbortSignal | undefined): RequestRun {
-    const group = request.model;
-    if (typeof group !== 'string' || group === '') throw new BadRequestError('request.model must name a model group');
-    return new RequestRun(this.run, this.nextRequestId++, toRoutingRequest(group, request, stream, this.needs), signal);
+  /** The deployment's call parameters with the timeout the walker resolved for this call (kept per deployment: it rarely changes). */
+  private paramsFor(step: AttemptStep): DeploymentParams {
+    const id = step.deploymentId;
+    const last = this.timedParams[id];
+    if (last !== undefined && last.timeoutMs === step.timeoutMs) return last;
+    const params = this.config.params[id];
+    if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
+    const timed = { ...params, timeoutMs: step.timeoutMs };
+    this.timedParams[id] = timed;
+    return timed;
   }
-
-  private paramsFor(step: AttemptStep, stream: boolean): DeploymentParams {
-    const params = (stream ? this.streamParams : this.callParams)[step.deploymentId];
-    if (params === undefined) throw new Error(`no call parameters for deployment "${step.deploymentId}"`);
-    // The request deadline caps each attempt's own timeout.
-    if (step.remainingMs === null || (params.timeoutMs ?? DEFAULT_TIMEOUT_MS) <= step.remainingMs) return params;
-    return { ...params, timeoutMs: Math.max(1, step.remainingMs) };
-  }
-}
-
-/** Anthropic rejects a prefill ending in whitespace; the dropped whitespace was already delivered. */
-function withAssistantPrefix(request: RouterRequest, prefix: string): RouterRequest {
-  return { ...request, messages: [...request.messages, { role: 'assistant', content: prefix.trimEnd() }] };
 }

@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { requestNeeds } from '../core/request';
+import { countPromptTokens } from '../providers/tokens';
 import type { ChatRequest } from '../providers/types';
+import { giveUpError } from '../router/errors';
 import type {
   BatchOutput,
   BatchProgress,
@@ -14,7 +17,8 @@ import type {
   DocumentSource,
 } from '../../workflows/batch-types';
 import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
-import { toDurableConfig, type DurableConfigInput } from './durable-config';
+import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
+import { giveUpOfFailure } from './to-application-failure';
 import { DEFAULT_TASK_QUEUE } from './worker';
 
 export const BATCH_PROGRESS_QUERY = 'batchProgress';
@@ -52,6 +56,7 @@ export interface DurableRouterOptions {
   /** Same forms the in-process `Router` takes: a LiteLLM config path, object or loaded config. */
   config: DurableConfigInput;
   taskQueue?: string;
+  /** Shared health is on unless `options.sharedHealth` is `false` (see `withSharedHealth`). */
   options?: DurableRoutingOptions;
 }
 
@@ -82,8 +87,10 @@ export async function startBatchSummarize(
   const source = options.documents.kind === 'inline'
     ? await spillInlineDocuments(options.documents.texts, options.inlineDir ?? dirname(output.jsonlPath))
     : absoluteSource(options.documents);
+  const durable = toDurableConfig(config);
+  const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
   const input: BatchSummarizeInput = {
-    config: toDurableConfig(config),
+    config: durable,
     group: options.group,
     source,
     output,
@@ -92,11 +99,11 @@ export async function startBatchSummarize(
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     ...(options.continueAsNewAfterEvents === undefined ? {} : { continueAsNewAfterEvents: options.continueAsNewAfterEvents }),
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
-    ...(options.routing === undefined ? {} : { options: options.routing }),
+    options: withSharedHealth(durable, taskQueue, options.routing),
   };
   const workflowId = options.workflowId ?? `batch-${randomUUID()}`;
   const handle = await client.workflow.start('batchSummarize', {
-    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    taskQueue,
     workflowId,
     args: [input],
     ...(options.workflowTaskTimeoutMs === undefined ? {} : { workflowTaskTimeout: options.workflowTaskTimeoutMs }),
@@ -121,22 +128,28 @@ export async function cancelBatch(client: Client, workflowId: string): Promise<v
 }
 
 /**
- * The durable counterpart of the in-process `Router`: same config, every call
- * a workflow whose hops are activities. Run a worker with `createWorker`.
+ * The durable counterpart of the in-process `Router`: same config, same
+ * driver, every call a workflow whose hops are activities. It raises the
+ * same errors as the `Router` (the provider's own class, FallbacksExhaustedError,
+ * NoDeploymentsAvailableError) and its results carry the same `routing`
+ * metadata. Requests share health through the routerHealth entity unless
+ * `options.sharedHealth` is `false`. Run a worker with `createWorker`.
  */
 export class DurableRouter {
   readonly config: DurableRouterConfig;
   private readonly client: Client;
   private readonly taskQueue: string;
-  private readonly options: DurableRoutingOptions | undefined;
-  /** Cooldowns learned by earlier `complete()` calls of this instance, passed on to the next. */
+  private readonly options: DurableRoutingOptions;
+  private readonly countTokens: boolean;
+  /** Routing state learned by earlier `complete()` calls of this instance, passed on when health is not shared. */
   private state: CarriedRoutingState | undefined;
 
   constructor(options: DurableRouterOptions) {
     this.client = options.client;
     this.config = toDurableConfig(options.config);
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
-    this.options = options.options;
+    this.options = withSharedHealth(this.config, this.taskQueue, options.options);
+    this.countTokens = requestNeeds(this.config.routing).countTokens;
   }
 
   /** One routed chat completion; `request.model` names the model group. */
@@ -144,24 +157,29 @@ export class DurableRouter {
     const input: RoutedCompletionInput = {
       config: this.config,
       request,
-      ...(this.options === undefined ? {} : { options: this.options }),
-      ...(this.state === undefined ? {} : { state: this.state }),
+      options: this.options,
+      ...(this.state === undefined || this.options.sharedHealth !== false ? {} : { state: this.state }),
+      ...(this.countTokens ? { estimatedInputTokens: countPromptTokens(request.messages) } : {}),
     };
-    const result = (await this.client.workflow.execute('routedCompletion', {
-      taskQueue: this.taskQueue,
-      workflowId: opts.workflowId ?? `completion-${randomUUID()}`,
-      args: [input],
-    })) as RoutedCompletionResult;
+    let result: RoutedCompletionResult;
+    try {
+      result = (await this.client.workflow.execute('routedCompletion', {
+        taskQueue: this.taskQueue,
+        workflowId: opts.workflowId ?? `completion-${randomUUID()}`,
+        args: [input],
+      })) as RoutedCompletionResult;
+    } catch (err) {
+      // The workflow ended with the router's verdict: raise what the in-process Router raises.
+      const giveUp = giveUpOfFailure(err);
+      if (giveUp !== undefined) throw giveUpError(giveUp, Date.now());
+      throw err;
+    }
     this.state = result.state;
     return result;
   }
 
   startBatch(options: StartBatchOptions): Promise<BatchStartResult> {
-    return startBatchSummarize(this.client, this.config, {
-      ...options,
-      taskQueue: this.taskQueue,
-      ...(this.options === undefined ? {} : { routing: this.options }),
-    });
+    return startBatchSummarize(this.client, this.config, { ...options, taskQueue: this.taskQueue, routing: this.options });
   }
 
   batchProgress(workflowId: string): Promise<BatchProgress> {

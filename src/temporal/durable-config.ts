@@ -1,5 +1,6 @@
 import { assertNoLiteralSecrets, loadConfigFile, parseConfigObject, type LoadedRouterConfig } from '../config';
-import type { DurableRouterConfig } from '../../workflows/types';
+import type { DurableRouterConfig, DurableRoutingOptions } from '../../workflows/types';
+import { configFingerprint } from '../../workflows/router-health-state';
 
 /** A loaded config, a path to a LiteLLM `config.yaml` / `.json`, or a LiteLLM-shaped object: what the in-process `Router` takes too. */
 export type DurableConfigInput = LoadedRouterConfig | DurableRouterConfig | string | object;
@@ -33,4 +34,21 @@ function assertNoLiteralParams(config: DurableRouterConfig): void {
   if (bad.length > 0) {
     throw new Error(bad.map((p) => `params.${p.id}.apiKey: a literal API key would be written to workflow history; use "os.environ/NAME"`).join('\n'));
   }
+}
+
+/**
+ * The routerHealth entity a config shares by default: one per task queue and
+ * config content (deployments, their endpoints and the routing settings), so
+ * every client, job and worker of the same config shares cooldowns without
+ * naming a router, and two unrelated configs never mix their health. Name a
+ * router (`sharedHealth.routerName`, `--router`) to keep one across config changes.
+ */
+export function defaultRouterName(config: DurableRouterConfig, taskQueue: string): string {
+  return `${taskQueue}-${configFingerprint(config.routing)}${configFingerprint(config.params)}`;
+}
+
+/** Routing options with shared health on unless the caller set it (or turned it off with `false`). */
+export function withSharedHealth(config: DurableRouterConfig, taskQueue: string, options: DurableRoutingOptions = {}): DurableRoutingOptions {
+  if (options.sharedHealth !== undefined) return options;
+  return { ...options, sharedHealth: { routerName: defaultRouterName(config, taskQueue) } };
 }

@@ -1,8 +1,10 @@
+// The one place our errors become Temporal failures, and back.
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import { MAX_RETRY_AFTER_DELAY_MS } from '../core/defaults';
-import { isLlmRouterError, type LlmRouterError } from '../errors';
+import { describeFallbacksExhausted, describeNoDeployments } from '../core/errors';
+import type { CallFailure, GiveUp } from '../core/driver';
+import { isLlmRouterError, type LlmRouterError, type MidStreamError } from '../errors';
 
-/** What travels in `ApplicationFailure.details[0]`: enough for the workflow and an operator, never a secret. */
+/** What travels in `ApplicationFailure.details[0]` of a failed hop: enough for the workflow and an operator, never a secret. */
 export interface ProviderFailureDetails {
   errorClass: string;
   status?: number;
@@ -10,48 +12,97 @@ export interface ProviderFailureDetails {
   deployment?: string;
   requestId?: string;
   retryAfterMs?: number;
-  /** The activity attempt that failed: the workflow reports "×3" hops and counts each toward allowed fails. */
+  /** Whether the same deployment may be called again (the error table, or the server's `x-should-retry`). */
+  retryable: boolean;
+  /** MidStreamError: the class the failure would have had before the first chunk. */
+  causeClass?: string;
+  /** Histories recorded before single-call hops only: the activity attempt that failed, i.e. the calls the hop made. */
   attempt?: number;
 }
 
 /**
- * The one place our errors become Temporal failures. `type` is the error class
- * name (workflow code matches on that string, never on `instanceof`);
- * `nonRetryable` comes from the taxonomy's retryability predicate; a
- * provider's Retry-After of up to a minute becomes `nextRetryDelay`, so
- * Temporal's RetryPolicy waits exactly as long as the provider asked (as the
- * in-process Router does); a longer one ends the hop (non-retryable) and
- * travels in the details, so the workflow cools the deployment for it (up to
- * `max_cooldown_time`) and moves on. An expected 429 is BENIGN so
- * it does not page anyone or pollute error metrics.
+ * A provider error as the failure of its hop's activity. `type` is the error
+ * class name (workflow code matches on that string, never on `instanceof`).
+ * It is always non-retryable: whether and when the deployment is called
+ * again is the routing driver's decision, the same as in-process (backoff,
+ * Retry-After, a peer, a fallback), and the hop's RetryPolicy only re-runs
+ * hops that a lost worker ended. An expected 429 is BENIGN so it does not
+ * page anyone or pollute error metrics.
  */
-export function toApplicationFailure(error: LlmRouterError, attempt?: number): ApplicationFailure {
-  const details: ProviderFailureDetails = { errorClass: error.name };
-  if (attempt !== undefined) details.attempt = attempt;
+export function toApplicationFailure(error: LlmRouterError): ApplicationFailure {
+  const details: ProviderFailureDetails = { errorClass: error.name, retryable: error.retryable };
   if (error.status !== undefined) details.status = error.status;
   if (error.provider !== undefined) details.provider = error.provider;
   if (error.deployment !== undefined) details.deployment = error.deployment;
   if (error.requestId !== undefined) details.requestId = error.requestId;
   if (error.retryAfterMs !== undefined) details.retryAfterMs = error.retryAfterMs;
-  // A provider asking for more than a minute is not called again in this hop: the walker cools the deployment
-  // for it (up to max_cooldown_time) and moves on, as the in-process Router does.
-  const waitsTooLong = error.retryAfterMs !== undefined && error.retryAfterMs > MAX_RETRY_AFTER_DELAY_MS;
+  const cause = (error as Partial<MidStreamError>).causeClass;
+  if (error.name === 'MidStreamError' && cause !== undefined) details.causeClass = cause;
   return ApplicationFailure.create({
     type: error.name,
     message: error.message,
-    nonRetryable: !error.retryable || waitsTooLong,
-    nextRetryDelay: error.retryable && !waitsTooLong && error.retryAfterMs !== undefined ? error.retryAfterMs : undefined,
+    nonRetryable: true,
     details: [details],
     category: error.name === 'RateLimitError' ? ApplicationFailureCategory.BENIGN : undefined,
   });
 }
 
 /** Converts anything thrown by the provider layer; unknown errors pass through untouched (they are bugs, not provider failures). */
-export function providerFailure(err: unknown, attempt?: number): unknown {
-  return isLlmRouterError(err) ? toApplicationFailure(err, attempt) : err;
+export function providerFailure(err: unknown): unknown {
+  return isLlmRouterError(err) ? toApplicationFailure(err) : err;
 }
 
 /** A document an activity cannot read: retrying will not make it readable, and the batch reports it and goes on. */
 export function documentFailure(errorClass: string, message: string, extra: Record<string, number | string> = {}): ApplicationFailure {
   return ApplicationFailure.create({ type: errorClass, message, nonRetryable: true, details: [{ ...extra, errorClass }] });
+}
+
+/** How a routing workflow's give-up travels in its failure: the driver's verdict, without host objects. */
+export interface GiveUpDetails {
+  giveUp: GiveUp;
+}
+
+function plain(failure: CallFailure): CallFailure {
+  const { error: _error, ...rest } = failure;
+  return rest;
+}
+
+/**
+ * A request that got no answer, as the routing workflow's failure: `type` and
+ * message are the error the in-process Router would throw (the provider's own
+ * class after one attempt, FallbacksExhaustedError, NoDeploymentsAvailableError),
+ * and the details carry the driver's verdict, so a client rebuilds the same
+ * error (`giveUpOfFailure`, then the router's `giveUpError`).
+ */
+export function giveUpFailure(giveUp: GiveUp): ApplicationFailure {
+  let type: string;
+  let message: string;
+  let carried: GiveUp;
+  if (giveUp.kind === 'no-deployments') {
+    const { name: _name, ...data } = giveUp.data;
+    type = giveUp.data.name;
+    message = describeNoDeployments(data);
+    carried = giveUp;
+  } else if (giveUp.kind === 'provider') {
+    type = giveUp.failure.errorClass;
+    message = giveUp.failure.message;
+    carried = { ...giveUp, failure: plain(giveUp.failure) };
+  } else {
+    type = giveUp.data.name;
+    message = describeFallbacksExhausted(giveUp.data);
+    carried = { ...giveUp, failures: giveUp.failures.map(plain) };
+  }
+  const details: GiveUpDetails = { giveUp: carried };
+  return ApplicationFailure.create({ type, message, nonRetryable: true, details: [details] });
+}
+
+/** The driver's verdict carried by a routing workflow's failure (or any error with such a cause), if there is one. */
+export function giveUpOfFailure(err: unknown): GiveUp | undefined {
+  for (let e: unknown = err, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const details = (e as { details?: unknown }).details;
+    const first = Array.isArray(details) ? (details[0] as Partial<GiveUpDetails> | undefined) : undefined;
+    const giveUp = first?.giveUp;
+    if (giveUp !== undefined && typeof giveUp === 'object' && giveUp !== null && typeof (giveUp as { kind?: unknown }).kind === 'string') return giveUp;
+  }
+  return undefined;
 }

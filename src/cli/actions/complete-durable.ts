@@ -5,6 +5,7 @@ import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
 import { writeJson } from '../output';
 import { sharedHealthRouterName } from '../shared-health';
+import { writeRouting } from './complete';
 
 /** `complete` without --direct: one routedCompletion workflow, awaited; hops are printed from its routing metadata. */
 export async function completeDurably(
@@ -24,9 +25,7 @@ export async function completeDurably(
     const result = await router.complete(request);
     if (flags.json) return writeJson(result);
     process.stdout.write(`${result.response.choices[0]?.message.content ?? ''}\n`);
-    const r = result.routing;
-    process.stderr.write(`served by ${r.servedBy} (${r.model}) after ${r.attempts} call(s), ${r.fallbackCount} fallback(s), in ${Math.round(r.latencyMs)} ms\n`);
-    for (const hop of r.hops) if (hop.outcome === 'failure') process.stderr.write(`  ${hop.summary}: ${hop.errorClass ?? 'failed'}\n`);
+    writeRouting(result.routing);
   } finally {
     await close();
   }

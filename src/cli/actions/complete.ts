@@ -3,6 +3,15 @@ import { configPath, loadCliConfig } from '../config-file';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
 import type { ConnectionFlags } from '../connection-options';
+import type { RoutingMetadata } from '../../core/types';
+
+/** What `complete` says on stderr about the route, the same for durable and direct calls. */
+export function writeRouting(r: RoutingMetadata): void {
+  process.stderr.write(`served by ${r.deployment} (${r.model}) after ${r.attempts} call(s), ${r.fallbacks} fallback(s), in ${Math.round(r.latencyMs)} ms\n`);
+  for (const a of r.attemptLog) {
+    if (a.outcome === 'failure') process.stderr.write(`  #${a.attemptNo} ${a.deploymentId} (${a.model}): ${a.errorClass ?? 'failed'}${a.status === null ? '' : ` ${a.status}`}\n`);
+  }
+}
 
 export interface CompleteFlags extends ConnectionFlags {
   model: string;
@@ -31,7 +40,7 @@ export async function complete(prompt: string, flags: CompleteFlags): Promise<vo
     const response = await new Router(config).completion(request);
     if (flags.json) return writeJson(response);
     process.stdout.write(`${response.choices[0]?.message.content ?? ''}\n`);
-    process.stderr.write(`served by ${response.routing.deployment} (${response.routing.model}) after ${response.routing.attempts} attempt(s) in ${Math.round(response.routing.latencyMs)} ms\n`);
+    writeRouting(response.routing);
     return;
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- only the durable path needs the Temporal client

@@ -80,8 +80,8 @@ describe('streaming fallback', () => {
     const prefix = routing?.continuedFrom ?? '';
     expect(prefix.length).toBeGreaterThan(0);
     expect('one two three four five six'.startsWith(prefix)).toBe(true);
-    // The caller sees one answer: what a delivered, then what b added.
-    expect(text).toBe(`${prefix} four five six`);
+    // The caller sees one answer: what a delivered, then what b added, without doubling the space the prefill lost.
+    expect(text).toBe(`${prefix.trimEnd()} four five six`);
     // b was asked to continue from exactly that text (Anthropic prefill: the last message is the assistant's).
     const body = fake.requests('b')[0]?.body as { messages: Array<{ role: string; content: unknown }> };
     const last = body.messages[body.messages.length - 1];

@@ -49,7 +49,7 @@ beforeAll(async () => {
   const router = new DurableRouter({ client: new Client({ connection }), config, taskQueue: TASK_QUEUE, options: { initialRetryIntervalMs: 100 } });
   workflowId = `ui-failover-${Date.now()}`;
   const result = await worker.runUntil(router.complete({ model: 'summarizer', messages: [{ role: 'user', content: 'hello' }] }, { workflowId }));
-  expect(result.routing.servedBy).toBe('backup');
+  expect(result.routing.deployment).toBe('backup');
   runId = (await connection.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } })).workflowExecutionInfo?.execution?.runId ?? '';
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -145,8 +145,8 @@ test('with the entity unreachable, routing falls back to the workflow\'s own sta
     );
     // The hook did try the entity before each hop (a local-activity marker per read)...
     expect(countEvents(await ctx.client.workflow.getHandle(workflowId).fetchHistory(), 'markerRecordedEventAttributes')).toBeGreaterThanOrEqual(2);
-    expect(result.routing.servedBy).toBe('dep-b');
-    expect(result.routing.failedDeployments).toEqual(['dep-a']);
+    expect(result.routing.deployment).toBe('dep-b');
+    expect(result.routing.attemptLog.filter((a) => a.outcome === 'failure').map((a) => a.deploymentId)).toEqual(['dep-a']);
     expect(fake.count('dep-a')).toBeGreaterThanOrEqual(1);
     expect(fake.count('dep-b')).toBe(1);
     // ...found nothing, started nothing, and routing went on with its own state.
@@ -170,7 +170,7 @@ test('every outcome of a routed request reaches the entity before the request\'s
         workflowId: uniqueWorkflowId('flush-run'),
         args: [{ config: durable, request: { model, messages: [{ role: 'user', content: 'hello' }] }, options: { ...FAST_ROUTING, sharedHealth: { routerName } } } satisfies RoutedCompletionInput],
       }) as Promise<RoutedCompletionResult>;
-      expect((await run('chat')).routing.servedBy).toBe('ok');
+      expect((await run('chat')).routing.deployment).toBe('ok');
       await expect(run('doomed')).rejects.toThrow();
       // Read once, at once: the workflows have closed, so their reports must already be applied.
       const snapshot = await handle.query(snapshotQuery);

@@ -1,7 +1,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { createProviderRegistry } from '../../../src/providers';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup, LlmServedBy } from '../../../src/temporal/search-attributes';
+import { FallbacksExhaustedError } from '../../../src/core';
+import type { RouterFallbacksExhaustedError } from '../../../src/router';
 import { DurableRouter } from '../../../src/temporal/client';
+import { giveUpOfFailure } from '../../../src/temporal/to-application-failure';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
 import { activitySummaries, countEvents, historyContains } from '../../support/history';
@@ -38,7 +41,7 @@ async function run(input: RoutedCompletionInput, prefix: string): Promise<{ resu
   return { result, handle: ctx.client.workflow.getHandle(workflowId) };
 }
 
-test('a single-deployment group retries per its num_retries inside one hop, then falls back to another group', async () => {
+test('a single-deployment group retries per its num_retries, one hop per call, then falls back to another group', async () => {
   fake.script('gpt', [], { after: { status: 503, errorMessage: 'upstream overloaded' } });
   const config = fakeRouterConfig(fake, [
     { id: 'gpt', group: 'primary', model: 'openai/gpt-4o', numRetries: 2 },
@@ -46,23 +49,29 @@ test('a single-deployment group retries per its num_retries inside one hop, then
   ], { fallbacks: [{ primary: ['backup'] }] });
   const { result, handle } = await run({ config, request: { model: 'primary', messages }, options: FAST_ROUTING }, 'fallback');
 
-  expect(result.routing.servedBy).toBe('claude');
+  expect(result.routing.deployment).toBe('claude');
   expect(result.routing.fallbackPath).toEqual(['primary', 'backup']);
   expect(result.response.choices[0]?.message.content).toEqual(expect.stringContaining('Summary'));
-  expect(result.routing.hops.map((h) => [h.deployment, h.outcome, h.errorClass, h.attempts])).toEqual([
-    ['gpt', 'failure', 'ServiceUnavailableError', 3],
-    ['claude', 'success', undefined, 1],
+  expect(result.routing.attemptLog.map((a) => [a.deploymentId, a.reason, a.outcome, a.errorClass])).toEqual([
+    ['gpt', 'initial', 'failure', 'ServiceUnavailableError'],
+    ['gpt', 'retry', 'failure', 'ServiceUnavailableError'],
+    ['gpt', 'retry', 'failure', 'ServiceUnavailableError'],
+    ['claude', 'fallback', 'success', null],
   ]);
-  // num_retries: 2 → three HTTP requests, no hidden SDK retry, no extra walker retry on top.
+  expect(result.routing).toMatchObject({ attempts: 4, fallbacks: 1 });
+  // num_retries: 2 → three HTTP requests, no hidden SDK retry, no RetryPolicy retry on top.
   expect(fake.count('gpt')).toBe(3);
   expect(fake.count('claude')).toBe(1);
 
   const history = await handle.fetchHistory();
   expect(activitySummaries(history)).toEqual([
-    '#1 openai/gpt-4o',
-    '#2 anthropic/claude-sonnet-4-6 · fallback from openai/gpt-4o (ServiceUnavailableError ×3)',
+    '#1 gpt (openai/gpt-4o)',
+    '#2 gpt (openai/gpt-4o) · retry of gpt (openai/gpt-4o) after ServiceUnavailableError',
+    '#3 gpt (openai/gpt-4o) · retry of gpt (openai/gpt-4o) after ServiceUnavailableError ×2',
+    '#4 claude (anthropic/claude-sonnet-4-6) · fallback from gpt (openai/gpt-4o) after ServiceUnavailableError ×3',
   ]);
-  expect(countEvents(history, 'activityTaskFailedEventAttributes')).toBe(1);
+  // Every failed call is its own hop, visible in history (and counted toward cooldowns and shared health).
+  expect(countEvents(history, 'activityTaskFailedEventAttributes')).toBe(3);
 
   const { typedSearchAttributes } = await handle.describe();
   expect(typedSearchAttributes.get(LlmModelGroup)).toBe('primary');
@@ -78,11 +87,11 @@ test('with a healthy peer in the group the hop makes one attempt and the walker 
     { id: 'dear', group: 'g', model: 'anthropic/claude-haiku-4-5', inputCostPerToken: 0.00001 },
   ], { routing_strategy: 'cost-based-routing' });
   const { result, handle } = await run({ config, request: { model: 'g', messages }, options: FAST_ROUTING }, 'peer');
-  expect(result.routing.servedBy).toBe('dear');
+  expect(result.routing.deployment).toBe('dear');
   expect(fake.count('cheap')).toBe(1);
   expect(activitySummaries(await handle.fetchHistory())).toEqual([
-    '#1 openai/gpt-4o-mini',
-    '#2 anthropic/claude-haiku-4-5 · retry after openai/gpt-4o-mini (ServiceUnavailableError)',
+    '#1 cheap (openai/gpt-4o-mini)',
+    '#2 dear (anthropic/claude-haiku-4-5) · retry after cheap (openai/gpt-4o-mini) after ServiceUnavailableError',
   ]);
 });
 
@@ -104,12 +113,12 @@ test('a non-retryable 401 is not retried on the same deployment', async () => {
     { id: 'dep-b', group: 'g', inputCostPerToken: 0.00001 },
   ], { routing_strategy: 'cost-based-routing' });
   const { result } = await run({ config, request: { model: 'g', messages }, options: FAST_ROUTING }, 'non-retryable');
-  expect(result.routing.servedBy).toBe('dep-b');
-  expect(result.routing.hops[0]?.errorClass).toBe('AuthenticationError');
+  expect(result.routing.deployment).toBe('dep-b');
+  expect(result.routing.attemptLog[0]?.errorClass).toBe('AuthenticationError');
   expect(fake.count('dep-a')).toBe(1);
 });
 
-test('when every deployment fails the workflow fails with every hop listed', async () => {
+test('when every deployment fails the workflow fails with every attempt listed, and DurableRouter raises FallbacksExhaustedError', async () => {
   fake.script('dep-a', [], { after: { status: 500 } });
   fake.script('dep-b', [], { after: { status: 404, errorMessage: 'no such model' } });
   const config = fakeRouterConfig(fake, [
@@ -121,13 +130,28 @@ test('when every deployment fails the workflow fails with every hop listed', asy
   const error = await worker.runUntil(
     ctx.client.workflow.execute('routedCompletion', { taskQueue: ctx.taskQueue, workflowId: uniqueWorkflowId('exhausted'), args: [input] }).catch((e: unknown) => e),
   );
-  const cause = (error as { cause?: { type?: string; message?: string; details?: Array<{ hops?: Array<{ deployment: string; errorClass: string }> }> } }).cause;
+  const cause = (error as { cause?: { type?: string; message?: string } }).cause;
   expect(cause?.type).toBe('FallbacksExhaustedError');
   expect(cause?.message).toContain('a/dep-a: InternalServerError 500');
   expect(cause?.message).toContain('b/dep-b: NotFoundError 404');
-  expect(cause?.details?.[0]?.hops?.map((h) => [h.deployment, h.errorClass])).toEqual([['dep-a', 'InternalServerError'], ['dep-b', 'NotFoundError']]);
+  const giveUp = giveUpOfFailure(error);
+  expect(giveUp?.kind).toBe('exhausted');
+  expect(giveUp?.kind === 'exhausted' && giveUp.data.attempts.map((a) => [a.deploymentId, a.errorClass])).toEqual([
+    ['dep-a', 'InternalServerError'], ['dep-a', 'InternalServerError'], ['dep-b', 'NotFoundError'],
+  ]);
   expect(fake.count('dep-a')).toBe(2);
   expect(fake.count('dep-b')).toBe(1);
+
+  // The client raises what the in-process Router raises, with the same message.
+  fake.reset();
+  fake.script('dep-a', [], { after: { status: 500 } });
+  fake.script('dep-b', [], { after: { status: 404, errorMessage: 'no such model' } });
+  const router = new DurableRouter({ client: ctx.client, config, taskQueue: ctx.taskQueue, options: { ...FAST_ROUTING, sharedHealth: false } });
+  const raised = await worker.runUntil(router.complete({ model: 'a', messages }).catch((e: unknown) => e));
+  expect(FallbacksExhaustedError.isInstance(raised)).toBe(true);
+  const timeless = (m: string | undefined) => m?.replace(/after \d+ ms/g, 'after N ms');
+  expect(timeless((raised as Error).message)).toBe(timeless(cause?.message));
+  expect((raised as RouterFallbacksExhaustedError).errors.map((e) => e.name)).toEqual(['InternalServerError', 'InternalServerError', 'NotFoundError']);
 });
 
 test('a handed-over state that still counts calls in flight does not stall a deployment being probed', async () => {
@@ -137,9 +161,9 @@ test('a handed-over state that still counts calls in flight does not stall a dep
     inFlight: 3, cooldownUntil: 0, cooldownReason: null, latency: [], ttft: [],
   };
   const { result } = await run({ config, request: { model: 'g', messages }, state: { router: { deployments: { only: stale } }, probing: ['only'] } }, 'stale-state');
-  expect(result.routing.servedBy).toBe('only');
+  expect(result.routing.deployment).toBe('only');
   // The success ends the probe and the count is back to what this run holds: nothing.
-  expect(result.state.probing).toEqual([]);
+  expect(result.state.router.deployments.only?.suspect).toBeUndefined();
   expect(result.state.router.deployments.only?.inFlight).toBe(0);
 });
 
@@ -148,11 +172,12 @@ describe('Retry-After', () => {
     fake.script('solo', [{ status: 429, headers: { 'retry-after': '2' }, errorMessage: 'slow down' }]);
     const config = fakeRouterConfig(fake, [{ id: 'solo', group: 'g', numRetries: 2 }]);
     const { result } = await run({ config, request: { model: 'g', messages }, options: FAST_ROUTING }, 'retry-after-solo');
-    expect(result.routing.servedBy).toBe('solo');
+    expect(result.routing.deployment).toBe('solo');
     const [first, second] = fake.requests('solo');
     expect(fake.count('solo')).toBe(2);
-    // The policy's own interval is 50 ms; only the provider's Retry-After explains a two-second gap.
+    // The walker's backoff would be 0.5 s; only the provider's Retry-After explains a two-second gap.
     expect(second!.receivedAt - first!.receivedAt).toBeGreaterThanOrEqual(2000);
+    expect(second!.receivedAt - first!.receivedAt).toBeLessThanOrEqual(2500);
   });
 
   test('with a healthy peer, the peer serves until the Retry-After has passed', async () => {
@@ -166,7 +191,7 @@ describe('Retry-After', () => {
     const servedBy: string[] = [];
     await worker.runUntil(async () => {
       // The cheaper deployment is preferred, so it is called again as soon as its cooldown lets it.
-      for (let i = 0; i < 100 && fake.count('limited') < 2; i++) servedBy.push((await router.complete({ model: 'g', messages })).routing.servedBy);
+      for (let i = 0; i < 100 && fake.count('limited') < 2; i++) servedBy.push((await router.complete({ model: 'g', messages })).routing.deployment);
     });
     const [first, second] = fake.requests('limited');
     expect(second).toBeDefined();

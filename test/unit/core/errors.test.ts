@@ -9,7 +9,7 @@ const exhausted: FallbacksExhaustedData = {
   requestedGroup: 'g',
   groupPath: ['g'],
   attempts: [
-    { attemptNo: 1, deploymentId: 'a', group: 'g', isFallback: false, startedAt: NOW, durationMs: 12, outcome: 'failure', errorClass: 'InternalServerError', status: 500, cooldown: null },
+    { attemptNo: 1, deploymentId: 'a', model: 'openai/gpt-4o', group: 'g', reason: 'initial', isFallback: false, startedAt: NOW, durationMs: 12, outcome: 'failure', errorClass: 'InternalServerError', status: 500, message: 'boom', cooldown: null },
   ],
   lastError: { errorClass: 'InternalServerError', status: 500, retryAfterMs: null },
   unavailable: [],

@@ -70,7 +70,11 @@ export function drive(
     walk = next.walk;
     if (next.step.kind === 'give-up') return { calls, end: next.step, walk, state, steps, now };
     now += next.step.delayMs;
-    if (next.step.kind === 'wait') continue;
+    if (next.step.kind === 'wait') {
+      // Waiting on a probe: the other requests' calls in flight end meanwhile.
+      if (next.step.reason === 'probe') state = withNothingInFlight(state);
+      continue;
+    }
     calls.push(next.step);
     now += opts.callMs ?? 10;
     const r = onAttemptResult(cfg, state, walk, outcome(next.step, calls.length), now);
@@ -79,4 +83,10 @@ export function drive(
     if (r.done) return { calls, end: { kind: 'success', deploymentId: next.step.deploymentId }, walk, state, steps, now };
   }
   throw new Error(`walker did not finish within ${maxSteps} steps`);
+}
+
+function withNothingInFlight(state: RouterState): RouterState {
+  const deployments: RouterState['deployments'] = {};
+  for (const [id, ds] of Object.entries(state.deployments)) deployments[id] = { ...ds, inFlight: 0 };
+  return { deployments };
 }

@@ -2,6 +2,7 @@
 // deployments were called, in order.
 import {
   COMPLEXITY_ROUTER_MODEL,
+  DEFAULT_CALL_TIMEOUT_MS,
   FallbacksExhaustedError,
   NoDeploymentsAvailableError,
   emptyRouterState,
@@ -139,14 +140,14 @@ describe('walker', () => {
     expect(r.end).toMatchObject({ kind: 'give-up', reason: 'deadline' });
   });
 
-  test('streams use the stream timeout; without any timeout the call gets none', () => {
+  test('streams use the stream timeout; without any timeout the call gets the default, the same on every path', () => {
     const cfg = config([dep('a', 'g', { timeoutMs: 30_000, streamTimeoutMs: 5000 })]);
     const stream = drive(cfg, emptyRouterState(), { group: 'g', stream: true }, () => OK);
     expect(stream.calls[0]?.timeoutMs).toBe(5000);
     const plain = drive(cfg, emptyRouterState(), { group: 'g' }, () => OK);
     expect(plain.calls[0]?.timeoutMs).toBe(30_000);
     const none = drive(config([dep('a', 'g')]), emptyRouterState(), { group: 'g' }, () => OK);
-    expect(none.calls[0]?.timeoutMs).toBeNull();
+    expect(none.calls[0]?.timeoutMs).toBe(DEFAULT_CALL_TIMEOUT_MS);
   });
 
   test('retry_policy per class overrides num_retries', () => {
@@ -208,7 +209,7 @@ describe('walker', () => {
     const state = recordFailure(cfg, emptyRouterState(), 'a', { errorClass: 'AuthenticationError', status: 401 }, NOW).state;
     const walk = startWalk(cfg, { group: 'g' }, NOW);
     const first = nextAttempt(cfg, state, walk, NOW, seeded(1));
-    expect(first.step).toEqual({ kind: 'wait', delayMs: 5000, until: NOW + 5000 });
+    expect(first.step).toEqual({ kind: 'wait', reason: 'cooldown', delayMs: 5000, until: NOW + 5000 });
     const second = nextAttempt(cfg, first.state, first.walk, NOW + 5000, seeded(1));
     expect(second.step).toMatchObject({ kind: 'attempt', deploymentId: 'a', reason: 'initial' });
   });

@@ -1,12 +1,11 @@
 import { ApplicationFailureCategory } from '@temporalio/common';
-import { buildRouterConfig, startWalk, type AttemptStep, type DeploymentInfo } from '../../../src/core';
+import { buildRouterConfig, type AttemptRecord, type AttemptStep, type DeploymentInfo } from '../../../src/core';
 import { AuthenticationError, RateLimitError, ServiceUnavailableError } from '../../../src/errors';
 import { toApplicationFailure } from '../../../src/temporal/to-application-failure';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, CHUNK_TOKENIZER_MARGIN, fallbackChainGroups } from '../../../workflows/chunking';
 import { describeActivityFailure } from '../../../workflows/failure-info';
-import { DEFAULT_HEARTBEAT_TIMEOUT_MS, HOP_SCHEDULE_GRACE_MS, hopActivityOptions, hopMaximumAttempts, NON_RETRYABLE_ERROR_TYPES } from '../../../workflows/hop-policy';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS, HOP_TIMEOUT_GRACE_MS, hopActivityOptions } from '../../../workflows/hop-policy';
 import { hopSummary } from '../../../workflows/hop-summary';
-import type { HopRecord } from '../../../workflows';
 
 const gpt: DeploymentInfo = { id: 'gpt', group: 'primary', model: 'openai/gpt-4o', provider: 'openai', numRetries: 2, maxInputTokens: 128_000 };
 const claude: DeploymentInfo = { id: 'claude', group: 'backup', model: 'anthropic/claude-sonnet-4-5', provider: 'anthropic', maxInputTokens: 200_000 };
@@ -16,81 +15,80 @@ const config = buildRouterConfig([gpt, claude, mini], { numRetries: 1, fallbacks
 function step(deployment: DeploymentInfo, candidates: string[], extra: Partial<AttemptStep> = {}): AttemptStep {
   return {
     kind: 'attempt', deploymentId: deployment.id, deployment, group: deployment.group, attemptNo: 1, isFallback: false, reason: 'initial',
-    delayMs: 0, remainingMs: null, timeoutMs: null, explanation: { strategy: 'simple-shuffle', group: deployment.group, candidates, skipped: [] }, ...extra,
+    delayMs: 0, remainingMs: null, timeoutMs: 600_000, explanation: { strategy: 'simple-shuffle', group: deployment.group, candidates, skipped: [] }, ...extra,
   };
 }
 
-const failedGpt: HopRecord = {
-  hop: 1, deployment: 'gpt', model: 'openai/gpt-4o', group: 'primary', reason: 'initial', outcome: 'failure', attempts: 3,
-  errorClass: 'ServiceUnavailableError', durationMs: 10, summary: '#1 openai/gpt-4o',
-};
+function record(deployment: DeploymentInfo, extra: Partial<AttemptRecord> = {}): AttemptRecord {
+  return {
+    attemptNo: 1, deploymentId: deployment.id, model: deployment.model, group: deployment.group, reason: 'initial', isFallback: false,
+    startedAt: 0, durationMs: 10, outcome: 'failure', errorClass: 'ServiceUnavailableError', status: 503, message: 'down', cooldown: null, ...extra,
+  };
+}
 
 describe('hop summaries', () => {
-  test('a fallback names the model it left and the error with its attempt count', () => {
-    expect(hopSummary(step(claude, ['claude'], { attemptNo: 2, reason: 'fallback', isFallback: true }), failedGpt))
-      .toBe('#2 anthropic/claude-sonnet-4-5 · fallback from openai/gpt-4o (ServiceUnavailableError ×3)');
+  test('the label (the document) comes first; a fallback names the deployment and model it left, the error, and how many calls failed there', () => {
+    const twice = [record(gpt), record(gpt, { attemptNo: 2, reason: 'retry' }), record(claude, { attemptNo: 3, reason: 'fallback', outcome: 'in-flight' })];
+    expect(hopSummary(step(claude, ['claude'], { attemptNo: 3, reason: 'fallback', isFallback: true }), twice, 'doc d7'))
+      .toBe('doc d7 · #3 claude (anthropic/claude-sonnet-4-5) · fallback from gpt (openai/gpt-4o) after ServiceUnavailableError ×2');
   });
-  test('a first hop is just its number and model; a label (the document) goes last', () => {
-    expect(hopSummary(step(gpt, ['gpt']), undefined)).toBe('#1 openai/gpt-4o');
-    expect(hopSummary(step(gpt, ['gpt']), undefined, 'doc d7')).toBe('#1 openai/gpt-4o · doc d7');
+  test('a first hop is its number, deployment and model', () => {
+    expect(hopSummary(step(gpt, ['gpt']), [record(gpt, { outcome: 'in-flight' })])).toBe('#1 gpt (openai/gpt-4o)');
   });
   test('a move to a peer reads "retry after", a second call to the same deployment "retry of"', () => {
-    const once = { ...failedGpt, attempts: 1 };
-    expect(hopSummary(step(claude, ['claude'], { attemptNo: 2, reason: 'retry' }), once)).toBe('#2 anthropic/claude-sonnet-4-5 · retry after openai/gpt-4o (ServiceUnavailableError)');
-    expect(hopSummary(step(gpt, ['gpt'], { attemptNo: 2, reason: 'retry' }), once)).toBe('#2 openai/gpt-4o · retry of openai/gpt-4o (ServiceUnavailableError)');
+    expect(hopSummary(step(claude, ['claude'], { attemptNo: 2, reason: 'retry' }), [record(gpt), record(claude, { outcome: 'in-flight' })]))
+      .toBe('#2 claude (anthropic/claude-sonnet-4-5) · retry after gpt (openai/gpt-4o) after ServiceUnavailableError');
+    expect(hopSummary(step(gpt, ['gpt'], { attemptNo: 2, reason: 'retry' }), [record(gpt), record(gpt, { outcome: 'in-flight' })]))
+      .toBe('#2 gpt (openai/gpt-4o) · retry of gpt (openai/gpt-4o) after ServiceUnavailableError');
+  });
+  test('deployments passed over while cooling are named', () => {
+    const cooling = step(claude, ['claude'], { explanation: { strategy: 'simple-shuffle', group: 'backup', candidates: ['claude'], skipped: [{ id: 'claude-2', reason: 'cooldown', until: 5 }] } });
+    expect(hopSummary(cooling, [record(claude, { outcome: 'in-flight' })])).toBe('#1 claude (anthropic/claude-sonnet-4-5) · skipped cooling: claude-2');
   });
 });
 
-describe('per-deployment RetryPolicy', () => {
-  const fresh = startWalk(config, { group: 'primary' }, 0);
-  const inFlight = { ...fresh, attempts: [{ attemptNo: 1, deploymentId: 'gpt', group: 'primary', isFallback: false, startedAt: 0, durationMs: null, outcome: 'in-flight' as const, errorClass: null, status: null, cooldown: null }] };
-  test('the only candidate gets its num_retries as Temporal retries; with a peer the walker moves on after one attempt', () => {
-    expect(hopMaximumAttempts(config, inFlight, step(gpt, ['gpt']), false)).toBe(3);
-    expect(hopMaximumAttempts(config, inFlight, step(claude, ['claude']), false)).toBe(2); // router num_retries: 1
-    expect(hopMaximumAttempts(config, inFlight, step(gpt, ['gpt', 'claude']), false)).toBe(1);
-  });
-  test('a peer in a lower-priority order tier is a peer: the hop makes one attempt', () => {
-    const tiered = step(gpt, ['gpt'], { explanation: { strategy: 'simple-shuffle', group: 'primary', candidates: ['gpt'], skipped: [{ id: 'gpt-2', reason: 'lower-priority' }], orderTier: 1 } });
-    expect(hopMaximumAttempts(config, inFlight, tiered, false)).toBe(1);
-  });
-  test('a deployment under suspicion is probed once per hop', () => {
-    expect(hopMaximumAttempts(config, inFlight, step(gpt, ['gpt']), true)).toBe(1);
-  });
-  test('options carry the taxonomy\'s non-retryable classes, the step timeout and the named defaults', () => {
-    const options = hopActivityOptions(config, step(gpt, ['gpt'], { timeoutMs: 5_000 }), 3, { initialRetryIntervalMs: 50 });
-    expect(options.startToCloseTimeout).toBe(5_000);
+describe('hop activity options', () => {
+  test('one call per hop: the RetryPolicy only re-runs hops a lost worker ended, without limit, with the named defaults', () => {
+    const options = hopActivityOptions(step(gpt, ['gpt'], { timeoutMs: 5_000 }), { initialRetryIntervalMs: 50 });
+    expect(options.startToCloseTimeout).toBe(5_000 + HOP_TIMEOUT_GRACE_MS);
     expect(options.heartbeatTimeout).toBe(DEFAULT_HEARTBEAT_TIMEOUT_MS);
-    expect(options.retry).toMatchObject({ maximumAttempts: 3, initialInterval: 50 });
-    expect(options.retry?.nonRetryableErrorTypes).toEqual(expect.arrayContaining(['BadRequestError', 'AuthenticationError', 'ContextWindowExceededError']));
-    expect(NON_RETRYABLE_ERROR_TYPES).not.toContain('RateLimitError');
-    expect(NON_RETRYABLE_ERROR_TYPES).not.toContain('ServiceUnavailableError');
-    // No total_timeout: nothing bounds the hop's retries as a whole.
+    expect(DEFAULT_HEARTBEAT_TIMEOUT_MS).toBeLessThanOrEqual(10_000);
+    expect(options.retry).toMatchObject({ maximumAttempts: Number.POSITIVE_INFINITY, initialInterval: 50 });
+    // Provider errors arrive non-retryable, so the policy needs no list of classes.
+    expect(options.retry?.nonRetryableErrorTypes).toBeUndefined();
+    // No total_timeout: nothing bounds the re-runs as a whole.
     expect(options.scheduleToCloseTimeout).toBeUndefined();
   });
-  test('a request deadline bounds the whole hop, retries and backoff included', () => {
-    const options = hopActivityOptions(config, step(gpt, ['gpt'], { timeoutMs: 5_000, remainingMs: 7_000 }), 3);
-    expect(options.scheduleToCloseTimeout).toBe(7_000 + HOP_SCHEDULE_GRACE_MS);
+  test('a request deadline bounds the hop, re-runs included', () => {
+    const options = hopActivityOptions(step(gpt, ['gpt'], { timeoutMs: 5_000, remainingMs: 7_000 }));
+    expect(options.scheduleToCloseTimeout).toBe(7_000 + HOP_TIMEOUT_GRACE_MS);
   });
 });
 
 describe('the one translation to ApplicationFailure', () => {
-  test('a 429 with Retry-After: retryable, nextRetryDelay from the header, BENIGN, details with status, provider, deployment, request id and attempt', () => {
-    const failure = toApplicationFailure(new RateLimitError('slow down', { status: 429, provider: 'openai', deployment: 'gpt', requestId: 'req_1', retryAfterMs: 2_000 }), 2);
+  test('every provider error is non-retryable (the driver decides), a 429 is BENIGN, details carry status, provider, deployment, request id, Retry-After and retryability', () => {
+    const failure = toApplicationFailure(new RateLimitError('slow down', { status: 429, provider: 'openai', deployment: 'gpt', requestId: 'req_1', retryAfterMs: 2_000 }));
     expect(failure.type).toBe('RateLimitError');
-    expect(failure.nonRetryable).toBe(false);
-    expect(failure.nextRetryDelay).toBe(2_000);
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.nextRetryDelay).toBeUndefined();
     expect(failure.category).toBe(ApplicationFailureCategory.BENIGN);
-    expect(failure.details).toEqual([{ errorClass: 'RateLimitError', status: 429, provider: 'openai', deployment: 'gpt', requestId: 'req_1', retryAfterMs: 2_000, attempt: 2 }]);
+    expect(failure.details).toEqual([{ errorClass: 'RateLimitError', status: 429, provider: 'openai', deployment: 'gpt', requestId: 'req_1', retryAfterMs: 2_000, retryable: true }]);
   });
-  test('a 401 is non-retryable and not benign', () => {
+  test('a 401 is not benign, and says the same deployment is not worth another call', () => {
     const failure = toApplicationFailure(new AuthenticationError('bad key', { status: 401 }));
     expect(failure.nonRetryable).toBe(true);
     expect(failure.category).toBeUndefined();
+    expect(failure.details).toEqual([{ errorClass: 'AuthenticationError', status: 401, retryable: false }]);
   });
-  test('the workflow reads the failure back without instanceof', () => {
-    const cause = toApplicationFailure(new ServiceUnavailableError('down', { status: 503, retryAfterMs: 1_000 }), 3);
-    expect(describeActivityFailure({ message: 'Activity task failed', cause })).toEqual({ errorClass: 'ServiceUnavailableError', message: 'down', status: 503, retryAfterMs: 1_000, attempt: 3 });
-    expect(describeActivityFailure({ message: 'Activity task timed out', cause: { timeoutType: 2, message: 'timeout' } })).toMatchObject({ errorClass: 'Timeout' });
+  test('the workflow reads the failure back without instanceof; a timeout is a lost hop, not a provider failure', () => {
+    const cause = toApplicationFailure(new ServiceUnavailableError('down', { status: 503, retryAfterMs: 1_000, retryable: false }));
+    expect(describeActivityFailure({ message: 'Activity task failed', cause })).toEqual({ errorClass: 'ServiceUnavailableError', message: 'down', status: 503, retryAfterMs: 1_000, retryable: false });
+    expect(describeActivityFailure({ message: 'Activity task timed out', cause: { timeoutType: 'HEARTBEAT', message: 'timeout' } }))
+      .toMatchObject({ errorClass: 'Timeout', lost: 'heartbeat timeout' });
+  });
+  test('histories recorded before single-call hops still read their call count', () => {
+    const old = { type: 'ServiceUnavailableError', message: 'down', details: [{ errorClass: 'ServiceUnavailableError', status: 503, attempt: 3 }] };
+    expect(describeActivityFailure({ message: 'Activity task failed', cause: old })).toMatchObject({ attempt: 3 });
   });
 });
 

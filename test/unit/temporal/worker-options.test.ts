@@ -7,7 +7,7 @@ import { observabilitySettingsFromEnv, tracingPlugin } from '../../../src/tempor
 import { createRouterWorker, createWorker } from '../../../src/temporal/worker';
 
 const connection = {} as NativeConnection;
-const providers = { complete: jest.fn() };
+const providers = { complete: jest.fn(), stream: jest.fn() };
 let create: jest.SpyInstance<Promise<Worker>, [WorkerOptions]>;
 
 beforeEach(() => {

@@ -1,12 +1,18 @@
-import { COMPLEXITY_ROUTER_MODEL, type RouterConfig, type RoutingRequest } from '../core/types';
-import { countPromptTokens } from '../providers/tokens';
+// The core's view of a chat request, shaped once for every path: the group,
+// whether it streams, its output budget, the text a complexity router scores
+// and, when something reads it, an estimate of its input tokens.
 import type { ChatMessage, ChatRequest } from '../providers/types';
+import { COMPLEXITY_ROUTER_MODEL, type RouterConfig, type RoutingRequest } from './types';
 
-/** What the router needs to know about a config once, so each request does no scanning. */
+/** What a config needs from each request, found once so requests do no scanning. */
 export interface RequestNeeds {
   /** Groups whose requests need the last user message (complexity routers). */
   readonly textGroups: ReadonlySet<string>;
-  /** Token counting costs tens of microseconds; only pay it when pre-call checks or usage routing read it. */
+  /**
+   * Whether anything reads the input token estimate (pre-call checks, usage
+   * routing with tpm limits). Counting costs tens of microseconds, and
+   * workflow code cannot load a tokenizer, so callers count only when asked.
+   */
   readonly countTokens: boolean;
 }
 
@@ -21,7 +27,7 @@ export function requestNeeds(config: RouterConfig): RequestNeeds {
   return { textGroups, countTokens: s.enablePreCallChecks || (s.routingStrategy === 'usage-based-routing-v2' && anyTpm) };
 }
 
-function lastUserText(messages: readonly ChatMessage[]): string {
+export function lastUserText(messages: readonly ChatMessage[]): string {
   for (let i = messages.length - 1; i >= 0; i--) {
     const m = messages[i];
     if (m?.role !== 'user') continue;
@@ -31,11 +37,17 @@ function lastUserText(messages: readonly ChatMessage[]): string {
   return '';
 }
 
-export function toRoutingRequest(group: string, request: ChatRequest, stream: boolean, needs: RequestNeeds): RoutingRequest {
+export function routingRequestOf(
+  needs: RequestNeeds,
+  group: string,
+  request: Pick<ChatRequest, 'messages' | 'max_tokens' | 'max_completion_tokens'>,
+  stream: boolean,
+  estimatedInputTokens?: number,
+): RoutingRequest {
   const routing: RoutingRequest = { group, stream };
   const maxOutput = request.max_completion_tokens ?? request.max_tokens;
   if (maxOutput !== undefined) routing.maxOutputTokens = maxOutput;
   if (needs.textGroups.has(group)) routing.text = lastUserText(request.messages);
-  if (needs.countTokens) routing.estimatedInputTokens = countPromptTokens(request.messages);
+  if (estimatedInputTokens !== undefined) routing.estimatedInputTokens = estimatedInputTokens;
   return routing;
 }
