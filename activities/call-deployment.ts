@@ -3,7 +3,11 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { ProviderRegistry } from '../src/providers';
 import { collectStream } from '../src/providers/collect-stream';
 import type { ChatMessage, ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
-import { documentFailure, providerFailure } from '../src/temporal/to-application-failure';
+import { sharedView, type SharedHealthView } from '../src/core/shared-state';
+import type { AttemptResult, CooldownReason } from '../src/core/types';
+import { isLlmRouterError, type LlmRouterError } from '../src/errors';
+import type { HealthAgent, HealthAgents } from '../src/temporal/health/agent';
+import { documentFailure, toApplicationFailure } from '../src/temporal/to-application-failure';
 import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
 import { loadDocument, tokenCount, tokenSlice, writeResultPart, type DocumentDeps } from './documents';
 
@@ -16,18 +20,35 @@ export interface StoreSummary {
   record: Omit<DocumentResultRecord, 'status' | 'summary' | 'servedBy' | 'model'>;
 }
 
+/** Shared health for this call: the routerHealth entity the call's outcome is reported to and checked against. */
+export interface CallHealth {
+  routerName: string;
+}
+
 /**
  * Either a whole request, or a document prompt the activity builds from a
  * reference (so no document enters history). With `store`, the activity also
  * writes the document's result file: one activity per document in the common
  * case, and the file is keyed by document, so a retry rewrites the same one.
  */
-export type CallDeploymentInput =
+export type CallDeploymentInput = (
   | { deployment: DeploymentParams; request: ChatRequest }
-  | { deployment: DeploymentParams; document: DocumentPrompt; store?: StoreSummary };
+  | { deployment: DeploymentParams; document: DocumentPrompt; store?: StoreSummary }
+) & { health?: CallHealth };
+
+/**
+ * What a hop returns: the response, or word that the deployment is cooling
+ * by the shared health (another process learned it is down) so no call was
+ * made; either way with the shared health news the workflow should know.
+ */
+export type CallDeploymentResult =
+  | { response: ChatResponse; health?: SharedHealthView }
+  | { skipped: { deploymentId: string; until: number; reason: CooldownReason | null }; health: SharedHealthView };
 
 export interface CallDeploymentDeps extends DocumentDeps {
   providers: Pick<ProviderRegistry, 'complete' | 'stream'>;
+  /** The process's links to routerHealth entities (one per router name). */
+  health: HealthAgents;
 }
 
 /** Classes the workflow must not hold against a deployment: the document, not the provider, is at fault. */
@@ -66,16 +87,32 @@ async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): 
  * it only after our own infrastructure lost it (a dead or shut-down worker).
  * API keys are resolved here, inside the activity, from `os.environ/NAME`
  * references, so they never reach workflow history.
+ *
+ * With shared health the outcome is reported to this worker's health agent,
+ * and a deployment the fleet already knows is cooling is not called at all:
+ * the workflow learns why from the result and picks again.
  */
 export function createCallDeployment(deps: CallDeploymentDeps) {
-  return async function callDeployment(input: CallDeploymentInput): Promise<ChatResponse> {
+  return async function callDeployment(input: CallDeploymentInput): Promise<CallDeploymentResult> {
     const ctx = Context.current();
-    const request = 'request' in input ? input.request : await promptRequest(deps, input.document);
-    // Heartbeats let Temporal notice a dead worker long before the call's own timeout.
+    const id = input.deployment.id;
+    // Heartbeats let Temporal notice a dead worker long before the call's own timeout; they beat from the
+    // start, so a slow first health read or document load is never taken for a dead worker.
     const heartbeatMs = ctx.info.heartbeatTimeoutMs;
     const timer = heartbeatMs ? setInterval(() => ctx.heartbeat(), Math.max(100, Math.floor(heartbeatMs / 3))) : undefined;
     let response: ChatResponse;
+    const agent = input.health === undefined ? undefined : deps.health.get(ctx.client, input.health.routerName);
+    let started = Date.now();
     try {
+      if (agent !== undefined) {
+        await agent.ready();
+        const known = agent.state().deployments[id];
+        if (known !== undefined && known.cooldownUntil > Date.now()) {
+          return { skipped: { deploymentId: id, until: known.cooldownUntil, reason: known.cooldownReason }, health: newsFrom(agent) };
+        }
+      }
+      const request = 'request' in input ? input.request : await promptRequest(deps, input.document);
+      started = Date.now();
       // Cancelling the activity (or its timeout) aborts the HTTP request. A request that asks to stream
       // is streamed from the provider (its stream timeout, a cut that reads as one) and gathered here.
       const opts = { signal: ctx.cancellationSignal };
@@ -87,26 +124,53 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
         // Not the provider's doing. A worker shutting down hands the hop to another worker through the
         // RetryPolicy; a cancelled or timed-out activity reports just that.
         if (ctx.cancellationDetails?.workerShutdown === true) {
-          throw ApplicationFailure.retryable(`worker shut down during the call to ${input.deployment.id}`, 'WorkerShutdown');
+          throw ApplicationFailure.retryable(`worker shut down during the call to ${id}`, 'WorkerShutdown');
         }
         throw ctx.cancellationSignal.reason instanceof Error ? ctx.cancellationSignal.reason : err;
       }
-      throw providerFailure(err);
+      if (!isLlmRouterError(err)) throw err;
+      // The news is what others knew before this call: the workflow records this call itself.
+      const news = agent === undefined ? undefined : newsFrom(agent);
+      agent?.report(id, failureOutcome(err, Date.now() - started));
+      throw toApplicationFailure(err, news);
     } finally {
       if (timer !== undefined) clearInterval(timer);
     }
+    const news = agent === undefined ? undefined : newsFrom(agent);
+    agent?.report(id, successOutcome(response, Date.now() - started));
     if ('store' in input && input.store !== undefined) {
       const { record } = input.store;
       await writeResultPart(deps, input.store.partsDir, {
         ...record,
         status: 'ok',
         summary: response.choices[0]?.message.content ?? '',
-        servedBy: input.deployment.id,
+        servedBy: id,
         model: input.deployment.model,
         attempts: (record.attempts ?? 0) + 1,
         costUsd: (record.costUsd ?? 0) + (response.routing?.costUsd ?? 0),
       });
     }
-    return response;
+    return news === undefined ? { response } : { response, health: news };
   };
+}
+
+/** The shared health worth telling a workflow (empty when the fleet is healthy). */
+function newsFrom(agent: HealthAgent): SharedHealthView {
+  const config = agent.routingConfig();
+  return config === null ? {} : sharedView(config, agent.state(), Date.now());
+}
+
+function successOutcome(response: ChatResponse, latencyMs: number): AttemptResult {
+  const result: AttemptResult = { ok: true, latencyMs: response.routing?.latencyMs ?? latencyMs };
+  if (response.usage?.completion_tokens !== undefined) result.outputTokens = response.usage.completion_tokens;
+  if (response.usage?.total_tokens !== undefined) result.totalTokens = response.usage.total_tokens;
+  if (response.routing?.timeToFirstTokenMs !== undefined) result.ttftMs = response.routing.timeToFirstTokenMs;
+  return result;
+}
+
+function failureOutcome(err: LlmRouterError, latencyMs: number): AttemptResult {
+  const result: AttemptResult = { ok: false, errorClass: err.name, latencyMs };
+  if (err.status !== undefined) result.status = err.status;
+  if (err.retryAfterMs !== undefined) result.retryAfterMs = err.retryAfterMs;
+  return result;
 }

@@ -1,10 +1,11 @@
 import type { ProviderRegistry } from '../src/providers';
+import { HealthAgents } from '../src/temporal/health/agent';
 import { createCallDeployment } from './call-deployment';
 import { createProbeActivities } from './probe-activities';
 import { createFsDocumentStore, type DocumentStore } from './document-store';
 import { createDocumentActivities } from './documents';
 
-export type { CallDeploymentInput } from './call-deployment';
+export type { CallDeploymentInput, CallDeploymentResult, CallHealth } from './call-deployment';
 export { createFsDocumentStore, type DocumentStore } from './document-store';
 
 /** Everything the activities touch from the outside world, injected so tests and benchmarks point it at fakes. */
@@ -12,12 +13,14 @@ export interface ActivityDeps {
   providers: Pick<ProviderRegistry, 'complete' | 'stream'>;
   /** Where batch documents are read and results written (default: the local file system). */
   documents?: DocumentStore;
+  /** This process's links to routerHealth entities (default: one set for these activities). */
+  health?: HealthAgents;
 }
 
 export function createActivities(deps: ActivityDeps) {
   const documents = deps.documents ?? createFsDocumentStore();
   return {
-    callDeployment: createCallDeployment({ providers: deps.providers, documents }),
+    callDeployment: createCallDeployment({ providers: deps.providers, documents, health: deps.health ?? new HealthAgents() }),
     ...createDocumentActivities({ documents }),
     ...createProbeActivities({ providers: deps.providers }),
   };

@@ -24,7 +24,7 @@ export { toDurableConfig } from './temporal/durable-config';
 export type { DurableConfigInput } from './temporal/durable-config';
 export type { RoutedCompletionInput, RoutedCompletionResult, DurableRoutingOptions } from '../workflows/types';
 export type { BatchProgress, BatchSummarizeResult, DocumentSource, DocumentResultRecord } from '../workflows/batch-types';
-export { toApplicationFailure, providerFailure } from './temporal/to-application-failure';
+export { toApplicationFailure } from './temporal/to-application-failure';
 export type { ProviderFailureDetails } from './temporal/to-application-failure';
 export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './temporal/search-attributes';
 

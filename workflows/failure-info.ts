@@ -1,6 +1,8 @@
 // Reading a failed activity without `instanceof`: the failure crossed the
 // activity boundary, so the workflow matches on plain strings and fields.
 
+import type { SharedHealthView } from '../src/core/shared-state';
+
 export interface HopFailure {
   errorClass: string;
   message: string;
@@ -11,6 +13,8 @@ export interface HopFailure {
   requestId?: string;
   /** MidStreamError: the class the failure would have had before the first chunk. */
   causeClass?: string;
+  /** Shared health news the worker's agent sent along. */
+  health?: SharedHealthView;
   /** Histories recorded before single-call hops: the activity attempt that failed last, i.e. how many calls the hop made. */
   attempt?: number;
   /**
@@ -55,5 +59,6 @@ export function describeActivityFailure(err: unknown): HopFailure {
   if (typeof details?.retryable === 'boolean') failure.retryable = details.retryable;
   if (typeof details?.requestId === 'string') failure.requestId = details.requestId;
   if (typeof details?.causeClass === 'string') failure.causeClass = details.causeClass;
+  if (typeof details?.health === 'object' && details.health !== null) failure.health = details.health as SharedHealthView;
   return failure;
 }

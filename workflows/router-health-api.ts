@@ -149,6 +149,8 @@ export interface UsageView {
 }
 
 export const snapshotQuery = defineQuery<HealthSnapshot, [reporter?: string]>('snapshot');
+/** The routing tables the entity applies outcomes with (health agents judge their own not-yet-shared outcomes by them). */
+export const configQuery = defineQuery<RouterConfig>('config');
 export const cooldownsQuery = defineQuery<CooldownView[]>('cooldowns');
 export const healthQuery = defineQuery<DeploymentHealthView[]>('health');
 export const latencyQuery = defineQuery<LatencyView[]>('latency');

@@ -1,5 +1,7 @@
-// The hook a routing workflow calls to share health through the routerHealth
-// entity. Once, then two calls per hop:
+// Runs that started before the `engine-v2` patch share health through this
+// hook (newer runs do it in each hop's activity, see activities/call-deployment.ts
+// and src/temporal/health/agent.ts); it stays until no such run is left.
+// Once, then two calls per hop:
 //
 //   const health = new RouterHealthLink({ routerName, config });
 //   await health.sync(); state = health.merge(state);   // before the walker picks
@@ -62,7 +64,7 @@ export class RouterHealthLink {
   /** True when the entity's config differs from this workflow's (a reload not yet sent with `configure`). */
   configMismatch = false;
 
-  constructor(private readonly options: RouterHealthLinkOptions, private readonly v1 = false) {
+  constructor(private readonly options: RouterHealthLinkOptions) {
     this.fingerprint = configFingerprint(options.config);
   }
 

@@ -6,6 +6,7 @@
 import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { RouterConfig } from '../src/core/types';
 import {
+  configQuery,
   configureSignal,
   cooldownsQuery,
   cooldownUpdate,
@@ -67,6 +68,7 @@ export async function routerHealth(input: RouterHealthInput): Promise<never> {
     seenSeq: reporter === undefined ? 0 : (health.reporters[reporter]?.seq ?? 0),
     at: Date.now(),
   }));
+  setHandler(configQuery, () => config);
   setHandler(cooldownsQuery, () => cooldownViews(config, health, Date.now()));
   setHandler(healthQuery, () => healthViews(config, health, Date.now()));
   setHandler(latencyQuery, () => latencyViews(config, health, Date.now()));

@@ -8,7 +8,9 @@
 import { CancellationScope, condition, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import {
   emptyRouterState,
+  mergeShared,
   runWalk,
+  type SharedHealthView,
   type AttemptStep,
   type CallResult,
   type RouterConfig,
@@ -21,7 +23,7 @@ import {
 } from '../src/core';
 import type { ChatResponse, DeploymentParams } from '../src/providers/types';
 import { giveUpFailure } from '../src/temporal/to-application-failure';
-import type { CallDeploymentInput, RouterActivities } from '../activities';
+import type { CallDeploymentInput, CallDeploymentResult, CallHealth, RouterActivities } from '../activities';
 import { describeActivityFailure } from './failure-info';
 import { hopActivityOptions } from './hop-policy';
 import { hopSummary } from './hop-summary';
@@ -75,7 +77,9 @@ export class WorkflowRouter {
   private state: RouterState;
   /** Bumped whenever a call ends, so requests waiting on a probe can pick again. */
   private version = 0;
+  /** Runs of the older rules read and report shared health through this link; newer ones through each hop's activity. */
   private readonly health: RouterHealthLink | null;
+  private readonly callHealth: CallHealth | undefined;
   private readonly routing: RouterConfig;
   /** This run follows the rules it started under before the `engine-v2` patch. */
   readonly v1: boolean;
@@ -89,7 +93,9 @@ export class WorkflowRouter {
     this.v1 = !patched(ENGINE_V2_PATCH);
     this.routing = this.v1 ? { ...config.routing, settings: { ...config.routing.settings, compat: 'v1' } } : config.routing;
     this.state = carriedState(carried);
-    this.health = options.sharedHealth ? new RouterHealthLink({ ...options.sharedHealth, config: config.routing }, this.v1) : null;
+    const shared = options.sharedHealth || undefined;
+    this.health = shared !== undefined && this.v1 ? new RouterHealthLink({ ...shared, config: config.routing }) : null;
+    this.callHealth = shared !== undefined && !this.v1 ? { routerName: shared.routerName } : undefined;
   }
 
   carry(): CarriedRoutingState {
@@ -98,6 +104,11 @@ export class WorkflowRouter {
 
   routerState(): RouterState {
     return this.state;
+  }
+
+  /** Lays the shared health a hop brought back over this workflow's state (deterministic: it comes from history). */
+  private learn(view: SharedHealthView | undefined): void {
+    if (view !== undefined) this.state = mergeShared(this.state, view);
   }
 
   /** Lets the shared-health entity hear every outcome of this run; await it before the workflow closes or continues as new. */
@@ -155,8 +166,12 @@ export class WorkflowRouter {
     this.listeners.onHopStart?.(summary, step);
     const { callDeployment } = proxyActivities<RouterActivities>(hopActivityOptions(step, this.options));
     const started = Date.now();
+    const input = makeInput({ ...params, timeoutMs: step.timeoutMs }, walk);
     try {
-      const response = await callDeployment.executeWithOptions({ summary }, [makeInput({ ...params, timeoutMs: step.timeoutMs }, walk)]);
+      const hop = hopResult(await callDeployment.executeWithOptions({ summary }, [this.callHealth === undefined ? input : { ...input, health: this.callHealth }]));
+      this.learn(hop.health);
+      if ('skipped' in hop) return { ok: 'lost', reason: `${id} is cooling by shared health until ${new Date(hop.skipped.until).toISOString()}` };
+      const response = hop.response;
       const result: CallResult<ChatResponse> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? Date.now() - started };
       const usage = response.usage;
       if (usage?.completion_tokens !== undefined) result.outputTokens = usage.completion_tokens;
@@ -168,6 +183,7 @@ export class WorkflowRouter {
     } catch (err) {
       if (isCancellation(err)) throw err;
       const failure = describeActivityFailure(err);
+      this.learn(failure.health);
       // The document, not the deployment, is at fault: nothing to record against it, nothing another deployment could fix.
       if (REQUEST_SIDE_ERRORS.includes(failure.errorClass)) throw err;
       if (failure.lost !== undefined && !this.v1) return { ok: 'lost', reason: failure.lost };
@@ -187,6 +203,11 @@ export class WorkflowRouter {
       };
     }
   }
+}
+
+/** Hops of the older rules returned the response itself. */
+function hopResult(result: CallDeploymentResult | ChatResponse): CallDeploymentResult {
+  return 'response' in result || 'skipped' in result ? result : { response: result };
 }
 
 function failureReport(failure: { errorClass: string; status?: number; retryAfterMs?: number; latencyMs: number }) {

@@ -28,3 +28,5 @@ export {
   DEFAULT_TOKEN_THRESHOLDS,
 } from './complexity/keywords';
 export { STRATEGIES, UNKNOWN_COST_PER_TOKEN, costPerToken } from './strategies';
+export { sharedView, mergeShared } from './shared-state';
+export type { SharedHealthView, SharedDeploymentView } from './shared-state';

@@ -18,6 +18,7 @@ import type {
 } from '../../workflows/batch-types';
 import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
 import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
+import { ensureRouterHealth } from './health/client';
 import { giveUpOfFailure } from './to-application-failure';
 import { DEFAULT_TASK_QUEUE } from './worker';
 
@@ -101,6 +102,8 @@ export async function startBatchSummarize(
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     options: withSharedHealth(durable, taskQueue, options.routing),
   };
+  const shared = input.options?.sharedHealth;
+  if (shared) await ensureRouterHealth(client, { routerName: shared.routerName, config: durable.routing, taskQueue });
   const workflowId = options.workflowId ?? `batch-${randomUUID()}`;
   const handle = await client.workflow.start('batchSummarize', {
     taskQueue,
@@ -143,6 +146,7 @@ export class DurableRouter {
   private readonly countTokens: boolean;
   /** Routing state learned by earlier `complete()` calls of this instance, passed on when health is not shared. */
   private state: CarriedRoutingState | undefined;
+  private healthReady: Promise<unknown> | undefined;
 
   constructor(options: DurableRouterOptions) {
     this.client = options.client;
@@ -154,6 +158,7 @@ export class DurableRouter {
 
   /** One routed chat completion; `request.model` names the model group. */
   async complete(request: ChatRequest & { model: string }, opts: { workflowId?: string } = {}): Promise<RoutedCompletionResult> {
+    await this.ensureHealth();
     const input: RoutedCompletionInput = {
       config: this.config,
       request,
@@ -176,6 +181,18 @@ export class DurableRouter {
     }
     this.state = result.state;
     return result;
+  }
+
+  /** The first call on a fresh namespace starts the routerHealth entity with this config (once per instance). */
+  private ensureHealth(): Promise<unknown> {
+    const shared = this.options.sharedHealth;
+    if (shared === undefined || shared === false) return Promise.resolve();
+    this.healthReady ??= ensureRouterHealth(this.client, { routerName: shared.routerName, config: this.config.routing, taskQueue: this.taskQueue }).catch((err: unknown) => {
+      // Not fatal: requests route on their own state until the entity exists; try again next time.
+      this.healthReady = undefined;
+      return err;
+    });
+    return this.healthReady;
   }
 
   startBatch(options: StartBatchOptions): Promise<BatchStartResult> {

@@ -2,7 +2,8 @@
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { describeFallbacksExhausted, describeNoDeployments } from '../core/errors';
 import type { CallFailure, GiveUp } from '../core/driver';
-import { isLlmRouterError, type LlmRouterError, type MidStreamError } from '../errors';
+import type { SharedHealthView } from '../core/shared-state';
+import type { LlmRouterError, MidStreamError } from '../errors';
 
 /** What travels in `ApplicationFailure.details[0]` of a failed hop: enough for the workflow and an operator, never a secret. */
 export interface ProviderFailureDetails {
@@ -16,6 +17,8 @@ export interface ProviderFailureDetails {
   retryable: boolean;
   /** MidStreamError: the class the failure would have had before the first chunk. */
   causeClass?: string;
+  /** Shared health news from the worker's health agent, for the workflow to lay over its state. */
+  health?: SharedHealthView;
   /** Histories recorded before single-call hops only: the activity attempt that failed, i.e. the calls the hop made. */
   attempt?: number;
 }
@@ -29,8 +32,9 @@ export interface ProviderFailureDetails {
  * hops that a lost worker ended. An expected 429 is BENIGN so it does not
  * page anyone or pollute error metrics.
  */
-export function toApplicationFailure(error: LlmRouterError): ApplicationFailure {
+export function toApplicationFailure(error: LlmRouterError, health?: SharedHealthView): ApplicationFailure {
   const details: ProviderFailureDetails = { errorClass: error.name, retryable: error.retryable };
+  if (health !== undefined) details.health = health;
   if (error.status !== undefined) details.status = error.status;
   if (error.provider !== undefined) details.provider = error.provider;
   if (error.deployment !== undefined) details.deployment = error.deployment;
@@ -45,11 +49,6 @@ export function toApplicationFailure(error: LlmRouterError): ApplicationFailure 
     details: [details],
     category: error.name === 'RateLimitError' ? ApplicationFailureCategory.BENIGN : undefined,
   });
-}
-
-/** Converts anything thrown by the provider layer; unknown errors pass through untouched (they are bugs, not provider failures). */
-export function providerFailure(err: unknown): unknown {
-  return isLlmRouterError(err) ? toApplicationFailure(err) : err;
 }
 
 /** A document an activity cannot read: retrying will not make it readable, and the batch reports it and goes on. */

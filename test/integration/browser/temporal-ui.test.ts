@@ -63,12 +63,14 @@ afterAll(async () => {
   await server?.stop();
 });
 
-test('the history page shows both hop summaries and the failure of the first hop', async () => {
+test('the history page shows every hop summary and the failure of the first hop', async () => {
   const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
   await page.goto(`${server.uiUrl}/namespaces/default/workflows/${workflowId}/${runId}/history`);
-  const fallbackHop = '#2 anthropic/claude-3-5-haiku-latest · fallback from openai/gpt-4o-mini (ServiceUnavailableError ×2)';
+  // num_retries 1: the primary is called twice (two hops), then the fallback group serves.
+  const fallbackHop = '#3 backup (anthropic/claude-3-5-haiku-latest) · fallback from primary (openai/gpt-4o-mini) after ServiceUnavailableError ×2';
   await page.getByText(fallbackHop).first().waitFor({ timeout: 30_000 });
-  await page.getByText('#1 openai/gpt-4o-mini', { exact: false }).first().waitFor();
+  await page.getByText('#1 primary (openai/gpt-4o-mini)', { exact: false }).first().waitFor();
+  await page.getByText('#2 primary (openai/gpt-4o-mini) · retry of primary', { exact: false }).first().waitFor();
   await page.getByText('Activity Task Failed').first().waitFor();
   await page.getByText('openai (primary): 503 primary is down').first().waitFor();
   const body = await page.innerText('body');

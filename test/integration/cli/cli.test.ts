@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { freePort } from '../../../src/dev-server';
 import { parseKeyring, routerDataConverter } from '../../../src/temporal/codec';
+import { eventually } from '../../support/batch';
 import { routerHealthHandle } from '../../../src/temporal/health';
 import { snapshotQuery } from '../../../workflows/router-health-api';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
@@ -232,12 +233,15 @@ test('with LLM_ROUTER_CODEC_KEYS a CLI worker and CLI clients exchange encrypted
     expect(ids).toHaveLength(1);
     const history = await raw.workflow.getHandle(ids[0]!).fetchHistory();
     expect(historyContains(history, 'Kestrel')).toBe(false);
-    // The failed hop reached the router's shared health (carried by the next hop's read): a library client
-    // built with the same converter reads the entity's mark for this workflow run.
+    // The failed hop reached the router's shared health (reported by the worker's health agent, through the
+    // codec): a library client built with the same converter reads the failure from the entity.
     const decoding = new Client({ connection, dataConverter: routerDataConverter(parseKeyring(keys.LLM_ROUTER_CODEC_KEYS)) });
-    const { runId } = await raw.workflow.getHandle(ids[0]!).describe();
-    const snapshot = await routerHealthHandle(decoding, routerName).query(snapshotQuery, `${ids[0]}/${runId}`);
-    expect(snapshot.seenSeq).toBeGreaterThanOrEqual(1);
+    const primary = await eventually(async () => {
+      const snapshot = await routerHealthHandle(decoding, routerName).query(snapshotQuery);
+      const ds = snapshot.state.deployments.primary;
+      return ds !== undefined && ds.failures >= 1 ? ds : undefined;
+    }, 10_000, 50);
+    expect(primary.failuresByClass.ServiceUnavailableError).toBeGreaterThanOrEqual(1);
   } finally {
     await connection.close();
     encryptedWorker.child.kill('SIGINT');

@@ -107,7 +107,7 @@ test('a 503 outage for the middle third: every document is summarised, the dead 
     return ids.length > 0 ? ids : undefined;
   });
   expect(failedOver.length).toBeLessThan(runs.length);
-  const hopLine = /^#2 anthropic\/claude-haiku-4-5 · fallback from openai\/gpt-4o-mini \(ServiceUnavailableError\) · doc doc-\d+$/;
+  const hopLine = /^doc doc-\d+ · #2 claude \(anthropic\/claude-haiku-4-5\) · fallback from gpt \(openai\/gpt-4o-mini\) after ServiceUnavailableError/;
   for (const runId of failedOver) {
     const run = runs.find((r) => r.runId === runId);
     expect(activitySummaries(run!.history).some((s) => hopLine.test(s))).toBe(true);

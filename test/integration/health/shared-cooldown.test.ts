@@ -96,7 +96,7 @@ async function twoBatches(shared: boolean): Promise<{ firstBatchToA: number; sec
   const base = { ...FAST_ROUTING, heartbeatTimeoutMs: 10_000 };
   // A generous read timeout: this test is about sharing, and on a loaded CI box a read
   // that gives up (and routes on local state, by design) would blur what is measured.
-  const routing = shared ? { ...base, sharedHealth: { routerName, readTimeoutMs: 15_000 } } : base;
+  const routing = shared ? { ...base, sharedHealth: { routerName, readTimeoutMs: 15_000 } } : { ...base, sharedHealth: false as const };
   const isCooled = shared
     ? async () => (await getRouterHealthReport(ctx.client, routerName)).cooldowns.some((c) => c.deploymentId === 'openai-a')
     : async () => requestsMentioning('openai-a', tag1) >= 2;

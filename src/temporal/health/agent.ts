@@ -1,0 +1,220 @@
+// A process's link to the routerHealth entity: one per router name per
+// process (a worker, a gateway replica), shared by every call it makes.
+//
+//   - outcomes are reported here and shipped to the entity in batches (a
+//     failure at once, successes within `flushDelayMs`), one signal each;
+//   - the entity's state is polled by query every `pollIntervalMs` while the
+//     agent is in use (a query writes no history);
+//   - `state()` is the last snapshot with this process's own outcomes that
+//     the snapshot does not hold yet laid on top, so a cooldown one call
+//     here caused is seen by the next call here at once, and by other
+//     processes within one flush and one poll.
+//
+// Routing never waits on or fails because of the entity: unreachable, it
+// routes on what it has.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+import type { Client } from '@temporalio/client';
+import { emptyRouterState } from '../../core/state';
+import type { AttemptResult, RouterConfig, RouterState } from '../../core/types';
+import {
+  configQuery,
+  reportOutcomesSignal,
+  routerHealthWorkflowId,
+  snapshotQuery,
+  type HealthSnapshot,
+  type OutcomeReport,
+} from '../../../workflows/router-health-api';
+import { applyAttempt } from '../../../workflows/router-health-state';
+
+/** How stale another process's news may be here, at most (plus one flush delay there). */
+export const DEFAULT_HEALTH_POLL_INTERVAL_MS = 200;
+/** Successes wait this long to share a signal; failures go at once. */
+export const DEFAULT_HEALTH_FLUSH_DELAY_MS = 25;
+/** An agent nobody used for this long stops polling until it is used again. */
+export const HEALTH_AGENT_IDLE_MS = 30_000;
+/** The first read waits at most this long before a call goes ahead on what is known. */
+export const DEFAULT_HEALTH_FIRST_READ_WAIT_MS = 500;
+
+export interface HealthAgentOptions {
+  client: Client;
+  routerName: string;
+  pollIntervalMs?: number;
+  flushDelayMs?: number;
+  /** Test hook for the clock. */
+  now?: () => number;
+}
+
+export class HealthAgent {
+  readonly reporter = `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+  readonly routerName: string;
+  private readonly client: Client;
+  private readonly pollIntervalMs: number;
+  private readonly flushDelayMs: number;
+  private readonly now: () => number;
+  private config: RouterConfig | null = null;
+  private snapshot: HealthSnapshot | null = null;
+  private seq = 0;
+  /** Own outcomes no snapshot has confirmed yet, laid over each snapshot. */
+  private pending: OutcomeReport[] = [];
+  private unsent: OutcomeReport[] = [];
+  private merged: RouterState | null = null;
+  private pollTimer: NodeJS.Timeout | null = null;
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> | null = null;
+  private firstRead: Promise<void> | null = null;
+  private lastUsed = 0;
+  private closed = false;
+  /** False while the entity cannot be read (not started yet, or unreachable). */
+  available = false;
+
+  constructor(options: HealthAgentOptions) {
+    this.client = options.client;
+    this.routerName = options.routerName;
+    this.pollIntervalMs = options.pollIntervalMs ?? DEFAULT_HEALTH_POLL_INTERVAL_MS;
+    this.flushDelayMs = options.flushDelayMs ?? DEFAULT_HEALTH_FLUSH_DELAY_MS;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** The routing tables the entity judges outcomes by; null until the first read succeeded. */
+  routingConfig(): RouterConfig | null {
+    return this.config;
+  }
+
+  /** Resolves once the first read has ended (or after `maxWaitMs`), so the first call of a process sees what others know. */
+  ready(maxWaitMs = DEFAULT_HEALTH_FIRST_READ_WAIT_MS): Promise<void> {
+    this.touch();
+    this.firstRead ??= this.poll();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, maxWaitMs);
+      timer.unref();
+    });
+    return Promise.race([this.firstRead, timeout]).finally(() => clearTimeout(timer));
+  }
+
+  /** What this process knows: the entity's last snapshot plus its own outcomes the snapshot does not hold yet. */
+  state(): RouterState {
+    this.touch();
+    if (this.merged !== null) return this.merged;
+    let state = this.snapshot?.state ?? emptyRouterState();
+    const config = this.config;
+    if (config !== null) for (const o of this.pending) state = applyAttempt(config, state, o.deploymentId, o.result, o.at).state;
+    this.merged = state;
+    return state;
+  }
+
+  /** One finished call. Never waits, never throws: a lost report costs accuracy only. */
+  report(deploymentId: string, result: AttemptResult, at: number = this.now()): void {
+    if (this.closed) return;
+    this.touch();
+    const report: OutcomeReport = { reporter: this.reporter, seq: ++this.seq, deploymentId, result, at };
+    this.pending.push(report);
+    this.unsent.push(report);
+    this.merged = null;
+    this.scheduleFlush(result.ok ? this.flushDelayMs : 0);
+  }
+
+  /** Ships what is unsent and stops polling; call it when the process stops. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer);
+    if (this.flushTimer !== null) clearTimeout(this.flushTimer);
+    this.pollTimer = null;
+    this.flushTimer = null;
+    await this.flush();
+  }
+
+  /** Reads the entity now (the poll timer does this on its own). The agent works for every request of the process, so it traces apart from any one of them. */
+  poll(): Promise<void> {
+    return context.with(ROOT_CONTEXT, () => this.read());
+  }
+
+  private async read(): Promise<void> {
+    const handle = this.client.workflow.getHandle(routerHealthWorkflowId(this.routerName));
+    try {
+      const snapshot = await handle.query(snapshotQuery, this.reporter);
+      if (this.config === null || this.snapshot?.configFingerprint !== snapshot.configFingerprint) {
+        this.config = await handle.query(configQuery);
+      }
+      this.snapshot = snapshot;
+      this.pending = this.pending.filter((o) => o.seq > snapshot.seenSeq);
+      this.merged = null;
+      this.available = true;
+    } catch {
+      this.available = false;
+    }
+  }
+
+  private touch(): void {
+    this.lastUsed = this.now();
+    if (this.pollTimer === null && !this.closed) this.schedulePoll();
+  }
+
+  private schedulePoll(): void {
+    this.pollTimer = setTimeout(() => {
+      void this.poll().finally(() => {
+        this.pollTimer = null;
+        if (!this.closed && this.now() - this.lastUsed < HEALTH_AGENT_IDLE_MS) this.schedulePoll();
+      });
+    }, this.pollIntervalMs);
+    this.pollTimer.unref();
+  }
+
+  private scheduleFlush(delayMs: number): void {
+    if (this.flushTimer !== null) {
+      if (delayMs > 0) return;
+      clearTimeout(this.flushTimer);
+    }
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      void this.flush();
+    }, delayMs);
+    this.flushTimer.unref();
+  }
+
+  private flush(): Promise<void> {
+    return context.with(ROOT_CONTEXT, () => this.send());
+  }
+
+  private async send(): Promise<void> {
+    if (this.flushing !== null) await this.flushing;
+    if (this.unsent.length === 0) return;
+    const batch = this.unsent;
+    this.unsent = [];
+    const handle = this.client.workflow.getHandle(routerHealthWorkflowId(this.routerName));
+    this.flushing = handle
+      .signal(reportOutcomesSignal, batch)
+      .catch((err: unknown) => {
+        // No entity (yet): nobody to tell. Anything else: try again with the next batch; the entity drops repeats by seq.
+        if ((err as { name?: unknown } | null)?.name !== 'WorkflowNotFoundError') this.unsent = [...batch, ...this.unsent];
+      })
+      .finally(() => {
+        this.flushing = null;
+      });
+    await this.flushing;
+  }
+}
+
+/** One agent per router name for a process; the worker's activities and a gateway each keep one of these. */
+export class HealthAgents {
+  private readonly agents = new Map<string, HealthAgent>();
+
+  constructor(private readonly defaults: Omit<HealthAgentOptions, 'client' | 'routerName'> = {}) {}
+
+  get(client: Client, routerName: string): HealthAgent {
+    const key = `${client.options.namespace}/${routerName}`;
+    let agent = this.agents.get(key);
+    if (agent === undefined) {
+      agent = new HealthAgent({ ...this.defaults, client, routerName });
+      this.agents.set(key, agent);
+    }
+    return agent;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.agents.values()].map((a) => a.close()));
+    this.agents.clear();
+  }
+}
