@@ -16,7 +16,7 @@ import type { AttemptStep } from '../src/core';
 import type { DurableRoutingOptions } from './types';
 
 /** A dead worker is noticed this long after its last heartbeat (the activity beats every third of it). */
-export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 5_000;
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 3_000;
 /** First re-run of a hop lost to a worker; later ones back off up to the maximum. */
 export const DEFAULT_INFRA_RETRY_INTERVAL_MS = 200;
 export const DEFAULT_INFRA_BACKOFF_COEFFICIENT = 2;

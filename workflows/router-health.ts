@@ -46,10 +46,10 @@ export async function routerHealth(input: RouterHealthInput): Promise<never> {
 
   // --- Signals ---
   setHandler(reportOutcomeSignal, (report) => {
-    health = applyOutcome(config, health, report, Date.now()).health;
+    health = applyOutcome(config, health, report, outcomeTime(report)).health;
   });
   setHandler(reportOutcomesSignal, (reports) => {
-    for (const report of reports) health = applyOutcome(config, health, report, Date.now()).health;
+    for (const report of reports) health = applyOutcome(config, health, report, outcomeTime(report)).health;
   });
   setHandler(reportProbeSignal, (probe) => {
     health = applyProbe(config, health, probe, Date.now(), input.probeBackoff);
@@ -113,6 +113,16 @@ export async function routerHealth(input: RouterHealthInput): Promise<never> {
     config,
     carried: { ...pruneReporters(health, now, DEFAULT_REPORTER_TTL_MS), runs: health.runs + 1 },
   });
+}
+
+/**
+ * An outcome counts from when it happened, not from when the entity heard of
+ * it: a cooldown for a Retry-After then ends when the reporter's own retry is
+ * due, not a signal's trip later (never in the entity's future).
+ */
+function outcomeTime(report: { at: number }): number {
+  const now = Date.now();
+  return Number.isFinite(report.at) ? Math.min(report.at, now) : now;
 }
 
 function by(req: { by?: string; note?: string }): { by?: string; note?: string } {

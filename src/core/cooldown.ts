@@ -19,6 +19,7 @@ export function decideCooldown(
   groupSize: number,
   ds: DeploymentState,
   failure: FailureOutcome,
+  now: number,
 ): CooldownDecision | null {
   if (settings.disableCooldowns) return null;
   const baseSec = deployment.cooldownTimeSec ?? settings.cooldownTimeSec;
@@ -30,8 +31,12 @@ export function decideCooldown(
   const hasRetryAfter = failure.retryAfterMs !== undefined && failure.retryAfterMs > 0;
 
   let rule: CooldownRule | null = null;
+  // Back from a cooldown with no success yet (its counts were reset then): the first counted failure
+  // sends it straight back, like a circuit breaker's half-open probe, instead of allowed_fails more.
+  const onProbation = settings.compat !== 'v1' && ds.cooldownReason !== null && ds.cooldownUntil <= now && ds.successes === 0;
   if (behaviour.immediate === 'always') rule = 'immediate';
   else if (behaviour.immediate === 'multi' && (groupSize > 1 || hasRetryAfter)) rule = 'immediate';
+  else if (behaviour.counts && onProbation) rule = 'probation';
   else if (behaviour.counts) {
     const perClass = policyValue(settings.allowedFailsPolicy, cls);
     const failuresCounted = perClass === undefined ? ds.failures : (ds.failuresByClass[cls] ?? 0);

@@ -41,6 +41,8 @@ export function recordSuccess(
   next.latency = addSample(ds.latency, { at: now, value: finite(perToken) }, args);
   if (outcome.ttftMs !== undefined) next.ttft = addSample(ds.ttft, { at: now, value: finite(outcome.ttftMs) }, args);
   delete next.suspect;
+  // A success ends the probation that follows a cooldown.
+  if (ds.cooldownReason !== null && ds.cooldownUntil <= now) next.cooldownReason = null;
   return withDeployment(state, deploymentId, next);
 }
 
@@ -79,7 +81,7 @@ export function recordFailure(
   if (deployment === undefined) return { state: withDeployment(state, deploymentId, next), cooldown: null };
 
   const groupSize = config.groups[deployment.group]?.length ?? 1;
-  const decision = decideCooldown(config.settings, deployment, groupSize, next, failure);
+  const decision = decideCooldown(config.settings, deployment, groupSize, next, failure, now);
   let cooldown: AppliedCooldown | null = null;
   if (decision !== null) {
     const active = ds.cooldownUntil > now;

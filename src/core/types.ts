@@ -180,11 +180,11 @@ export interface LatencySample {
 export interface CooldownReason {
   errorClass: string;
   status: number | null;
-  /** Why it cooled: 'immediate' (429, auth, not found), 'allowed-fails', 'failure-rate'. */
+  /** Why it cooled: 'immediate' (429, auth, not found), 'allowed-fails', 'failure-rate', 'probation' (failed again right after a cooldown). */
   rule: CooldownRule;
 }
 
-export type CooldownRule = 'immediate' | 'allowed-fails' | 'failure-rate';
+export type CooldownRule = 'immediate' | 'allowed-fails' | 'failure-rate' | 'probation';
 
 export interface DeploymentState {
   /** `floor(now / windowMs)` of the counters below; a different window means they read as zero. */

@@ -4,7 +4,7 @@
 import type { CallResult, WalkHost } from '../core/driver';
 import { runWalk } from '../core/driver';
 import type { AttemptStep, RouterConfig, RoutingRequest } from '../core/types';
-import { APIConnectionError } from '../errors';
+import { APIConnectionError, createError, type MidStreamError } from '../errors';
 import type { ProviderRegistry } from '../providers/registry';
 import type { ChatChunk, DeploymentParams } from '../providers/types';
 import { asRouterError, failureOf, giveUpError } from './errors';
@@ -26,6 +26,19 @@ export interface StreamRun {
 /** Anthropic rejects a prefill ending in whitespace; the dropped whitespace was already delivered. */
 function withAssistantPrefix(request: RouterRequest, prefix: string): RouterRequest {
   return { ...request, messages: [...request.messages, { role: 'assistant', content: prefix.trimEnd() }] };
+}
+
+/** A mid-stream failure restated with the text the caller really has. */
+function deliveredCut(error: MidStreamError, delivered: string): MidStreamError {
+  if (error.partialText === delivered) return error;
+  const cause = error.cause instanceof Error ? error.cause.message : error.message;
+  return createError('MidStreamError', `${error.deployment ?? 'deployment'}: stream failed after ${delivered.length} characters reached the caller: ${cause}`, {
+    ...(error.status === undefined ? {} : { status: error.status }),
+    ...(error.provider === undefined ? {} : { provider: error.provider }),
+    ...(error.deployment === undefined ? {} : { deployment: error.deployment }),
+    ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+    cause: error.cause,
+  }, { partialText: delivered, ...(error.causeClass === undefined ? {} : { causeClass: error.causeClass }) }) as MidStreamError;
 }
 
 /** Runs each choice's text through the stitcher; false when nothing of this chunk is left to deliver. */
@@ -88,8 +101,10 @@ export async function* streamThroughDriver(run: StreamRun): AsyncGenerator<Route
       throw new APIConnectionError(`${step.deploymentId}: stream ended without its final chunk`, { deployment: step.deploymentId, provider: step.deployment.provider });
     } catch (caught) {
       if (caught === incoherent) throw caught;
-      const error = asRouterError(caught, step.deploymentId, step.deployment.provider);
+      let error = asRouterError(caught, step.deploymentId, step.deployment.provider);
       if (error.name === 'RequestAbortedError') throw error;
+      // The provider layer counts what it read; the caller has what was passed on (and nothing held back).
+      if (error.name === 'MidStreamError') error = deliveredCut(error as MidStreamError, stitch.delivered);
       const failure = failureOf(error, run.now() - started);
       // Half a tool call cannot be continued by another model: the request ends with this failure.
       if (toolCalls) failure.final = true;

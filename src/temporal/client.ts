@@ -23,6 +23,12 @@ import { giveUpOfFailure } from './to-application-failure';
 import { DEFAULT_TASK_QUEUE } from './worker';
 
 export const BATCH_PROGRESS_QUERY = 'batchProgress';
+/**
+ * A workflow task a dead worker had started is handed to another after this
+ * (Temporal's default is 10 s). Routing workflow tasks take milliseconds; the
+ * bound only matters when a worker dies mid-task.
+ */
+export const DEFAULT_WORKFLOW_TASK_TIMEOUT_MS = 5_000;
 
 /** Documents to summarise: a source the worker can read, or texts given inline. */
 export type BatchDocuments = DocumentSource | { kind: 'inline'; texts: ReadonlyArray<string | { id: string; text: string }> };
@@ -43,7 +49,7 @@ export interface StartBatchOptions {
    * so history holds a path instead of the documents (default: next to the output).
    */
   inlineDir?: string;
-  /** Temporal's workflow task timeout (default 10 s); shorter lets a batch resume sooner after its worker dies. */
+  /** Temporal's workflow task timeout (default `DEFAULT_WORKFLOW_TASK_TIMEOUT_MS`); shorter lets a batch resume sooner after its worker dies. */
   workflowTaskTimeoutMs?: number;
 }
 
@@ -109,7 +115,7 @@ export async function startBatchSummarize(
     taskQueue,
     workflowId,
     args: [input],
-    ...(options.workflowTaskTimeoutMs === undefined ? {} : { workflowTaskTimeout: options.workflowTaskTimeoutMs }),
+    workflowTaskTimeout: options.workflowTaskTimeoutMs ?? DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
     staticSummary: `Summarise ${source.kind === 'glob' ? source.pattern : source.path} with ${options.group}`,
   });
   return { workflowId, runId: handle.firstExecutionRunId };
@@ -170,6 +176,7 @@ export class DurableRouter {
     try {
       result = (await this.client.workflow.execute('routedCompletion', {
         taskQueue: this.taskQueue,
+        workflowTaskTimeout: DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
         workflowId: opts.workflowId ?? `completion-${randomUUID()}`,
         args: [input],
       })) as RoutedCompletionResult;

@@ -6,6 +6,12 @@ import type { Env } from '../providers/resolve';
 import { toDurableConfig, type DurableConfigInput } from './durable-config';
 
 export const DEFAULT_TASK_QUEUE = 'llm-router';
+/**
+ * A dead worker's cached workflows are resumed elsewhere after this (the SDK's
+ * default is 10 s): together with the hops' heartbeat timeout, a lost worker
+ * stalls its documents for seconds, not half a minute.
+ */
+export const DEFAULT_STICKY_QUEUE_TIMEOUT_MS = 3_000;
 
 export interface CreateRouterWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
@@ -46,6 +52,7 @@ export async function createRouterWorker(options: CreateRouterWorkerOptions): Pr
       : { workflowsPath: require.resolve('../../workflows') }),
     ...(options.dataConverter === undefined ? {} : { dataConverter: options.dataConverter }),
     ...(options.plugins === undefined || options.plugins.length === 0 ? {} : { plugins: options.plugins }),
+    stickyQueueScheduleToStartTimeout: DEFAULT_STICKY_QUEUE_TIMEOUT_MS,
     ...options.workerOptions,
   });
 }

@@ -18,8 +18,8 @@ async function runWorker(): Promise<void> {
     taskQueue,
     providers: createProviderRegistry(),
     workflowBundle: { codePath: requireTestEnv('bundle') },
-    // A killed worker's sticky workflow tasks move to the shared queue after this, instead of the 10 s default.
-    workerOptions: { stickyQueueScheduleToStartTimeout: Number(process.env.TLR_WORKER_STICKY_TIMEOUT_MS ?? 10_000) },
+    // A killed worker's sticky workflow tasks move to the shared queue after this (default: the worker factory's).
+    ...(process.env.TLR_WORKER_STICKY_TIMEOUT_MS === undefined ? {} : { workerOptions: { stickyQueueScheduleToStartTimeout: Number(process.env.TLR_WORKER_STICKY_TIMEOUT_MS) } }),
   });
   if (process.env.TLR_WORKER_WAIT_FOR_GO === '1') {
     // Booted (imports, connection, bundle loaded) but not polling until the test says so on stdin.

@@ -90,6 +90,64 @@ describe('streaming fallback', () => {
     expect(routing?.attemptLog[0]).toMatchObject({ deploymentId: 'a', outcome: 'failure' });
   });
 
+  describe('a stream cut mid-answer never makes the caller read text twice', () => {
+    const cutConfig = () =>
+      loadTestConfig(
+        [deployment(fake, 'solo', 'a', 'openai/gpt-4o-mini', { num_retries: 2 }), deployment(fake, 'rescue', 'c', 'openai/gpt-4o')],
+        { fallbacks: [{ solo: ['rescue'] }] },
+      );
+    const answer = 'alpha bravo charlie delta echo foxtrot';
+
+    it('moves on to the fallback at once (no backoff on the deployment that cut it), which answers without honouring the prefill', async () => {
+      fake.script('a', [], { after: { text: answer, cutAfterChunks: 3 } });
+      fake.script('c', [{ text: 'The complete answer.' }]);
+      const started = Date.now();
+      const { text, chunks } = await drain(makeRouter(cutConfig()).stream(ask('solo')));
+      expect(counts(fake, ['a', 'c'])).toEqual({ a: 1, c: 1 });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      const delivered = chunks[chunks.length - 1]?.routing?.continuedFrom ?? '';
+      expect(answer.startsWith(delivered) && delivered.length > 0).toBe(true);
+      // The fallback's full answer, once; the cut deployment's text, once.
+      expect(text.split('The complete answer.')).toHaveLength(2);
+      expect(text.split(delivered.trim())).toHaveLength(2);
+      expect(chunks[chunks.length - 1]?.routing?.attemptLog.map((x) => [x.deploymentId, x.errorClass])).toEqual([['a', 'MidStreamError'], ['c', null]]);
+    });
+
+    it('cuts the repetition when the fallback starts the same answer again', async () => {
+      fake.script('a', [{ text: answer, cutAfterChunks: 3 }]);
+      fake.script('c', [{ text: answer }]);
+      const { text } = await drain(makeRouter(cutConfig()).stream(ask('solo')));
+      expect(text).toBe(answer);
+    });
+
+    it('ends with a MidStreamError naming what was delivered when the fallback restarts differently', async () => {
+      // The caller has read 'alpha bravo charlie ' when the cut comes; the fallback repeats two words of it, then goes elsewhere.
+      fake.script('a', [{ text: answer, cutAfterChunks: 4 }]);
+      fake.script('c', [{ text: 'alpha bravo zulu yankee xray' }]);
+      const seen: string[] = [];
+      const error = await (async () => {
+        for await (const chunk of makeRouter(cutConfig()).stream(ask('solo'))) for (const ch of chunk.choices) seen.push(ch.delta.content ?? '');
+      })().catch((e: unknown) => e as { name: string; message: string; partialText: string });
+      expect(error).toMatchObject({ name: 'MidStreamError' });
+      const delivered = seen.join('');
+      expect((error as { partialText: string }).partialText).toBe(delivered);
+      expect((error as Error).message).toContain(`first ${delivered.length} characters`);
+      expect(delivered.startsWith('alpha')).toBe(true);
+      expect(delivered).not.toContain('zulu');
+    });
+
+    it('with nowhere to go, the caller gets the cut as a MidStreamError holding the delivered text, and the deployment is not asked again', async () => {
+      const lone = loadTestConfig([deployment(fake, 'solo', 'a', 'openai/gpt-4o-mini', { num_retries: 2 })]);
+      fake.script('a', [], { after: { text: answer, cutAfterChunks: 3 } });
+      const seen: string[] = [];
+      const error = await (async () => {
+        for await (const chunk of makeRouter(lone).stream(ask('solo'))) for (const ch of chunk.choices) seen.push(ch.delta.content ?? '');
+      })().catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'MidStreamError', partialText: seen.join('') });
+      expect(fake.count('a')).toBe(1);
+    });
+  });
+
   it('moves to the fallback group when the stream keeps failing in the group', async () => {
     fake.script('a', [], { after: { status: 500 } });
     fake.script('b', [], { after: { status: 529 } });

@@ -27,7 +27,7 @@ interface Row {
   prior?: Prior[];
   failure: FailureOutcome;
   /** null: stays in rotation. */
-  expect: null | { rule: 'immediate' | 'allowed-fails' | 'failure-rate'; untilOffsetMs: number; extended?: boolean };
+  expect: null | { rule: 'immediate' | 'allowed-fails' | 'failure-rate' | 'probation'; untilOffsetMs: number; extended?: boolean };
   /** Whether the failure counted toward the window's failures. */
   counts?: boolean;
 }
@@ -50,6 +50,7 @@ const ROWS: Row[] = [
   { id: 'C11', title: '429 in a single-deployment group with Retry-After: cooled for Retry-After', groupSize: 1, failure: { errorClass: 'RateLimitError', status: 429, retryAfterMs: 20_000 }, expect: { rule: 'immediate', untilOffsetMs: 20_000 } },
   { id: 'C12', title: 'single-deployment group past allowed_fails: cooled too', groupSize: 1, prior: fails(3, E500), failure: E500, expect: { rule: 'allowed-fails', untilOffsetMs: 5000 } },
   { id: 'C13', title: 'Retry-After is capped by maxCooldownTimeSec (300 s)', failure: { errorClass: 'RateLimitError', status: 429, retryAfterMs: 86_400_000 }, expect: { rule: 'immediate', untilOffsetMs: 300_000 } },
+  { id: 'C35', title: 'a Retry-After shorter than the router default cooldown_time replaces it', settings: { cooldownTimeSec: 30 }, failure: { errorClass: 'RateLimitError', status: 429, retryAfterMs: 2_000 }, expect: { rule: 'immediate', untilOffsetMs: 2_000 } },
   { id: 'C14', title: 'Retry-After shorter than the deployment cooldown_time never shortens it', deployment: { cooldownTimeSec: 60 }, failure: { errorClass: 'RateLimitError', status: 429, retryAfterMs: 10_000 }, expect: { rule: 'immediate', untilOffsetMs: 60_000 } },
   { id: 'C15', title: '401 cools at once, even a single-deployment group', groupSize: 1, failure: { errorClass: 'AuthenticationError', status: 401 }, expect: { rule: 'immediate', untilOffsetMs: 5000 } },
   { id: 'C16', title: '403 cools at once', failure: { errorClass: 'PermissionDeniedError', status: 403 }, expect: { rule: 'immediate', untilOffsetMs: 5000 } },
@@ -67,7 +68,10 @@ const ROWS: Row[] = [
   { id: 'C28', title: 'router cooldown_time: 0 disables cooldowns', settings: { cooldownTimeSec: 0 }, failure: { errorClass: 'RateLimitError', status: 429, retryAfterMs: 30_000 }, expect: null },
   { id: 'C29', title: 'disable_cooldowns disables cooldowns', settings: { disableCooldowns: true }, prior: fails(5, E500), failure: { errorClass: 'AuthenticationError', status: 401 }, expect: null },
   { id: 'C30', title: 'counts reset with each window (one minute)', prior: fails(3, E500, -40_000), failure: E500, expect: null },
-  { id: 'C31', title: 'a deployment returns from cooldown with clean counts', prior: [...fails(4, E500, -20_000)], failure: E500, expect: null },
+  // Back from cooldown with clean counts, on probation: its first failure before any success sends it straight back…
+  { id: 'C31', title: 'a deployment back from cooldown that fails before any success is cooled again at once (probation)', prior: [...fails(4, E500, -20_000)], failure: E500, expect: { rule: 'probation', untilOffsetMs: 5000 } },
+  // …and one success ends the probation: allowed_fails counts from the clean slate again.
+  { id: 'C34', title: 'after a success back from cooldown, allowed_fails applies again', prior: [...fails(4, E500, -20_000), ...oks(1, -1000)], failure: E500, expect: null },
   { id: 'C32', title: 'an unknown class name is classified by status (503 → ServiceUnavailableError)', prior: fails(3, { errorClass: 'SomeNewError', status: 503 }), failure: { errorClass: 'SomeNewError', status: 503 }, expect: { rule: 'allowed-fails', untilOffsetMs: 5000 } },
   { id: 'C33', title: 'an unclassified 4xx (413) is the request\'s fault: no count, no cooldown', prior: fails(5, { errorClass: 'APIError', status: 413 }), failure: { errorClass: 'APIError', status: 413 }, expect: null, counts: false },
 ];
