@@ -29,7 +29,7 @@ describe('complexity router tiers', () => {
   const prompts = {
     SIMPLE: 'What is the capital of France?',
     MEDIUM: 'Explain how an API endpoint works.',
-    COMPLEX: 'Design a distributed scalable database architecture with encryption, concurrency control and a cache for throughput; write the python class and async function for the api endpoint',
+    COMPLEX: 'Write the python class and async function for the api endpoint of a distributed scalable database with encryption, concurrency control and a cache for throughput',
     REASONING:
       'Think through this step by step: prove that the algorithm is correct, analyze the trade-offs of the distributed consensus architecture and derive the latency bound from first principles.',
   } as const;
