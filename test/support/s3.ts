@@ -7,7 +7,13 @@ import { s3ClientConfigFromEnv } from '../../activities/stores/s3-config';
 import { requireTestEnv } from './test-env';
 
 /** What a worker on this machine would have in its environment to reach the test server. */
-export function testS3Env(): Record<string, string> {
+export function testS3Env(): {
+  AWS_ENDPOINT_URL_S3: string;
+  AWS_REGION: string;
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+  AWS_S3_FORCE_PATH_STYLE: string;
+} {
   return {
     AWS_ENDPOINT_URL_S3: requireTestEnv('s3Endpoint'),
     AWS_REGION: 'us-east-1',
