@@ -74,8 +74,8 @@ export const SEAWEEDFS_SPEC: BinarySpec<'SEAWEEDFS_PATH'> = {
 
 /**
  * Finds SeaweedFS: `SEAWEEDFS_PATH`, then `weed` on PATH, then the cache
- * outside the clone, then a build from the Go module into the cache (about
- * six minutes on two cores with a cold Go build cache).
+ * outside the clone, then a build from the Go module into the cache (many
+ * minutes on two cores with a cold Go build cache; once per machine).
  */
 export function locateSeaweedFs(options: LocateOptions = {}): Promise<LocatedSeaweedFs> {
   return locateBinary(SEAWEEDFS_SPEC, options);
