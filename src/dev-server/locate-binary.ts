@@ -58,6 +58,30 @@ export interface BinarySpec<EnvVar extends string> {
   notFound(attempts: string[]): Error;
 }
 
+/** What a failed lookup tells the user to do. */
+export interface FixHint {
+  /** "the Temporal CLI", "SeaweedFS (the S3 server for tests and the demo)". */
+  what: string;
+  envVar: string;
+  executable: string;
+  minGo: readonly [number, number];
+  /** How to build it by hand. */
+  build: string;
+}
+
+/** Every step of a lookup failed: `attempts` says what each found, the message ends with how to fix it. */
+export class BinaryNotFoundError extends Error {
+  constructor(readonly attempts: string[], hint: FixHint) {
+    super([
+      `Could not find or build ${hint.what}. Tried, in order:`,
+      ...attempts.map((a, i) => `  ${i + 1}. ${a}`),
+      `Fix one of these: set ${hint.envVar} to a ${hint.executable} binary; put \`${hint.executable}\` on PATH;`,
+      `or install Go >= ${hint.minGo.join('.')} with access to the Go module proxy so it can be built with`,
+      `  ${hint.build}`,
+    ].join('\n'));
+  }
+}
+
 /**
  * The cache lives outside any clone so a fresh checkout (and CI) reuses one
  * build: `$TEMPORAL_LLM_ROUTER_CACHE`, else `$XDG_CACHE_HOME/temporal-llm-router`,

@@ -3,7 +3,7 @@
 import { chmodSync, cpSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheRoot, locateBinary, printsMatching, type BinarySpec, type LocatedBinary, type LocateOptions } from './locate-binary';
+import { BinaryNotFoundError, cacheRoot, locateBinary, printsMatching, type BinarySpec, type LocatedBinary, type LocateOptions } from './locate-binary';
 
 /**
  * A pseudo-version of the module (SeaweedFS tags its releases without Go
@@ -18,18 +18,13 @@ export const SEAWEEDFS_MIN_GO: readonly [number, number] = [1, 26];
 export type SeaweedFsSource = LocatedBinary<'SEAWEEDFS_PATH'>['source'];
 export type LocatedSeaweedFs = LocatedBinary<'SEAWEEDFS_PATH'>;
 
-export class SeaweedFsNotFoundError extends Error {
+export class SeaweedFsNotFoundError extends BinaryNotFoundError {
   override readonly name = 'SeaweedFsNotFoundError';
-  constructor(readonly attempts: string[]) {
-    super(
-      [
-        'Could not find or build SeaweedFS (the S3 server for tests and the demo). Tried, in order:',
-        ...attempts.map((a, i) => `  ${i + 1}. ${a}`),
-        'Fix one of these: set SEAWEEDFS_PATH to a weed binary; put `weed` on PATH;',
-        `or install Go >= ${SEAWEEDFS_MIN_GO.join('.')} with access to the Go module proxy so it can be built with`,
-        `  go mod download ${SEAWEEDFS_GO_MODULE}@${SEAWEEDFS_VERSION}, then go build ./weed in a writable copy of it`,
-      ].join('\n'),
-    );
+  constructor(attempts: string[]) {
+    super(attempts, {
+      what: 'SeaweedFS (the S3 server for tests and the demo)', envVar: 'SEAWEEDFS_PATH', executable: 'weed', minGo: SEAWEEDFS_MIN_GO,
+      build: `go mod download ${SEAWEEDFS_GO_MODULE}@${SEAWEEDFS_VERSION}, then go build ./weed in a writable copy of it`,
+    });
   }
 }
 

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { cacheRoot, locateBinary, printsMatching, type BinarySpec, type LocatedBinary, type LocateOptions } from './locate-binary';
+import { BinaryNotFoundError, cacheRoot, locateBinary, printsMatching, type BinarySpec, type LocatedBinary, type LocateOptions } from './locate-binary';
 
 export { parseGoVersion } from './locate-binary';
 
@@ -17,18 +17,10 @@ export type LocatedTemporalCli = LocatedBinary<'TEMPORAL_CLI_PATH'>;
 export type LocateTemporalCliOptions = LocateOptions;
 
 /** Thrown when every step of the lookup chain failed; `attempts` says what each step found. */
-export class TemporalCliNotFoundError extends Error {
+export class TemporalCliNotFoundError extends BinaryNotFoundError {
   override readonly name = 'TemporalCliNotFoundError';
-  constructor(readonly attempts: string[]) {
-    super(
-      [
-        'Could not find or build the Temporal CLI. Tried, in order:',
-        ...attempts.map((a, i) => `  ${i + 1}. ${a}`),
-        'Fix one of these: set TEMPORAL_CLI_PATH to a temporal binary; put `temporal` on PATH;',
-        `or install Go >= ${MIN_GO_VERSION.join('.')} with access to the Go module proxy so it can be built with`,
-        `  go install ${TEMPORAL_CLI_GO_MODULE}@${TEMPORAL_CLI_VERSION}`,
-      ].join('\n'),
-    );
+  constructor(attempts: string[]) {
+    super(attempts, { what: 'the Temporal CLI', envVar: 'TEMPORAL_CLI_PATH', executable: 'temporal', minGo: MIN_GO_VERSION, build: `go install ${TEMPORAL_CLI_GO_MODULE}@${TEMPORAL_CLI_VERSION}` });
   }
 }
 
