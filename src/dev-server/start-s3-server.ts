@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateBucketCommand, ListBucketsCommand, S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { spawnService, type ChildService } from './child-service';
 import { locateSeaweedFs, type SeaweedFsSource } from './seaweedfs';
 import { DEFAULT_DEV_SERVER_IP, freePort } from './start-dev-server';
@@ -88,7 +88,12 @@ function serverArgs(ip: string, dataDir: string, configPath: string, ports: numb
   ];
 }
 
+// Loaded on use: the package root re-exports this module, and only a caller that starts a server should pay for the AWS SDK.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const s3Sdk = () => require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3');
+
 async function waitUntilReady(client: S3Client, service: ChildService, endpoint: string, timeoutMs: number): Promise<void> {
+  const { ListBucketsCommand } = s3Sdk();
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -112,6 +117,7 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
   const env = options.env ?? process.env;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const ip = options.ip ?? DEFAULT_DEV_SERVER_IP;
+  const { CreateBucketCommand, S3Client } = s3Sdk();
   const located = options.weedPath === undefined ? await locateSeaweedFs({ env, log }) : undefined;
   const weedPath = options.weedPath ?? (located?.path as string);
   const ownDataDir = options.dataDir === undefined;
