@@ -5,6 +5,13 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 
 /** Used when a custom endpoint is set and no region is: self-hosted S3 servers accept any region, and the SDK insists on one. */
 export const DEFAULT_S3_REGION = 'us-east-1';
+/**
+ * Attempts per storage request (the SDK's standard retry, with backoff). More
+ * than the SDK's 3: a document whose read still fails becomes a per-document
+ * DocumentUnreadableError, and a storage fault must never be retried through
+ * the provider hop, where it would count against a deployment.
+ */
+export const DEFAULT_S3_MAX_ATTEMPTS = 5;
 
 /** The variables read, besides the SDK's own credential chain (profiles, SSO, web identity, instance roles). */
 export const S3_ENV = {
@@ -12,6 +19,7 @@ export const S3_ENV = {
   ignoreEndpoints: 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS',
   region: ['AWS_REGION', 'AWS_DEFAULT_REGION'],
   pathStyle: ['AWS_S3_FORCE_PATH_STYLE', 'LLM_ROUTER_S3_FORCE_PATH_STYLE'],
+  maxAttempts: 'AWS_MAX_ATTEMPTS',
 } as const;
 
 function first(env: NodeJS.ProcessEnv, names: readonly string[]): { name: string; value: string } | undefined {
@@ -39,7 +47,8 @@ function flag(name: string, value: string): boolean {
  *   (what self-hosted servers need) and off for AWS;
  * - credentials: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` /
  *   `AWS_SESSION_TOKEN` in `env`, else the SDK's default chain (`AWS_PROFILE`,
- *   SSO, web identity, instance roles).
+ *   SSO, web identity, instance roles);
+ * - attempts per request: `AWS_MAX_ATTEMPTS`, default {@link DEFAULT_S3_MAX_ATTEMPTS}.
  * Throws one line naming a malformed variable.
  */
 export function s3ClientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3ClientConfig {
@@ -65,7 +74,10 @@ export function s3ClientConfigFromEnv(env: NodeJS.ProcessEnv = process.env): S3C
     throw new Error(`${accessKeyId ? 'AWS_SECRET_ACCESS_KEY' : 'AWS_ACCESS_KEY_ID'} is not set, but ${accessKeyId ? 'AWS_ACCESS_KEY_ID' : 'AWS_SECRET_ACCESS_KEY'} is`);
   }
   const sessionToken = env.AWS_SESSION_TOKEN?.trim();
+  const attempts = env[S3_ENV.maxAttempts]?.trim();
+  if (attempts !== undefined && attempts !== '' && !/^[1-9]\d*$/.test(attempts)) throw new Error(`${S3_ENV.maxAttempts}=${attempts}: expected a positive integer`);
   return {
+    maxAttempts: attempts ? Number(attempts) : DEFAULT_S3_MAX_ATTEMPTS,
     ...(endpoint === undefined ? {} : {
       endpoint: endpoint.value,
       // S3-compatible servers differ in which of the SDK's newer default

@@ -23,6 +23,7 @@ export function documentSource(arg: string, cwd: string = process.cwd(), format?
   const withFormat = format === undefined ? {} : { format };
   if (isS3Url(arg)) {
     const { key } = s3Location(arg, 'documents:');
+    if (GLOB_CHARS.test(key)) return { kind: 'glob', pattern: arg, ...withFormat };
     if (format === 'pdf' && /\.jsonl$/i.test(key)) throw new CliError(`--format pdf: ${arg} is JSONL, whose text fields cannot hold PDFs`, EXIT.USAGE);
     return { kind: 's3', url: arg, ...withFormat };
   }

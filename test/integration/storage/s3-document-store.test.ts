@@ -68,6 +68,11 @@ test('a prefix with more objects than a listing page is listed whole, in order, 
   const first = await activities.listDocuments({ source, cursor: { index: 0 }, limit: 1 });
   expect(first.refs[0]).toEqual({ index: 0, id: 'doc-00.txt', path: `s3://${bucket}/paged/doc-00.txt` });
   expect(await loadDocument({ documents: testDocumentStore() }, source, first.refs[0] as DocRef)).toEqual({ ok: true, text: 'text of doc-00.txt' });
+
+  // Globs match keys as they match paths.
+  const globbed = (pattern: string) => activities.listDocuments({ source: { kind: 'glob', pattern }, cursor: { index: 0 }, limit: 50 }).then((p) => p.refs.map((r) => r.id));
+  expect(await globbed(`s3://${bucket}/paged/**/*.md`)).toEqual(['nested/deep.md']);
+  expect(await globbed(`s3://${bucket}/paged/doc-1?.txt`)).toEqual(names.slice(10, 20));
 });
 
 test('the default page of 1,000 keys: a listing of 1,003 objects crosses it', async () => {
