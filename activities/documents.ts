@@ -26,6 +26,25 @@ export interface DocumentDeps {
   documents: DocumentStore;
 }
 
+/** Items between heartbeats of a long listing or merge. */
+const HEARTBEAT_EVERY = 500;
+
+/**
+ * Heartbeats when running as an activity: counting a large bucket prefix
+ * takes longer than the listing activities' heartbeat timeout. A no-op when
+ * the function is called directly (tests, scripts).
+ */
+function heartbeat(done: number): void {
+  if (done % HEARTBEAT_EVERY !== 0) return;
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  context.heartbeat(done);
+}
+
 function errorCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
@@ -197,9 +216,9 @@ export function createDocumentActivities(deps: DocumentDeps) {
       const plan = planFor(source);
       let n = 0;
       if (plan.mode === 'jsonl') {
-        for await (const _ of jsonlLines(deps.documents, plan.location, 0)) n++;
+        for await (const _ of jsonlLines(deps.documents, plan.location, 0)) heartbeat(++n);
       } else {
-        for await (const _ of matchingFiles(deps, plan)) n++;
+        for await (const _ of matchingFiles(deps, plan)) heartbeat(++n);
       }
       return n;
     } catch (err) {
@@ -226,7 +245,7 @@ export function createDocumentActivities(deps: DocumentDeps) {
       let index = cursor.index;
       for await (const file of matchingFiles(deps, plan, cursor.after)) {
         if (skip > 0) {
-          skip--;
+          heartbeat(skip--);
           continue;
         }
         if (refs.length === limit) return { refs, next: { index, after: refs[refs.length - 1]?.id as string } };
@@ -260,7 +279,7 @@ export function createDocumentActivities(deps: DocumentDeps) {
     const markdown: string[] = [];
     let failed = 0;
     for (const [i, name] of names.entries()) {
-      if (i % 500 === 0) Context.current().heartbeat(i);
+      heartbeat(i);
       const record = JSON.parse((await deps.documents.readFile(childLocation(input.partsDir, name))).toString('utf8')) as DocumentResultRecord;
       if (record.status === 'failed') failed++;
       lines.push(JSON.stringify(record));
