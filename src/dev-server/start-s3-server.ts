@@ -76,7 +76,7 @@ async function freePorts(ip: string, count: number): Promise<number[]> {
  * port + 10000 when none is given, which for a kernel-chosen port may be
  * taken or past 65535. Iceberg, Lance and telemetry are off.
  */
-function serverArgs(ip: string, dataDir: string, configPath: string, ports: number[]): string[] {
+function serverArgs(ip: string, dataDir: string, configPath: string, ports: number[], socketDir: string | undefined): string[] {
   const [master, masterGrpc, volume, volumeGrpc, filer, filerGrpc, s3, s3Grpc] = ports.map(String);
   return [
     'server',
@@ -85,7 +85,18 @@ function serverArgs(ip: string, dataDir: string, configPath: string, ports: numb
     `-volume.port=${volume}`, `-volume.port.grpc=${volumeGrpc}`, '-volume.preStopSeconds=0',
     '-filer', `-filer.port=${filer}`, `-filer.port.grpc=${filerGrpc}`,
     '-s3', `-s3.port=${s3}`, `-s3.port.grpc=${s3Grpc}`, '-s3.port.iceberg=0', '-s3.port.lance=0', `-s3.config=${configPath}`,
+    // Its own sockets go in the temporary folder (a short path: sockets have a length limit), so they leave with it.
+    ...(socketDir === undefined ? [] : [`-filer.localSocket=${join(socketDir, 'filer.sock')}`, `-s3.localSocket=${join(socketDir, 's3.sock')}`]),
   ];
+}
+
+/**
+ * SeaweedFS also puts one Unix socket per gRPC port in /tmp, at a path no
+ * flag moves; they are removed with the server so runs do not pile them up.
+ */
+function removeGrpcSockets(ports: number[]): void {
+  const grpc: Array<[string, number | undefined]> = [['master', ports[1]], ['volume', ports[3]], ['filer', ports[5]], ['s3', ports[7]]];
+  for (const [name, port] of grpc) if (port !== undefined) rmSync(`/tmp/seaweedfs-${name}-grpc-${port}.sock`, { force: true });
 }
 
 // Loaded on use: the package root re-exports this module, and only a caller that starts a server should pay for the AWS SDK.
@@ -138,7 +149,7 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
     const ports = await freePorts(ip, 8);
     if (options.port !== undefined) ports[6] = options.port;
     const endpoint = `http://${ip}:${ports[6]}`;
-    const service = spawnService(weedPath, serverArgs(ip, dataDir, configPath, ports), {
+    const service = spawnService(weedPath, serverArgs(ip, dataDir, configPath, ports, ownDataDir ? dataDir : undefined), {
       env, cwd: dataDir, stopSignal: STOP_SIGNAL, graceMs: ownDataDir ? TEMPORARY_DATA_STOP_GRACE_MS : OWN_DATA_STOP_GRACE_MS,
     });
     const client = new S3Client({
@@ -150,6 +161,7 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
       for (const bucket of options.buckets ?? []) await client.send(new CreateBucketCommand({ Bucket: bucket }));
     } catch (err) {
       await service.stop();
+      removeGrpcSockets(ports);
       const portTaken = /address already in use|bind:/i.test(`${String(err)} ${service.output()}`);
       if (attempt < MAX_START_ATTEMPTS && portTaken && options.port === undefined) {
         log(`SeaweedFS could not bind its ports (attempt ${attempt}); retrying on other ports`);
@@ -171,7 +183,10 @@ export async function startS3Server(options: StartS3ServerOptions = {}): Promise
       source: located?.source ?? 'option',
       dataDir,
       ...(service.child.pid === undefined ? {} : { pid: service.child.pid }),
-      stop: () => (stopped ??= service.stop().then(removeData)),
+      stop: () => (stopped ??= service.stop().then(() => {
+        removeGrpcSockets(ports);
+        removeData();
+      })),
     };
   }
 }
