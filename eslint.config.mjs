@@ -11,6 +11,7 @@ const bannedInWorkflows = [
   'openai', 'openai/*', '@anthropic-ai/sdk', '@anthropic-ai/sdk/*',
   '@temporalio/activity', '@temporalio/worker', '@temporalio/client', '@temporalio/testing',
   'yaml', 'gpt-tokenizer', 'gpt-tokenizer/*', '@pydantic/genai-prices', 'commander',
+  '@aws-sdk/client-s3', '@aws-sdk/*', 'unpdf', 'html-to-text', 'pdf-lib',
 ];
 
 export default tseslint.config(

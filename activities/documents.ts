@@ -1,9 +1,9 @@
 // Batch document I/O. The workflow only ever holds references (path, index,
 // byte range); these activities read the text, count its tokens and write
 // one result file per document, which the final merge turns into the JSONL.
+// Every location may be a local path or an `s3://` URL (see document-store.ts).
 import { Context } from '@temporalio/activity';
 import { decode, encode } from 'gpt-tokenizer';
-import { join } from 'node:path';
 import type {
   DocRef,
   DocumentPage,
@@ -12,16 +12,37 @@ import type {
   ListCursor,
   BatchOutput,
 } from '../workflows/batch-types';
+import { isS3Url, parseS3Url, sourceLocation } from '../workflows/locations';
 import { documentFailure } from '../src/temporal/to-application-failure';
-import type { DocumentStore } from './document-store';
+import { childLocation, type DocumentStore } from './document-store';
+import { decodeDocument, decodeField, DocumentFormatError } from './formats';
 import { globToRegExp, splitGlob } from './glob';
 
 export const DEFAULT_TEXT_FIELD = 'text';
 export const DEFAULT_ID_FIELD = 'id';
-export const DEFAULT_DIRECTORY_EXTENSIONS = ['.txt', '.md', '.markdown'];
+export const DEFAULT_DIRECTORY_EXTENSIONS = ['.txt', '.md', '.markdown', '.html', '.htm', '.pdf'];
 
 export interface DocumentDeps {
   documents: DocumentStore;
+}
+
+/** Items between heartbeats of a long listing or merge. */
+const HEARTBEAT_EVERY = 500;
+
+/**
+ * Heartbeats when running as an activity: counting a large bucket prefix
+ * takes longer than the listing activities' heartbeat timeout. A no-op when
+ * the function is called directly (tests, scripts).
+ */
+function heartbeat(done: number): void {
+  if (done % HEARTBEAT_EVERY !== 0) return;
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return;
+  }
+  context.heartbeat(done);
 }
 
 function errorCode(err: unknown): string | undefined {
@@ -31,44 +52,85 @@ function errorCode(err: unknown): string | undefined {
 
 function unreadable(err: unknown, path: string): { errorClass: string; message: string } {
   const code = errorCode(err);
-  if (code === 'ENOENT') return { errorClass: 'DocumentNotFoundError', message: `${path}: no such file` };
-  if (code === 'EACCES' || code === 'EPERM') return { errorClass: 'DocumentUnreadableError', message: `${path}: permission denied` };
+  // Store errors carry their own cause ("no such bucket", "access denied by …").
+  const reason = (err as { reason?: unknown } | null)?.reason;
+  const said = typeof reason === 'string' ? reason : undefined;
+  if (code === 'ENOENT') return { errorClass: 'DocumentNotFoundError', message: `${path}: ${said ?? 'no such file'}` };
+  if (code === 'EACCES' || code === 'EPERM') return { errorClass: 'DocumentUnreadableError', message: `${path}: ${said ?? 'permission denied'}` };
   if (code === 'EISDIR') return { errorClass: 'DocumentUnreadableError', message: `${path}: is a directory` };
-  return { errorClass: 'DocumentUnreadableError', message: `${path}: ${err instanceof Error ? err.message : String(err)}` };
+  return { errorClass: 'DocumentUnreadableError', message: `${path}: ${said ?? (err instanceof Error ? err.message : String(err))}` };
 }
 
-async function listSourceFiles(deps: DocumentDeps, source: DocumentSource): Promise<{ dir: string; files: string[] }> {
-  if (source.kind === 'directory') {
-    const extensions = source.extensions ?? DEFAULT_DIRECTORY_EXTENSIONS;
-    const files = await deps.documents.listFiles(source.path, false);
-    return { dir: source.path, files: files.filter((f) => extensions.some((e) => f.toLowerCase().endsWith(e))) };
-  }
+/** A source read as one JSONL file or object. */
+interface JsonlPlan {
+  mode: 'jsonl';
+  location: string;
+  idField: string;
+}
+
+/** A source read as many files: those under `dir` that `accept` lets through. */
+interface FilesPlan {
+  mode: 'files';
+  dir: string;
+  recursive: boolean;
+  accept: (name: string) => boolean;
+  /** A bucket key that may name one object rather than a prefix: the fallback when the prefix holds nothing. */
+  single?: string;
+}
+
+function byExtension(extensions: string[] | undefined): (name: string) => boolean {
+  const list = (extensions ?? DEFAULT_DIRECTORY_EXTENSIONS).map((e) => e.toLowerCase());
+  return (name) => list.some((e) => name.toLowerCase().endsWith(e));
+}
+
+function planFor(source: DocumentSource): JsonlPlan | FilesPlan {
+  const idField = (source.kind === 'jsonl' || source.kind === 's3' ? source.idField : undefined) ?? DEFAULT_ID_FIELD;
+  if (source.kind === 'jsonl') return { mode: 'jsonl', location: source.path, idField };
+  if (source.kind === 'directory') return { mode: 'files', dir: source.path, recursive: false, accept: byExtension(source.extensions) };
   if (source.kind === 'glob') {
     const { base, rest } = splitGlob(source.pattern);
-    const dir = source.cwd !== undefined && !base.startsWith('/') ? join(source.cwd, base) : base;
+    const dir = source.cwd !== undefined && !base.startsWith('/') && !isS3Url(base) ? childLocation(source.cwd, base) : base;
     const matcher = globToRegExp(rest);
-    const files = await deps.documents.listFiles(dir, rest.includes('**') || rest.includes('/'));
-    return { dir, files: files.filter((f) => matcher.test(f)) };
+    return { mode: 'files', dir, recursive: rest.includes('**') || rest.includes('/'), accept: (name) => matcher.test(name) };
   }
-  throw new Error(`not a file-list source: ${source.kind}`);
+  const { key } = parseS3Url(source.url);
+  if (/\.jsonl$/i.test(key)) return { mode: 'jsonl', location: source.url, idField };
+  // A bucket has no folders: a prefix is everything below it.
+  return { mode: 'files', dir: source.url, recursive: true, accept: byExtension(source.extensions), ...(key === '' || key.endsWith('/') ? {} : { single: source.url }) };
 }
 
 function sourceFailure(err: unknown, source: DocumentSource): never {
-  const where = source.kind === 'glob' ? source.pattern : source.path;
-  const { errorClass, message } = unreadable(err, where);
+  const { errorClass, message } = unreadable(err, sourceLocation(source));
   throw documentFailure(errorClass === 'DocumentNotFoundError' ? 'SourceNotFoundError' : 'SourceUnreadableError', `document source ${message}`);
 }
 
-/** Byte ranges of the non-blank lines of a JSONL buffer, from `start`. */
-function* jsonlLines(buffer: Buffer, start: number): Generator<{ offset: number; length: number }> {
-  let offset = start;
-  while (offset < buffer.length) {
-    let end = buffer.indexOf(0x0a, offset);
-    if (end === -1) end = buffer.length;
-    const line = buffer.subarray(offset, end);
-    if (line.toString('utf8').trim() !== '') yield { offset, length: end - offset };
-    offset = end + 1;
+function isBlank(line: Buffer): boolean {
+  for (const byte of line) if (byte !== 0x20 && byte !== 0x09 && byte !== 0x0d) return false;
+  return true;
+}
+
+/**
+ * The non-blank lines of a JSONL file or object from byte `start`, with their
+ * byte offsets, read as a stream: memory holds one chunk and one line, however
+ * large the file.
+ */
+async function* jsonlLines(store: DocumentStore, location: string, start: number): AsyncGenerator<{ offset: number; line: Buffer }> {
+  let pending: Buffer = Buffer.alloc(0);
+  let pendingOffset = start;
+  for await (const chunk of store.readStream(location, start)) {
+    const buffer = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    let position = 0;
+    for (;;) {
+      const end = buffer.indexOf(0x0a, position);
+      if (end === -1) break;
+      const line = buffer.subarray(position, end);
+      if (!isBlank(line)) yield { offset: pendingOffset + position, line };
+      position = end + 1;
+    }
+    pending = buffer.subarray(position);
+    pendingOffset += position;
   }
+  if (pending.length > 0 && !isBlank(pending)) yield { offset: pendingOffset, line: pending };
 }
 
 function jsonlId(line: Buffer, idField: string, index: number): string {
@@ -81,21 +143,39 @@ function jsonlId(line: Buffer, idField: string, index: number): string {
   return `line-${index + 1}`;
 }
 
+/** Matching names of a files plan, in order, after `after`; a lone object when a bucket key names one. */
+async function* matchingFiles(deps: DocumentDeps, plan: FilesPlan, after?: string): AsyncGenerator<{ name: string; location: string }> {
+  let any = false;
+  for await (const name of deps.documents.list(plan.dir, { recursive: plan.recursive, ...(after === undefined ? {} : { after }) })) {
+    any = true;
+    if (plan.accept(name)) yield { name, location: childLocation(plan.dir, name) };
+  }
+  if (any || after !== undefined || plan.single === undefined) return;
+  try {
+    await deps.documents.readRange(plan.single, 0, 1);
+  } catch (err) {
+    if (errorCode(err) === 'ENOENT') return;
+    throw err;
+  }
+  const key = parseS3Url(plan.single).key;
+  yield { name: key.slice(key.lastIndexOf('/') + 1), location: plan.single };
+}
+
 async function readDocumentText(deps: DocumentDeps, source: DocumentSource, doc: DocRef): Promise<string> {
-  if (source.kind !== 'jsonl' || doc.offset === undefined || doc.length === undefined) {
-    return (await deps.documents.readFile(doc.path)).toString('utf8');
+  if (doc.offset === undefined || doc.length === undefined) {
+    return decodeDocument(await deps.documents.readFile(doc.path), doc.path, source.format);
   }
   const line = (await deps.documents.readRange(doc.path, doc.offset, doc.length)).toString('utf8');
   let record: unknown;
   try {
     record = JSON.parse(line);
   } catch (err) {
-    throw Object.assign(new Error(`line ${doc.index + 1} is not valid JSON (${(err as Error).message})`), { code: 'EINVALID' });
+    throw new DocumentFormatError('InvalidDocumentError', `line ${doc.index + 1} is not valid JSON (${(err as Error).message})`);
   }
-  const field = source.textField ?? DEFAULT_TEXT_FIELD;
+  const field = (source.kind === 'jsonl' || source.kind === 's3' ? source.textField : undefined) ?? DEFAULT_TEXT_FIELD;
   const text = typeof record === 'object' && record !== null ? (record as Record<string, unknown>)[field] : undefined;
-  if (typeof text !== 'string') throw Object.assign(new Error(`line ${doc.index + 1} has no string "${field}"`), { code: 'EINVALID' });
-  return text;
+  if (typeof text !== 'string') throw new DocumentFormatError('InvalidDocumentError', `line ${doc.index + 1} has no string "${field}"`);
+  return decodeField(text, source.format);
 }
 
 export type LoadedDocument = { ok: true; text: string } | { ok: false; errorClass: string; message: string };
@@ -109,7 +189,7 @@ export async function loadDocument(deps: DocumentDeps, source: DocumentSource, d
   try {
     text = await readDocumentText(deps, source, doc);
   } catch (err) {
-    if (errorCode(err) === 'EINVALID') return { ok: false, errorClass: 'InvalidDocumentError', message: `${doc.path}: ${(err as Error).message}` };
+    if (err instanceof DocumentFormatError) return { ok: false, errorClass: err.errorClass, message: `${doc.path}: ${err.reason}` };
     return { ok: false, ...unreadable(err, doc.path) };
   }
   if (text.trim() === '') return { ok: false, errorClass: 'EmptyDocumentError', message: `${doc.path}: document ${doc.id} is empty` };
@@ -126,21 +206,21 @@ export function tokenSlice(text: string, range: [number, number]): string {
 
 /** One file per document, named by its index: writing it again after a crash replaces it with the same record. */
 export function writeResultPart(deps: DocumentDeps, partsDir: string, record: DocumentResultRecord): Promise<void> {
-  return deps.documents.writeFileAtomic(join(partsDir, partName(record.index)), JSON.stringify(record));
+  return deps.documents.writeFileAtomic(childLocation(partsDir, partName(record.index)), JSON.stringify(record));
 }
-
 
 export function createDocumentActivities(deps: DocumentDeps) {
   async function countDocuments(input: { source: DocumentSource }): Promise<number> {
     const { source } = input;
     try {
-      if (source.kind === 'jsonl') {
-        const buffer = await deps.documents.readFile(source.path);
-        let n = 0;
-        for (const _ of jsonlLines(buffer, 0)) n++;
-        return n;
+      const plan = planFor(source);
+      let n = 0;
+      if (plan.mode === 'jsonl') {
+        for await (const _ of jsonlLines(deps.documents, plan.location, 0)) heartbeat(++n);
+      } else {
+        for await (const _ of matchingFiles(deps, plan)) heartbeat(++n);
       }
-      return (await listSourceFiles(deps, source)).files.length;
+      return n;
     } catch (err) {
       return sourceFailure(err, source);
     }
@@ -150,22 +230,29 @@ export function createDocumentActivities(deps: DocumentDeps) {
     const { source, cursor, limit } = input;
     const refs: DocRef[] = [];
     try {
-      if (source.kind === 'jsonl') {
-        const buffer = await deps.documents.readFile(source.path);
-        const idField = source.idField ?? DEFAULT_ID_FIELD;
+      const plan = planFor(source);
+      if (plan.mode === 'jsonl') {
         let index = cursor.index;
-        for (const { offset, length } of jsonlLines(buffer, cursor.byteOffset ?? 0)) {
+        for await (const { offset, line } of jsonlLines(deps.documents, plan.location, cursor.byteOffset ?? 0)) {
           if (refs.length === limit) return { refs, next: { index, byteOffset: offset } };
-          refs.push({ index, id: jsonlId(buffer.subarray(offset, offset + length), idField, index), path: source.path, offset, length });
+          refs.push({ index, id: jsonlId(line, plan.idField, index), path: plan.location, offset, length: line.length });
           index++;
         }
         return { refs, next: null };
       }
-      const { dir, files } = await listSourceFiles(deps, source);
-      const page = files.slice(cursor.index, cursor.index + limit);
-      page.forEach((file, i) => refs.push({ index: cursor.index + i, id: file, path: join(dir, file) }));
-      const nextIndex = cursor.index + page.length;
-      return { refs, next: nextIndex < files.length ? { index: nextIndex } : null };
+      // A cursor without `after` (a continued run resumes by index) skips the first `index` matches.
+      let skip = cursor.after === undefined ? cursor.index : 0;
+      let index = cursor.index;
+      for await (const file of matchingFiles(deps, plan, cursor.after)) {
+        if (skip > 0) {
+          heartbeat(skip--);
+          continue;
+        }
+        if (refs.length === limit) return { refs, next: { index, after: refs[refs.length - 1]?.id as string } };
+        refs.push({ index, id: file.name, path: file.location });
+        index++;
+      }
+      return { refs, next: null };
     } catch (err) {
       return sourceFailure(err, source);
     }
@@ -182,9 +269,9 @@ export function createDocumentActivities(deps: DocumentDeps) {
    * however often its activity ran.
    */
   async function mergeResults(input: { partsDir: string; output: BatchOutput }): Promise<{ written: number; failed: number }> {
-    let names: string[] = [];
+    const names: string[] = [];
     try {
-      names = (await deps.documents.listFiles(input.partsDir, false)).filter((n) => PART_NAME.test(n));
+      for await (const name of deps.documents.list(input.partsDir, { recursive: false })) if (PART_NAME.test(name)) names.push(name);
     } catch (err) {
       if (errorCode(err) !== 'ENOENT') throw err;
     }
@@ -192,8 +279,8 @@ export function createDocumentActivities(deps: DocumentDeps) {
     const markdown: string[] = [];
     let failed = 0;
     for (const [i, name] of names.entries()) {
-      if (i % 500 === 0) Context.current().heartbeat(i);
-      const record = JSON.parse((await deps.documents.readFile(join(input.partsDir, name))).toString('utf8')) as DocumentResultRecord;
+      heartbeat(i);
+      const record = JSON.parse((await deps.documents.readFile(childLocation(input.partsDir, name))).toString('utf8')) as DocumentResultRecord;
       if (record.status === 'failed') failed++;
       lines.push(JSON.stringify(record));
       if (input.output.markdownPath !== undefined) {
@@ -205,7 +292,12 @@ export function createDocumentActivities(deps: DocumentDeps) {
     return { written: lines.length, failed };
   }
 
-  return { countDocuments, listDocuments, writeDocumentResult, mergeResults };
+  /** After the final merge: the per-document files are in the JSONL now. Deleting twice is harmless. */
+  async function removeResultParts(input: { partsDir: string }): Promise<void> {
+    await deps.documents.removeAll(input.partsDir);
+  }
+
+  return { countDocuments, listDocuments, writeDocumentResult, mergeResults, removeResultParts };
 }
 
 const PART_NAME = /^\d{10}\.json$/;

@@ -2,23 +2,23 @@ import type { ProviderRegistry } from '../src/providers';
 import { HealthAgents } from '../src/temporal/health/agent';
 import { createCallDeployment } from './call-deployment';
 import { createProbeActivities } from './probe-activities';
-import { createFsDocumentStore, type DocumentStore } from './document-store';
+import { createDocumentStore, type DocumentStore } from './document-store';
 import { createDocumentActivities } from './documents';
 
 export type { CallDeploymentInput, CallDeploymentResult, CallHealth } from './call-deployment';
-export { createFsDocumentStore, type DocumentStore } from './document-store';
+export { createDocumentStore, createFsDocumentStore, StoreError, type DocumentStore, type DocumentStoreOptions, type S3StoreOptions } from './document-store';
 
 /** Everything the activities touch from the outside world, injected so tests and benchmarks point it at fakes. */
 export interface ActivityDeps {
   providers: Pick<ProviderRegistry, 'complete' | 'stream'>;
-  /** Where batch documents are read and results written (default: the local file system). */
+  /** Where batch documents are read and results written (default: the local file system, and S3 for `s3://` locations with settings from the AWS environment). */
   documents?: DocumentStore;
   /** This process's links to routerHealth entities (default: one set for these activities). */
   health?: HealthAgents;
 }
 
 export function createActivities(deps: ActivityDeps) {
-  const documents = deps.documents ?? createFsDocumentStore();
+  const documents = deps.documents ?? createDocumentStore();
   return {
     callDeployment: createCallDeployment({ providers: deps.providers, documents, health: deps.health ?? new HealthAgents() }),
     ...createDocumentActivities({ documents }),

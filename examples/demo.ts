@@ -8,13 +8,16 @@
 //   npm run demo -- --keep       # leaves everything running to browse the UI
 //   npm run demo -- --real       # real OpenAI and Anthropic (needs both API keys);
 //                                # the outage is a local proxy in front of OpenAI
-import { mkdirSync, readdirSync } from 'node:fs';
+//   npm run demo -- --s3         # documents and summaries in a real S3 server
+//                                # (SeaweedFS on loopback) instead of the disk
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { startDevServer, type DevServerHandle } from '../src/dev-server';
+import { createDocumentStore, type DocumentStore } from '../activities/document-store';
+import { startDevServer, startS3Server, type DevServerHandle } from '../src/dev-server';
 import { DurableRouter, getBatchResult, getBatchStatus, startBatchSummarize } from '../src/temporal/client';
 import { createWorker } from '../src/temporal/worker';
 import { startFakeProviderServer, type FakeProviderServer, type FakeStep } from '../src/testing';
@@ -29,10 +32,12 @@ const BACKUP = 'anthropic-backup';
 const FAKE_LATENCY_MS = 500;
 const PROGRESS_INTERVAL_MS = 1_000;
 const DEFAULT_DOCS = resolve(__dirname, 'documents');
+const S3_BUCKET = 'demo-documents';
 
 interface DemoOptions {
   keep: boolean;
   real: boolean;
+  s3: boolean;
   docs: string;
   concurrency: number;
   outageStart: number;
@@ -54,6 +59,7 @@ function parseArgs(argv: string[]): DemoOptions {
   const program = new Command('npm run demo --')
     .option('--keep', 'leave the dev server, fake providers and worker running to browse the UI')
     .option('--real', 'use the real OpenAI and Anthropic APIs (OPENAI_API_KEY and ANTHROPIC_API_KEY)')
+    .option('--s3', 'read the documents from, and write the summaries to, a real S3 server (SeaweedFS, built once if not cached)')
     .option('--docs <dir>', 'documents to summarise', DEFAULT_DOCS)
     .option('--concurrency <n>', 'documents in flight at once', positive('--concurrency'), 4)
     .option('--outage-start <fraction>', 'take the OpenAI-like provider down once this share of documents is done', fraction, 0.2)
@@ -203,12 +209,28 @@ async function main(): Promise<number> {
       router_settings: { num_retries: 1, allowed_fails: 2, cooldown_time: 3, fallbacks: [{ [GROUP]: [BACKUP_GROUP] }] },
     };
 
+    // With --s3 the documents go up to a bucket first; the worker reaches it
+    // with the AWS_* settings of the server, as a worker on another machine would.
+    let store: DocumentStore | undefined;
+    let documents: { kind: 'directory'; path: string; extensions: string[] } | { kind: 's3'; url: string; extensions: string[] } = { kind: 'directory', path: docs, extensions: ['.txt'] };
+    let outputBase = runDir;
+    if (options.s3) {
+      const s3 = await startS3Server({ buckets: [S3_BUCKET], log: (line) => console.log(`  ${line}`) });
+      cleanups.push(() => s3.stop());
+      store = createDocumentStore({ s3: { env: { ...process.env, ...s3.env } } });
+      const prefix = `s3://${S3_BUCKET}/documents`;
+      for (const name of readdirSync(docs).filter((f) => f.endsWith('.txt'))) await store.writeFileAtomic(`${prefix}/${name}`, readFileSync(join(docs, name), 'utf8'));
+      documents = { kind: 's3', url: prefix, extensions: ['.txt'] };
+      outputBase = `s3://${S3_BUCKET}/${runDir.slice(runDir.lastIndexOf('/') + 1)}`;
+      console.log(`  S3 server (SeaweedFS) ${s3.endpoint}   ${docCount} documents uploaded to ${prefix}/`);
+    }
+
     const nativeConnection = await NativeConnection.connect({ address: server.address });
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect({ address: server.address });
     cleanups.push(() => connection.close());
     const client = new Client({ connection });
-    const worker = await createWorker({ connection: nativeConnection, taskQueue: TASK_QUEUE, config });
+    const worker = await createWorker({ connection: nativeConnection, taskQueue: TASK_QUEUE, config, ...(store === undefined ? {} : { documents: store }) });
     const running = worker.run();
     cleanups.push(async () => {
       worker.shutdown();
@@ -216,18 +238,18 @@ async function main(): Promise<number> {
     });
     console.log(`  worker                task queue ${TASK_QUEUE}\n`);
 
-    const output = join(runDir, 'summaries.jsonl');
+    const output = `${outputBase}/summaries.jsonl`;
     const routing = { initialRetryIntervalMs: 200, maximumRetryIntervalMs: 1_000 };
     const batch = await startBatchSummarize(client, config, {
       group: GROUP,
-      documents: { kind: 'directory', path: docs, extensions: ['.txt'] },
-      output: { jsonlPath: output, markdownPath: join(runDir, 'summaries.md') },
+      documents,
+      output: { jsonlPath: output, markdownPath: `${outputBase}/summaries.md` },
       concurrency: options.concurrency,
       taskQueue: TASK_QUEUE,
       routing,
       workflowId: `demo-batch-${Date.now()}`,
     });
-    console.log(`Summarising ${docCount} documents from ${docs} with model group "${GROUP}" (batch ${batch.workflowId})`);
+    console.log(`Summarising ${docCount} documents from ${documents.kind === 's3' ? documents.url : docs} with model group "${GROUP}" (batch ${batch.workflowId})`);
 
     let phase: 'before' | 'down' | 'after' = 'before';
     let failedOverRequest: Promise<string | undefined> | undefined;
@@ -280,6 +302,12 @@ async function main(): Promise<number> {
     if (requestId) console.log(`  a failed-over request:    ${ui}/${requestId}`);
     console.log(`  runs that failed over:    ${ui}?query=${encodeURIComponent('LlmFallbackCount > 0')}`);
     console.log(`\nSummaries: ${output} (${result.written} records)`);
+    if (store !== undefined) {
+      // The S3 server and its data go away when the demo ends; a copy stays on disk.
+      const copy = join(runDir, 'summaries.jsonl');
+      writeFileSync(copy, await store.readFile(output));
+      console.log(`  copied to ${copy}`);
+    }
 
     const ok = p.failed === 0 && p.done === docCount && p.fallbacks > 0;
     if (!ok) console.error(`\ndemo check failed: expected ${docCount} done, 0 failed and at least one fallback`);

@@ -23,7 +23,10 @@ export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDo
 export { toDurableConfig } from './temporal/durable-config';
 export type { DurableConfigInput } from './temporal/durable-config';
 export type { RoutedCompletionInput, RoutedCompletionResult, DurableRoutingOptions } from '../workflows/types';
-export type { BatchProgress, BatchSummarizeResult, DocumentSource, DocumentResultRecord } from '../workflows/batch-types';
+export type { BatchProgress, BatchSummarizeResult, DocumentFormat, DocumentSource, DocumentResultRecord, BatchOutput } from '../workflows/batch-types';
+// Where batch documents are read and results written: the file system and S3-compatible object storage.
+export { createDocumentStore, createFsDocumentStore, StoreError, s3ClientConfigFromEnv } from '../activities/document-store';
+export type { DocumentStore, DocumentStoreOptions, ListOptions, S3StoreOptions } from '../activities/document-store';
 export { toApplicationFailure } from './temporal/to-application-failure';
 export type { ProviderFailureDetails } from './temporal/to-application-failure';
 export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './temporal/search-attributes';

@@ -4,6 +4,7 @@ import {
   continueAsNew,
   defineQuery,
   isCancellation,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -14,6 +15,7 @@ import { countFallbacks, type RoutingRequest } from '../src/core';
 import type { RouterActivities } from '../activities';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS } from './chunking';
+import { partsLocation } from './locations';
 import { WorkflowRouter, type RoutedResponse } from './workflow-router';
 import type {
   BatchProgress,
@@ -101,7 +103,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   const concurrency = Math.max(1, input.concurrency ?? DEFAULT_BATCH_CONCURRENCY);
   const eventLimit = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_EVENTS;
   const pageSize = Math.max(1, input.pageSize ?? DEFAULT_PAGE_SIZE);
-  const partsDir = `${input.output.jsonlPath}.parts`;
+  const partsDir = partsLocation(input.output.jsonlPath);
   const chunkTokens = chunkTokensFor(input.config.routing, input.group);
 
   let runFallbacks = 0;
@@ -343,6 +345,8 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   }
   progress.status = 'merging';
   const merged = await files.mergeResults({ partsDir, output: input.output });
+  // Every record is in the JSONL now. Runs that merged before this step existed replay without it.
+  if (patched('remove-result-parts')) await files.removeResultParts({ partsDir });
   progress.status = 'completed';
   progress.updatedAt = Date.now();
   return { output: input.output, progress: { ...progress, coolingDown: [] }, written: merged.written };

@@ -4,11 +4,32 @@
 import type { AppliedCooldown } from '../src/core/types';
 import type { DurableRouterConfig, DurableRoutingOptions, CarriedRoutingState } from './types';
 
-/** Where the documents are. Inline texts are spilled to a JSONL file by the client before the workflow starts. */
+/**
+ * How a document's bytes become text: plain text, Markdown (kept as written),
+ * HTML (to text, page chrome dropped) or PDF (its text layer). Unset: by
+ * extension (.txt .md .markdown .html .htm .pdf), else plain text, or PDF when
+ * the file starts with a PDF header. For JSONL it applies to each record's text.
+ */
+export const DOCUMENT_FORMATS = ['text', 'markdown', 'html', 'pdf'] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+
+/**
+ * Where the documents are. Paths may be local or `s3://bucket/key` URLs.
+ * Inline texts are spilled to a JSONL file (or object) by the client before
+ * the workflow starts.
+ */
 export type DocumentSource =
-  | { kind: 'jsonl'; path: string; textField?: string; idField?: string }
-  | { kind: 'directory'; path: string; extensions?: string[] }
-  | { kind: 'glob'; pattern: string; cwd?: string };
+  | { kind: 'jsonl'; path: string; textField?: string; idField?: string; format?: DocumentFormat }
+  | { kind: 'directory'; path: string; extensions?: string[]; format?: DocumentFormat }
+  | { kind: 'glob'; pattern: string; cwd?: string; format?: DocumentFormat }
+  /**
+   * Objects in S3-compatible storage: `s3://bucket/prefix` is every object
+   * under the prefix with a document extension (`extensions`, default those of
+   * a directory), listed page by page; `s3://bucket/key.jsonl` is one JSONL
+   * object, read by byte ranges; a key that names one object is that document.
+   * Endpoint and credentials come from the worker's environment, never from here.
+   */
+  | { kind: 's3'; url: string; extensions?: string[]; textField?: string; idField?: string; format?: DocumentFormat };
 
 /** One document by reference. For JSONL, the byte range of its line. */
 export interface DocRef {
@@ -23,6 +44,8 @@ export interface DocRef {
 export interface ListCursor {
   index: number;
   byteOffset?: number;
+  /** File sources: the name the next page starts after (a bucket listing resumes there without listing what came before). */
+  after?: string;
 }
 
 export interface DocumentPage {
@@ -63,8 +86,14 @@ export interface DocumentResultRecord {
 }
 
 export interface BatchOutput {
-  /** Final JSONL, one record per document in input order. Per-document parts live in `<jsonlPath>.parts/`. */
+  /**
+   * Final JSONL, one record per document in input order: a local path or an
+   * `s3://bucket/key` URL (one object). Per-document results live under
+   * `<jsonlPath>.parts/` (a folder, or a key prefix) while the batch runs and
+   * are removed once the JSONL is written.
+   */
   jsonlPath: string;
+  /** Markdown digest, local or `s3://`, independent of where the JSONL goes. */
   markdownPath?: string;
 }
 

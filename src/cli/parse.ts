@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander';
+import { DOCUMENT_FORMATS, type DocumentFormat } from '../../workflows/batch-types';
 
 function portParser(min: 0 | 1, range: string): (value: string) => number {
   return (value: string) => {
@@ -26,4 +27,11 @@ export function parsePositiveInt(option: string): (value: string) => number {
     if (!/^\d+$/.test(value) || n < 1) throw new InvalidArgumentError(`${option} "${value}" is not a positive integer.`);
     return n;
   };
+}
+
+/** commander parser for `--format`: one of the document formats the batch activities read. */
+export function parseDocumentFormat(value: string): DocumentFormat {
+  const format = DOCUMENT_FORMATS.find((f) => f === value.toLowerCase());
+  if (format === undefined) throw new InvalidArgumentError(`"${value}" is not a document format (${DOCUMENT_FORMATS.join(', ')}).`);
+  return format;
 }

@@ -1,16 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { ROUTER_SEARCH_ATTRIBUTES, searchAttributeCliArgs } from '../temporal/search-attributes';
+import { spawnService, type ChildService } from './child-service';
 import { locateTemporalCli, TemporalCliNotFoundError, type TemporalCliSource } from './temporal-cli';
 
 export const DEFAULT_DEV_SERVER_IP = '127.0.0.1';
 export const DEFAULT_GRPC_PORT = 7233;
 export const DEFAULT_UI_PORT = 8233;
 export const DEFAULT_READY_TIMEOUT_MS = 60_000;
-const STOP_GRACE_MS = 10_000;
 const MAX_START_ATTEMPTS = 3;
 
 export interface StartDevServerOptions {
@@ -84,12 +83,12 @@ function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
-async function waitUntilReady(address: string, namespace: string, child: ChildProcess, output: () => string, timeoutMs: number): Promise<void> {
+async function waitUntilReady(address: string, namespace: string, service: ChildService, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`the Temporal dev server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`);
+    if (service.hasExited()) {
+      throw new Error(`the Temporal dev server exited (${service.child.exitCode ?? service.child.signalCode}) before it was ready:\n${service.output()}`);
     }
     try {
       const connection = await Connection.connect({ address, connectTimeout: 2_000 });
@@ -107,7 +106,7 @@ async function waitUntilReady(address: string, namespace: string, child: ChildPr
     }
     await delay(200);
   }
-  throw new Error(`the Temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${String(lastError)}\n${output()}`);
+  throw new Error(`the Temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${String(lastError)}\n${service.output()}`);
 }
 
 /**
@@ -176,41 +175,12 @@ async function spawnDevServer(o: SpawnOptions): Promise<DevServerHandle> {
     ...searchAttributeCliArgs(),
     ...(o.uiPort === undefined ? ['--headless'] : ['--ui-port', String(o.uiPort), '--ui-ip', o.ip]),
   ];
-  const child = spawn(o.cliPath, args, { env: o.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-8_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  // A server left behind by a crashed parent would hold its ports and lock
-  // the SQLite file; kill it when this process exits for any reason.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-
+  const service = spawnService(o.cliPath, args, { env: o.env });
+  const { child, stop } = service;
   const address = `${o.ip}:${o.port}`;
-  let stopped: Promise<void> | undefined;
-  const stop = (): Promise<void> => {
-    stopped ??= new Promise<void>((resolveStop) => {
-      process.removeListener('exit', killOnExit);
-      const done = () => {
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        resolveStop();
-      };
-      if (child.exitCode !== null || child.signalCode !== null) return done();
-      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        done();
-      });
-      child.kill('SIGTERM');
-    });
-    return stopped;
-  };
 
   try {
-    await waitUntilReady(address, o.namespace, child, () => output, o.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
+    await waitUntilReady(address, o.namespace, service, o.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS);
   } catch (err) {
     await stop();
     throw err;

@@ -2,8 +2,7 @@
 // call. Workflows are started by name with typed inputs; only references and
 // `os.environ/NAME` keys go into them.
 import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { requestNeeds } from '../core/request';
 import { countPromptTokens } from '../providers/tokens';
@@ -17,6 +16,8 @@ import type {
   DocumentSource,
 } from '../../workflows/batch-types';
 import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
+import { isS3Url, parseS3Url, sourceLocation } from '../../workflows/locations';
+import { childLocation, createDocumentStore, type DocumentStore } from '../../activities/document-store';
 import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
 import { ensureRouterHealth } from './health/client';
 import { giveUpOfFailure } from './to-application-failure';
@@ -46,9 +47,12 @@ export interface StartBatchOptions {
   workflowId?: string;
   /**
    * Inline texts are written here as a JSONL file before the workflow starts,
-   * so history holds a path instead of the documents (default: next to the output).
+   * so history holds a path instead of the documents (default: next to the
+   * output, in its bucket when the output is an `s3://` URL).
    */
   inlineDir?: string;
+  /** Where inline texts are written (default: the file system, and S3 with settings from this process's AWS environment). */
+  store?: DocumentStore;
   /** Temporal's workflow task timeout (default `DEFAULT_WORKFLOW_TASK_TIMEOUT_MS`); shorter lets a batch resume sooner after its worker dies. */
   workflowTaskTimeoutMs?: number;
 }
@@ -67,18 +71,43 @@ export interface DurableRouterOptions {
   options?: DurableRoutingOptions;
 }
 
-/** Writes inline texts to a JSONL file, so the workflow input carries its path only. */
-export async function spillInlineDocuments(texts: ReadonlyArray<string | { id: string; text: string }>, dir: string): Promise<DocumentSource> {
-  await mkdir(dir, { recursive: true });
-  const path = join(dir, `inline-${randomUUID()}.jsonl`);
+/** Writes inline texts to a JSONL file (or object), so the workflow input carries its location only. */
+export async function spillInlineDocuments(
+  texts: ReadonlyArray<string | { id: string; text: string }>,
+  dir: string,
+  store: DocumentStore = createDocumentStore(),
+): Promise<DocumentSource> {
+  const path = childLocation(dir, `inline-${randomUUID()}.jsonl`);
   const lines = texts.map((t, i) => JSON.stringify(typeof t === 'string' ? { id: `doc-${i + 1}`, text: t } : t));
-  await writeFile(path, lines.length ? `${lines.join('\n')}\n` : '');
+  await store.writeFileAtomic(path, lines.length ? `${lines.join('\n')}\n` : '');
   return { kind: 'jsonl', path };
 }
 
+/**
+ * A local path made absolute (the worker resolves it, maybe in another
+ * directory), or an `s3://` URL checked and kept as it is.
+ */
+function absoluteLocation(location: string, what: string, object = false): string {
+  if (!isS3Url(location)) return resolve(location);
+  let key: string;
+  try {
+    key = parseS3Url(location).key;
+  } catch (err) {
+    throw new Error(`${what}: ${(err as Error).message}`, { cause: err });
+  }
+  if (object && (key === '' || key.endsWith('/'))) throw new Error(`${what}: ${location} names no object (expected s3://bucket/key)`);
+  return location;
+}
+
 function absoluteSource(source: DocumentSource): DocumentSource {
-  if (source.kind === 'glob') return { ...source, cwd: resolve(source.cwd ?? '.') };
-  return { ...source, path: resolve(source.path) };
+  if (source.kind === 'glob') return isS3Url(source.pattern) ? { ...source, pattern: absoluteLocation(source.pattern, 'documents') } : { ...source, cwd: resolve(source.cwd ?? '.') };
+  if (source.kind === 's3') return { ...source, url: absoluteLocation(source.url, 'documents') };
+  return { ...source, path: absoluteLocation(source.path, 'documents') };
+}
+
+/** The parent of a location, for inline texts spilled beside the output. */
+function parentLocation(location: string): string {
+  return isS3Url(location) ? location.slice(0, location.lastIndexOf('/')) : dirname(location);
 }
 
 /** Starts `batchSummarize`; returns at once with the ids to query, cancel or await. */
@@ -88,11 +117,11 @@ export async function startBatchSummarize(
   options: StartBatchOptions & { taskQueue?: string; routing?: DurableRoutingOptions },
 ): Promise<BatchStartResult> {
   const output: BatchOutput = {
-    jsonlPath: resolve(options.output.jsonlPath),
-    ...(options.output.markdownPath === undefined ? {} : { markdownPath: resolve(options.output.markdownPath) }),
+    jsonlPath: absoluteLocation(options.output.jsonlPath, 'output.jsonlPath', true),
+    ...(options.output.markdownPath === undefined ? {} : { markdownPath: absoluteLocation(options.output.markdownPath, 'output.markdownPath', true) }),
   };
   const source = options.documents.kind === 'inline'
-    ? await spillInlineDocuments(options.documents.texts, options.inlineDir ?? dirname(output.jsonlPath))
+    ? await spillInlineDocuments(options.documents.texts, options.inlineDir === undefined ? parentLocation(output.jsonlPath) : absoluteLocation(options.inlineDir, 'inlineDir'), options.store)
     : absoluteSource(options.documents);
   const durable = toDurableConfig(config);
   const taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
@@ -116,7 +145,7 @@ export async function startBatchSummarize(
     workflowId,
     args: [input],
     workflowTaskTimeout: options.workflowTaskTimeoutMs ?? DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
-    staticSummary: `Summarise ${source.kind === 'glob' ? source.pattern : source.path} with ${options.group}`,
+    staticSummary: `Summarise ${sourceLocation(source)} with ${options.group}`,
   });
   return { workflowId, runId: handle.firstExecutionRunId };
 }

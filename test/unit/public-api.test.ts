@@ -68,3 +68,15 @@ test('observability: settings from the environment, and no plugin while tracing 
   expect(() => api.observabilitySettingsFromEnv({ [api.OBSERVABILITY_ENV.prometheus]: '9464' })).toThrow(api.ObservabilitySettingsError);
   expect(typeof api.installWorkerMetrics).toBe('function');
 });
+
+test('documents: the store a worker takes, and the AWS SDK loaded only once an s3:// location is used', async () => {
+  for (const name of ['createDocumentStore', 'createFsDocumentStore', 's3ClientConfigFromEnv', 'startS3Server', 'locateSeaweedFs'] as const) {
+    expect(typeof api[name]).toBe('function');
+  }
+  const sdkLoaded = () => Object.keys(require.cache).some((k) => k.includes('@aws-sdk/client-s3'));
+  const store = api.createDocumentStore({ s3: { env: { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'secret' } } });
+  await expect(store.readFile('/no/such/file.txt')).rejects.toMatchObject({ code: 'ENOENT' });
+  expect(sdkLoaded()).toBe(false);
+  await expect(store.readFile('s3://some-bucket/key.txt')).rejects.toThrow(api.StoreError);
+  expect(sdkLoaded()).toBe(true);
+});

@@ -5,7 +5,8 @@ import { batchSnapshot, formatSnapshot, type BatchSnapshot } from '../batch-prog
 import { configPath, loadCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
-import { documentSource } from '../documents';
+import type { DocumentFormat } from '../../../workflows/batch-types';
+import { documentSource, outputLocation } from '../documents';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
 import { sharedHealthRouterName } from '../shared-health';
@@ -16,6 +17,7 @@ export interface StartFlags extends ConnectionFlags {
   model: string;
   out: string;
   markdown?: string;
+  format?: DocumentFormat;
   config?: string;
   concurrency?: number;
   instructions?: string;
@@ -122,7 +124,8 @@ function finish(s: BatchSnapshot, json: boolean | undefined): void {
 
 
 export async function batchStart(documents: string, flags: StartFlags): Promise<void> {
-  const source = documentSource(documents);
+  const source = documentSource(documents, process.cwd(), flags.format);
+  const output = { jsonlPath: outputLocation(flags.out, '--out'), ...(flags.markdown ? { markdownPath: outputLocation(flags.markdown, '--markdown') } : {}) };
   const file = configPath(flags.config);
   const config = loadCliConfig(file);
   if (!(flags.model in config.routing.groups)) {
@@ -133,7 +136,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
     const started = await startBatchSummarize(client, config, {
       group: flags.model,
       documents: source,
-      output: { jsonlPath: flags.out, ...(flags.markdown ? { markdownPath: flags.markdown } : {}) },
+      output,
       ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
       ...(flags.instructions ? { instructions: flags.instructions } : {}),
       ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),

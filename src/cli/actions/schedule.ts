@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 import {
   ScheduleSpecError,
@@ -16,11 +15,11 @@ import {
 } from '../../temporal/schedules';
 import { toDurableConfig } from '../../temporal/durable-config';
 import { DEFAULT_TASK_QUEUE } from '../../temporal/worker';
-import type { BatchSummarizeInput } from '../../../workflows/batch-types';
+import type { BatchSummarizeInput, DocumentFormat } from '../../../workflows/batch-types';
 import { configPath, loadCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
-import { documentSource } from '../documents';
+import { documentSource, outputLocation } from '../documents';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
 import { sharedHealthRouterName } from '../shared-health';
@@ -28,6 +27,7 @@ import { sharedHealthRouterName } from '../shared-health';
 export interface ScheduleCreateFlags extends ConnectionFlags {
   model: string;
   out: string;
+  format?: DocumentFormat;
   config?: string;
   cron?: string[];
   every?: string;
@@ -101,7 +101,7 @@ export function specFromFlags(flags: ScheduleCreateFlags): RouterScheduleSpec {
 
 export async function scheduleCreate(id: string, documents: string, flags: ScheduleCreateFlags): Promise<void> {
   const schedule = specFromFlags(flags);
-  const source = documentSource(documents);
+  const source = documentSource(documents, process.cwd(), flags.format);
   const file = configPath(flags.config);
   const config = loadCliConfig(file);
   if (!(flags.model in config.routing.groups)) {
@@ -112,7 +112,7 @@ export async function scheduleCreate(id: string, documents: string, flags: Sched
     config: toDurableConfig(config),
     group: flags.model,
     source,
-    output: { jsonlPath: resolve(flags.out) },
+    output: { jsonlPath: outputLocation(flags.out, '--out') },
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
     ...(routerName === undefined ? {} : { options: { sharedHealth: { routerName } } }),
   };

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withConnectionOptions } from '../connection-options';
-import { parsePositiveInt } from '../parse';
+import { parseDocumentFormat, parsePositiveInt } from '../parse';
 import type { ReadFlags, StartFlags } from '../actions/batch';
 
 
@@ -16,10 +16,11 @@ export function registerBatch(program: Command): void {
   withConnectionOptions(
     batch
       .command('start <documents>')
-      .description('Summarise a directory, a .jsonl file (one {"id","text"} per line) or a glob; prints the batch id')
+      .description('Summarise a directory, a .jsonl file (one {"id","text"} per line), a glob or s3://bucket/prefix (or a .jsonl object); prints the batch id')
       .requiredOption('--model <group>', 'model group that summarises')
-      .requiredOption('--out <file>', 'output JSONL, one record per document in input order')
-      .option('--markdown <file>', 'also write a markdown digest')
+      .requiredOption('--out <file>', 'output JSONL (a path or s3://bucket/key), one record per document in input order')
+      .option('--markdown <file>', 'also write a markdown digest (a path or s3://bucket/key)')
+      .option('--format <format>', 'read every document as text, markdown, html or pdf (default: by extension)', parseDocumentFormat)
       .option('--config <file>', 'router config (env LLM_ROUTER_CONFIG, default ./router.yaml)')
       .option('--concurrency <n>', 'documents in flight at once', parsePositiveInt('--concurrency'))
       .option('--instructions <text>', 'how to summarise')

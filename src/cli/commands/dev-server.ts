@@ -13,6 +13,7 @@ interface DevServerFlags {
   namespace: string;
   json?: boolean;
   installOnly?: boolean;
+  s3?: boolean;
 }
 
 export function registerDevServer(program: Command): void {
@@ -26,27 +27,45 @@ export function registerDevServer(program: Command): void {
     .option('--headless', 'run without the Web UI')
     .option('--namespace <name>', 'namespace to create', 'default')
     .option('--json', 'print the addresses as one JSON line')
-    .option('--install-only', 'find or build the Temporal CLI, print its path, and exit (CI uses this to warm the cache)')
+    .option('--s3', 'also run a SeaweedFS S3 server on loopback (temporary data) and print the AWS_* variables that reach it')
+    .option('--install-only', 'find or build the Temporal CLI (with --s3 also SeaweedFS), print the paths, and exit (CI uses this to warm the cache)')
     .action(async (flags: DevServerFlags) => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on use, see commands/batch.ts
-      const { locateTemporalCli, startDevServer } = require('../../dev-server') as typeof import('../../dev-server');
+      const { locateSeaweedFs, locateTemporalCli, startDevServer, startS3Server } = require('../../dev-server') as typeof import('../../dev-server');
       if (flags.installOnly) {
-        const started = Date.now();
-        const cli = await locateTemporalCli();
-        const seconds = ((Date.now() - started) / 1000).toFixed(1);
-        process.stdout.write(flags.json ? `${JSON.stringify({ ...cli, seconds: Number(seconds) })}\n` : `Temporal CLI: ${cli.path} (${cli.source}, ${seconds} s)\n`);
+        const timed = async <T>(find: () => Promise<T>) => {
+          const started = Date.now();
+          const found = await find();
+          return { ...found, seconds: Number(((Date.now() - started) / 1000).toFixed(1)) };
+        };
+        const cli = await timed(() => locateTemporalCli());
+        const weed = flags.s3 ? await timed(() => locateSeaweedFs()) : undefined;
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(weed === undefined ? cli : { ...cli, seaweedfs: weed })}\n`);
+        } else {
+          process.stdout.write(`Temporal CLI: ${cli.path} (${cli.source}, ${cli.seconds} s)\n`);
+          if (weed !== undefined) process.stdout.write(`SeaweedFS: ${weed.path} (${weed.source}, ${weed.seconds} s)\n`);
+        }
         return;
       }
-      const server = await startDevServer({
-        dbFilename: flags.dbFilename,
-        ip: flags.ip,
-        port: flags.port,
-        uiPort: flags.uiPort,
-        headless: flags.headless,
-        namespace: flags.namespace,
-      });
+      const s3 = flags.s3 ? await startS3Server({ ip: flags.ip }) : undefined;
+      let server;
+      try {
+        server = await startDevServer({
+          dbFilename: flags.dbFilename,
+          ip: flags.ip,
+          port: flags.port,
+          uiPort: flags.uiPort,
+          headless: flags.headless,
+          namespace: flags.namespace,
+        });
+      } catch (err) {
+        await s3?.stop();
+        throw err;
+      }
+      const s3Json = s3 === undefined ? {} : { s3: { endpoint: s3.endpoint, env: s3.env, weed: s3.weedPath, source: s3.source } };
       if (flags.json) {
-        process.stdout.write(`${JSON.stringify({ address: server.address, uiUrl: server.uiUrl ?? null, namespace: server.namespace, dbFilename: server.dbFilename, cli: server.cliPath ?? null, source: server.source })}\n`);
+        process.stdout.write(`${JSON.stringify({ address: server.address, uiUrl: server.uiUrl ?? null, namespace: server.namespace, dbFilename: server.dbFilename, cli: server.cliPath ?? null, source: server.source, ...s3Json })}\n`);
       } else {
         process.stdout.write(
           [
@@ -56,11 +75,18 @@ export function registerDevServer(program: Command): void {
             `  namespace:    ${server.namespace}`,
             `  state:        ${server.dbFilename}`,
             `  binary:       ${server.cliPath ?? 'SDK download'} (${server.source})`,
+            ...(s3 === undefined ? [] : [
+              `S3 server (SeaweedFS, data removed on stop) at ${s3.endpoint}; for workers and clients:`,
+              ...Object.entries(s3.env).map(([name, value]) => `  export ${name}=${value}`),
+            ]),
             'Press Ctrl-C to stop.',
             '',
           ].join('\n'),
         );
       }
-      await untilInterrupted(() => server.stop());
+      const running = server;
+      await untilInterrupted(async () => {
+        await Promise.all([running.stop(), s3?.stop()]);
+      });
     });
 }

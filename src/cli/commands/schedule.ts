@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import type { ScheduleCreateFlags, ScheduleReadFlags } from '../actions/schedule';
 import { withConnectionOptions } from '../connection-options';
-import { collect, parsePositiveInt } from '../parse';
+import { collect, parseDocumentFormat, parsePositiveInt } from '../parse';
 
 // Loaded on first use; see commands/batch.ts.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -17,7 +17,8 @@ export function registerSchedule(program: Command): void {
       .command('create <id> <documents>')
       .description('Run batchSummarize over <documents> on a cron expression or an interval')
       .requiredOption('--model <group>', 'model group that summarises')
-      .requiredOption('--out <file>', 'output JSONL (each run rewrites it)')
+      .requiredOption('--out <file>', 'output JSONL, a path or s3://bucket/key (each run rewrites it)')
+      .option('--format <format>', 'read every document as text, markdown, html or pdf (default: by extension)', parseDocumentFormat)
       .option('--config <file>', 'router config (env LLM_ROUTER_CONFIG, default ./router.yaml)')
       .option('--cron <expression>', 'cron expression, e.g. "0 2 * * *" (repeatable)', collect)
       .option('--every <interval>', 'fixed interval, e.g. 5s, 15m, 1h, 1d')

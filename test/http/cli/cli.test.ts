@@ -133,7 +133,7 @@ describe('bad input and an unreachable server', () => {
   test('batch start on a missing directory exits 2 before contacting anything', async () => {
     const run = await runCli(['batch', 'start', join(dir, 'no-such-dir'), '--model', 'summarizer', '--out', join(dir, 'o.jsonl'), '--config', configFile]);
     expect(run.code).toBe(2);
-    expect(errorLines(run)).toEqual([`llm-router: ${join(dir, 'no-such-dir')}: no such file or directory (expected a directory, a .jsonl file or a glob)`]);
+    expect(errorLines(run)).toEqual([`llm-router: ${join(dir, 'no-such-dir')}: no such file or directory (expected a directory, a .jsonl file, a glob or an s3:// URL)`]);
   });
 
   test('a bad --concurrency exits 2 naming the option', async () => {
