@@ -7,7 +7,7 @@ import type { ChatChunk } from '../types';
 import { clientKey, createOpenAiClient } from './client';
 import type { OpenAiCompatibleProfile } from './profile';
 import { toOpenAiBody } from './request';
-import { normaliseChunk, normaliseCompletion } from './response';
+import { normaliseChunk, normaliseCompletion, normaliseEmbeddings } from './response';
 
 // The body is built from our own ChatRequest type, which mirrors the SDK's params.
 type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -47,6 +47,14 @@ export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile =
         // Some servers send `{"error": {...}}` as a data frame instead of failing the HTTP status.
         yield normaliseChunk(raw, call.target.model);
       }
+    },
+    async embed(call) {
+      const { input, dimensions, user } = call.request;
+      const raw = await clientFor(call.target).embeddings.create(
+        { model: call.target.model, input, encoding_format: 'float', ...(dimensions !== undefined ? { dimensions } : {}), ...(user !== undefined ? { user } : {}) },
+        { signal: call.signal },
+      );
+      return normaliseEmbeddings(raw, call.target.model);
     },
   };
 }
