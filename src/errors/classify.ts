@@ -159,7 +159,15 @@ export function errorFromStatus(
 const CONNECTION_CODES = new Set([
   'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
   'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ERR_STREAM_PREMATURE_CLOSE',
+  // HTTP/2 (the AWS SDK's Bedrock client): a reset stream or a dropped session.
+  'ERR_HTTP2_STREAM_ERROR', 'ERR_HTTP2_SESSION_ERROR', 'ERR_HTTP2_GOAWAY_SESSION', 'ERR_HTTP2_ERROR', 'ERR_HTTP2_INVALID_SESSION',
 ]);
+/**
+ * Connection failures named only in a message: the AWS SDK wraps a non-Error
+ * rejection (an HTTP/2 stream error from another realm) as "AWS SDK error
+ * wrapper for Error [ERR_HTTP2_STREAM_ERROR]: ...", dropping its code.
+ */
+const CONNECTION_TEXT = /\b(?:ERR_HTTP2_(?:STREAM|SESSION|GOAWAY_SESSION|INVALID_SESSION)_?\w*|NGHTTP2_(?:INTERNAL_ERROR|REFUSED_STREAM|CANCEL|PROTOCOL_ERROR)|ECONNRESET|ECONNREFUSED)\b/;
 const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
 /** Walks `cause` chains (fetch wraps socket errors as `TypeError: fetch failed` / `terminated`). */
@@ -203,7 +211,7 @@ function classifyTransport(err: unknown, ctx: ClassifyContext): LlmRouterError {
     return new InternalServerError(`${prefix(ctx)}: malformed response from provider: ${text}`, init);
   }
   if (codes.some((c) => c !== undefined && CONNECTION_CODES.has(c)) || names.includes('APIConnectionError') ||
-      /fetch failed|terminated|socket hang up|other side closed|network|connection/i.test(text)) {
+      /fetch failed|terminated|socket hang up|other side closed|network|connection/i.test(text) || CONNECTION_TEXT.test(text)) {
     return new APIConnectionError(`${prefix(ctx)}: connection error: ${text}`, init);
   }
   return new APIError(`${prefix(ctx)}: unexpected failure: ${text}`, { ...init, retryable: false });
@@ -258,6 +266,12 @@ function awsError(err: unknown, ctx: ClassifyContext): LlmRouterError | undefine
   const httpStatus = e.$response?.statusCode ?? e.$metadata?.httpStatusCode;
   const named = AWS_EXCEPTION_STATUS[err.name];
   const status = named !== undefined && (httpStatus === undefined || httpStatus < 300 || named === 500) ? named : httpStatus;
+  const code = errorCode(err);
+  const cutConnection = (code !== undefined && CONNECTION_CODES.has(code)) || CONNECTION_TEXT.test(err.message);
+  if (status !== undefined && status < 300 && !cutConnection && /deserialization error|truncated event message|checksum/i.test(err.message)) {
+    // A 2xx whose body or event stream does not parse: the provider is broken, not the request.
+    return new InternalServerError(`${prefix(ctx)}: malformed response from provider: ${err.message.split('\n')[0] ?? ''}`, { provider: ctx.provider, deployment: ctx.deployment, cause: err });
+  }
   if (status === undefined || status < 300) return undefined;
   const body = ctx.rawBody !== undefined ? safeJson(ctx.rawBody) : { message: err.message, code: err.name };
   return errorFromStatus(status, body, e.$response?.headers, ctx, err.message, err);

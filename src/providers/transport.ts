@@ -58,3 +58,13 @@ export function failureRecorder(): { fetch: typeof fetch; tag(err: unknown): unk
 export function failedResponseOf(err: unknown): FailedResponse | undefined {
   return typeof err === 'object' && err !== null ? failedResponses.get(err) : undefined;
 }
+
+/**
+ * The error for a stream that ended before the provider's closing event.
+ * Some SDK stream readers (the AWS event-stream decoder over a reset HTTP/2
+ * stream, Gemini's SSE reader between two events) end quietly on a cut; the
+ * code makes it a connection failure like any other cut.
+ */
+export function prematureEnd(provider: string): Error {
+  return Object.assign(new Error(`${provider} stream ended before its closing event`), { code: 'ERR_STREAM_PREMATURE_CLOSE' });
+}

@@ -2,6 +2,7 @@ import { ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient } fro
 import type { ProviderAdapter } from '../adapter';
 import { clientKey } from '../openai-compatible/client';
 import type { ResolvedDeployment } from '../resolve';
+import { prematureEnd } from '../transport';
 import type { ChatChunk } from '../types';
 import { createBedrockClient } from './client';
 import { toConverseInput } from './convert-request';
@@ -37,7 +38,13 @@ export function createBedrockAdapter(now: () => number): ProviderAdapter {
       const { input, jsonMode } = toConverseInput(call.request, call.target);
       const raw = await clientFor(call.target).send(new ConverseStreamCommand(input), { abortSignal: call.signal });
       const translator = new ConverseChunkTranslator(raw.$metadata.requestId ?? '', call.target.model, jsonMode, Math.floor(now() / 1000));
-      for await (const event of raw.stream ?? []) yield* translator.translate(event);
+      let closed = false;
+      for await (const event of raw.stream ?? []) {
+        if ('metadata' in event || 'messageStop' in event) closed = true;
+        yield* translator.translate(event);
+      }
+      // An abort also ends the stream quietly; the registry reports that one itself.
+      if (!closed && !call.signal.aborted) throw prematureEnd('ConverseStream');
     },
     embed(call) {
       return bedrockEmbed(clientFor(call.target), call);

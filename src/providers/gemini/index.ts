@@ -2,7 +2,7 @@ import type { GoogleGenAI } from '@google/genai';
 import type { AdapterCall, ProviderAdapter } from '../adapter';
 import { clientKey } from '../openai-compatible/client';
 import type { ResolvedDeployment } from '../resolve';
-import { failureRecorder } from '../transport';
+import { failureRecorder, prematureEnd } from '../transport';
 import type { ChatChunk } from '../types';
 import { createGenAiClient } from './client';
 import { toGeminiParams } from './convert-request';
@@ -53,6 +53,8 @@ export function createGeminiAdapter(now: () => number, clientFor?: GenAiClientFa
       } catch (err) {
         throw recorder.tag(err);
       }
+      // An abort also ends the stream quietly; the registry reports that one itself.
+      if (!translator.isFinished && !call.signal.aborted) throw prematureEnd('streamGenerateContent');
       yield* translator.finish();
     },
     async embed(call) {

@@ -56,9 +56,13 @@ export class GeminiChunkTranslator {
     return out;
   }
 
-  /** The closing usage chunk; a stream that ended without a finish reason gets none. */
+  /** A finish reason (or a blocked prompt) has arrived. */
+  get isFinished(): boolean {
+    return this.finished;
+  }
+
+  /** The closing usage chunk. */
   finish(): ChatChunk[] {
-    if (!this.finished) return [];
     const final: ChatChunk = { id: this.id, object: 'chat.completion.chunk', created: this.created, model: this.model, choices: [] };
     if (this.usage) final.usage = this.usage;
     return [final];
