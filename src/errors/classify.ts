@@ -234,7 +234,8 @@ function genaiError(err: unknown, ctx: ClassifyContext): LlmRouterError | undefi
 /**
  * AWS exception names → the HTTP status they mean. Needed because an
  * exception inside a ConverseStream event stream arrives on a 200 response.
- * A failed model (424) is a server-side failure another deployment can avoid.
+ * A failed model (424) is a server-side failure another deployment can avoid;
+ * credential and signature failures (403 on the wire) are authentication errors.
  */
 const AWS_EXCEPTION_STATUS: Readonly<Record<string, number>> = {
   ThrottlingException: 429,
@@ -265,7 +266,8 @@ function awsError(err: unknown, ctx: ClassifyContext): LlmRouterError | undefine
   if (e.$metadata === undefined && e.$fault === undefined) return undefined;
   const httpStatus = e.$response?.statusCode ?? e.$metadata?.httpStatusCode;
   const named = AWS_EXCEPTION_STATUS[err.name];
-  const status = named !== undefined && (httpStatus === undefined || httpStatus < 300 || named === 500) ? named : httpStatus;
+  // AWS answers a bad signature or an unknown key with a 403; it is an authentication failure.
+  const status = named !== undefined && (httpStatus === undefined || httpStatus < 300 || named === 500 || named === 401) ? named : httpStatus;
   const code = errorCode(err);
   const cutConnection = (code !== undefined && CONNECTION_CODES.has(code)) || CONNECTION_TEXT.test(err.message);
   if (status !== undefined && status < 300 && !cutConnection && /deserialization error|truncated event message|checksum/i.test(err.message)) {
@@ -279,7 +281,8 @@ function awsError(err: unknown, ctx: ClassifyContext): LlmRouterError | undefine
 
 /** A failed OAuth token exchange (google-auth-library over gaxios): the credentials are wrong, not the model. */
 function googleAuthError(err: unknown, ctx: ClassifyContext): LlmRouterError | undefined {
-  if (!(err instanceof Error) || err.name !== 'GaxiosError') return undefined;
+  // GaxiosError keeps the name "Error"; its class name and marker symbol identify it.
+  if (!(err instanceof Error) || !(err.constructor.name === 'GaxiosError' || Symbol.for('gaxios-gaxios-error') in err)) return undefined;
   const status = (err as { status?: unknown }).status;
   if (typeof status !== 'number') return undefined;
   const init = { provider: ctx.provider, deployment: ctx.deployment, status, cause: err };
