@@ -326,7 +326,9 @@ type FakeRequest = http.IncomingMessage | http2.Http2ServerRequest;
 type FakeResponse = http.ServerResponse | http2.Http2ServerResponse;
 
 function endedNormally(res: FakeResponse): boolean {
-  return 'writableFinished' in res && typeof res.writableFinished === 'boolean' ? res.writableFinished : res.writableEnded;
+  // An HTTP/2 response reports itself finished even when the client reset the stream.
+  if ('stream' in res) return res.writableEnded && !res.stream.aborted && res.stream.rstCode === http2.constants.NGHTTP2_NO_ERROR;
+  return res.writableFinished;
 }
 
 /** Drops the connection (HTTP/1.1) or resets the stream (HTTP/2), mid-answer or before one. */

@@ -195,6 +195,29 @@ describe('bedrock wire, ConverseStream (event stream)', () => {
     expect(JSON.parse(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''))).toEqual({ ok: true });
   });
 
+  it('closes the HTTP/2 stream when the consumer stops early, or the caller aborts', async () => {
+    fake.script('early', [{ chunkDelayMs: 20 }, { chunkDelayMs: 30 }]);
+    let count = 0;
+    for await (const _chunk of registry.stream(deploymentOn(fake, 'early', MODEL), { messages: [{ role: 'user', content: 'a long answer please' }] })) {
+      count += 1;
+      if (count === 2) break;
+    }
+    await expect(fake.responseEnd('early', 1)).resolves.toBe('closed-by-client');
+
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const run = (async () => {
+      for await (const chunk of registry.stream(deploymentOn(fake, 'early', MODEL), { messages: [{ role: 'user', content: 'a long answer please' }] }, { signal: controller.signal })) {
+        const text = chunk.choices[0]?.delta.content ?? '';
+        if (text !== '') seen.push(text);
+        if (seen.length === 2) controller.abort();
+      }
+    })();
+    await expect(run).rejects.toMatchObject({ name: 'RequestAbortedError', retryable: false });
+    expect(seen).toHaveLength(2);
+    await expect(fake.responseEnd('early', 2)).resolves.toBe('closed-by-client');
+  });
+
   it('turns a throttlingException frame mid-stream into a MidStreamError whose cause is a rate limit', async () => {
     fake.script('throttle', [{ cutAfterChunks: 2, streamError: { status: 429, message: 'Too many tokens, please wait before trying again.' } }]);
     const error = await collect(registry.stream(deploymentOn(fake, 'throttle', MODEL), { messages: [{ role: 'user', content: 'x' }] })).then(

@@ -127,6 +127,16 @@ describe('vertex ai: Claude through @anthropic-ai/vertex-sdk', () => {
     expect(response.routing?.costUsd).toBeCloseTo((u?.prompt_tokens ?? 0) * 3e-6 + (u?.completion_tokens ?? 0) * 15e-6, 12);
   });
 
+  it('closes the stream when the consumer stops early', async () => {
+    fake.script('claude-early', [{ chunkDelayMs: 20 }]);
+    let count = 0;
+    for await (const _chunk of createProviderRegistry({ env }).stream(claude('claude-early'), { messages: [{ role: 'user', content: 'a long answer please' }] })) {
+      count += 1;
+      if (count === 2) break;
+    }
+    await expect(fake.responseEnd('claude-early')).resolves.toBe('closed-by-client');
+  });
+
   it('streams through :streamRawPredict', async () => {
     const chunks = await collect(createProviderRegistry({ env }).stream(claude('claude-stream'), { messages: [{ role: 'user', content: 'stream me' }] }));
     expect(fake.requests('claude-stream')[0]?.path).toMatch(/:streamRawPredict$/);
