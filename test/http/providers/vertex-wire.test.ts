@@ -145,6 +145,31 @@ describe('vertex ai: Claude through @anthropic-ai/vertex-sdk', () => {
   });
 });
 
+describe('vertex ai: tools and JSON mode', () => {
+  const LOOKUP = {
+    type: 'function' as const,
+    function: { name: 'lookup_order', parameters: { type: 'object', properties: { order_id: { type: 'string' } } } },
+  };
+
+  it.each([
+    ['Gemini', GEMINI],
+    ['Claude', CLAUDE],
+  ])('%s: a tool call comes back as OpenAI tool_calls, and a json_schema answer as JSON text', async (label, model) => {
+    const registry = createProviderRegistry({ env });
+    const route = `vtools-${label.toLowerCase()}`;
+    const deployment = deploymentOn(fake, route, model);
+    const tool = await registry.complete(deployment, { messages: [{ role: 'user', content: 'order 5?' }], tools: [LOOKUP], tool_choice: 'required' });
+    expect(tool.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(tool.choices[0]?.message.tool_calls?.[0]?.function).toEqual({ name: 'lookup_order', arguments: JSON.stringify({ order_id: 'fake' }) });
+    const json = await registry.complete(deployment, {
+      messages: [{ role: 'user', content: 'A book.' }],
+      response_format: { type: 'json_schema', json_schema: { name: 'b', schema: { type: 'object', properties: { title: { type: 'string' } } } } },
+    });
+    expect(JSON.parse(json.choices[0]?.message.content ?? '')).toEqual({ title: 'fake' });
+    expect(fake.count(route)).toBe(2);
+  });
+});
+
 describe('vertex ai: Gemini streaming and embeddings', () => {
   it('streams Gemini over Vertex with alt=sse', async () => {
     const chunks = await collect(createProviderRegistry({ env }).stream(deploymentOn(fake, 'vstream', GEMINI), { messages: [{ role: 'user', content: 'go' }] }));
