@@ -201,6 +201,9 @@ function normalizeProviderDeployment(
     if (options.allowLiteralSecrets) issues.warn([...paramsPath, key], 'literal credential; prefer "os.environ/NAME" (a config with literal credentials cannot run durably)');
     else issues.error([...paramsPath, key], 'literal credentials are not allowed here; use "os.environ/NAME"');
   }
+  if (resolved.provider === 'gemini' && p.api_base !== undefined && /\/openai\/?$/.test(p.api_base)) {
+    issues.error([...paramsPath, 'api_base'], 'points at Google\'s OpenAI-compatible endpoint, but gemini/ speaks the native Gemini API (api_base is the host, e.g. https://generativelanguage.googleapis.com); to keep that endpoint, write the model as openai_compatible/<model>');
+  }
   if (resolved.provider === 'bedrock' && p.api_key !== undefined) {
     issues.warn([...paramsPath, 'api_key'], 'ignored for bedrock: requests are signed with AWS credentials (aws_access_key_id / aws_secret_access_key, or the AWS default chain)');
   }
