@@ -1,5 +1,5 @@
 import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { BadRequestError } from '../../errors';
+import { BadRequestError, UnsupportedParamsError } from '../../errors';
 import type { EmbedCall } from '../adapter';
 import { embeddingInputs, embeddingResponse, estimateTokens } from '../embeddings';
 import type { EmbeddingResponse } from '../types';
@@ -27,13 +27,15 @@ async function invoke(client: BedrockRuntimeClient, modelId: string, payload: Js
   return { body, ...(inputTokens !== undefined && Number.isFinite(inputTokens) ? { inputTokens } : {}) };
 }
 
-/** Amazon Titan Text Embeddings takes one text per call. */
+/** Amazon Titan Text Embeddings takes one text per call; only v2 takes a size and normalisation. */
 async function titan(client: BedrockRuntimeClient, call: EmbedCall, texts: string[]): Promise<EmbeddingResponse> {
-  const results = await Promise.all(
-    texts.map((inputText) =>
-      invoke(client, call.target.model, { inputText, ...(call.request.dimensions !== undefined ? { dimensions: call.request.dimensions } : {}), normalize: true }, call.signal),
-    ),
-  );
+  const v2 = /titan-embed-text-v2/.test(call.target.model);
+  if (!v2 && call.request.dimensions !== undefined) {
+    const ctx = { provider: call.target.provider, deployment: call.target.deployment.id };
+    throw new UnsupportedParamsError(`${ctx.provider} (${ctx.deployment}): unsupported parameters: dimensions (${call.target.model} has a fixed size; Titan Text Embeddings v2 takes one)`, ['dimensions'], { ...ctx, status: 400, retryable: false });
+  }
+  const payload = (inputText: string): Json => (v2 ? { inputText, ...(call.request.dimensions !== undefined ? { dimensions: call.request.dimensions } : {}), normalize: true } : { inputText });
+  const results = await Promise.all(texts.map((inputText) => invoke(client, call.target.model, payload(inputText), call.signal)));
   const vectors = results.map((r) => (Array.isArray(r.body.embedding) ? (r.body.embedding as number[]) : []));
   const tokens = results.reduce((sum, r) => sum + (typeof r.body.inputTextTokenCount === 'number' ? r.body.inputTextTokenCount : (r.inputTokens ?? 0)), 0);
   return embeddingResponse(vectors, call.target.model, tokens);

@@ -239,6 +239,16 @@ describe('bedrock embeddings through InvokeModel', () => {
     expect(response.routing?.costUsd).toBeCloseTo(5 * 0.1e-6, 12);
   });
 
+  it('sends Titan v1 the text alone, and refuses a size it cannot give', async () => {
+    await registry.embed(deploymentOn(fake, 'titan1', 'bedrock/amazon.titan-embed-text-v1'), { input: 'alpha' });
+    expect(fake.requests('titan1')[0]?.body).toEqual({ inputText: 'alpha' });
+    await expect(registry.embed(deploymentOn(fake, 'titan1', 'bedrock/amazon.titan-embed-text-v1'), { input: 'alpha', dimensions: 256 })).rejects.toMatchObject({
+      name: 'UnsupportedParamsError',
+      params: ['dimensions'],
+    });
+    expect(fake.count('titan1')).toBe(1);
+  });
+
   it('embeds with Cohere in one batch, reading the token count header', async () => {
     const response = await registry.embed(deploymentOn(fake, 'cohere', 'bedrock/cohere.embed-english-v3'), { input: ['alpha beta', 'gamma'], input_type: 'search_query' });
     expect(fake.requests('cohere')[0]?.body).toEqual({ texts: ['alpha beta', 'gamma'], input_type: 'search_query', embedding_types: ['float'] });

@@ -13,7 +13,7 @@ afterAll(async () => {
 beforeEach(() => fake.reset());
 
 const registry = createProviderRegistry({ env: { ...TEST_ENV, FAKE_AWS_SECRET: TEST_AWS.secretAccessKey } });
-const ANTHROPIC = 'anthropic/claude-sonnet-4-5';
+const ANTHROPIC = 'anthropic/claude-3-5-haiku-latest';
 const PDF = Buffer.from('%PDF-1.4 fake').toString('base64');
 const body = (route: string, n = 0): Record<string, unknown> => fake.requests(route)[n]?.body as Record<string, unknown>;
 
@@ -50,7 +50,7 @@ describe('Anthropic request features on the wire', () => {
       {},
       {
         body: {
-          id: 'msg_t', type: 'message', role: 'assistant', model: 'claude-sonnet-4-5', stop_reason: 'end_turn', stop_sequence: null,
+          id: 'msg_t', type: 'message', role: 'assistant', model: 'claude-3-5-haiku-latest', stop_reason: 'end_turn', stop_sequence: null,
           content: [{ type: 'thinking', thinking: 'Let me think.', signature: 'sig' }, { type: 'text', text: 'Done.' }],
           usage: { input_tokens: 5, output_tokens: 9 },
         },
@@ -134,6 +134,12 @@ describe('OpenAI-compatible embeddings', () => {
     expect(response.usage.prompt_tokens).toBe(2 + 2);
     // text-embedding-3-small: $0.02 per million tokens.
     expect(response.routing?.costUsd).toBeCloseTo(4 * 0.02e-6, 14);
+  });
+
+  it('addresses an Azure embeddings deployment by name', async () => {
+    await registry.embed(deploymentOn(fake, 'az-emb', 'azure/embed-small', { apiVersion: '2024-10-21' }), { input: 'x' });
+    expect(fake.requests('az-emb')[0]?.path).toBe('/az-emb/openai/deployments/embed-small/embeddings');
+    expect(fake.requests('az-emb')[0]?.query['api-version']).toBe('2024-10-21');
   });
 
   it('refuses embeddings on a provider that serves none, before any request', async () => {
