@@ -161,6 +161,13 @@ describe('gemini wire, streaming', () => {
     expect(chunks.some((c) => c.choices[0]?.finish_reason === 'tool_calls')).toBe(true);
   });
 
+  it('streams JSON mode as content', async () => {
+    const chunks = await collect(
+      registry.stream(deploymentOn(fake, 'stream-json', MODEL), { messages: [{ role: 'user', content: 'x' }], response_format: { type: 'json_schema', json_schema: { name: 'n', schema: { type: 'object', properties: { ok: { type: 'boolean' } } } } } }),
+    );
+    expect(JSON.parse(chunks.map((c) => c.choices[0]?.delta.content ?? '').join(''))).toEqual({ ok: true });
+  });
+
   it('closes the HTTP stream when the consumer stops early', async () => {
     fake.script('early', [{ chunkDelayMs: 20 }]);
     let count = 0;
