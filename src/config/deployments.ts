@@ -2,7 +2,7 @@ import { DEFAULT_COMPLEXITY_KEYWORDS } from '../core/complexity/keywords';
 import type { ComplexityRouterConfig, ComplexityTier, DeploymentInfo } from '../core/types';
 import { getProviderSpec } from '../providers/catalog';
 import { PROVIDER_IDS, isProviderId, parseModelString } from '../providers/model-string';
-import type { DeploymentParams } from '../providers/types';
+import { REQUEST_DEFAULT_KEYS, type AwsParams, type DeploymentParams, type RequestDefaults, type VertexParams } from '../providers/types';
 import {
   COMPLEXITY_ROUTER_MODEL,
   COMPLEXITY_TIERS,
@@ -184,6 +184,29 @@ function normalizeProviderDeployment(
       else issues.error([...paramsPath, 'api_key'], 'literal API keys are not allowed here; use "os.environ/NAME"');
     }
   }
+  const secretLike: Array<[keyof typeof p, LiteralSecretLocation['field']]> = [
+    ['aws_access_key_id', 'awsKeys'], ['aws_secret_access_key', 'awsKeys'], ['aws_session_token', 'awsKeys'], ['vertex_credentials', 'vertexCredentials'],
+  ];
+  for (const [key, field] of secretLike) {
+    const value = p[key];
+    if (typeof value !== 'string') continue;
+    const secret = classifySecret(value);
+    if (secret.kind === 'invalid-env') {
+      issues.error([...paramsPath, key], `"os.environ/${secret.name}" is not a valid environment variable name`);
+      continue;
+    }
+    // A key file path is not a secret; the key JSON written inline is.
+    if (secret.kind !== 'literal' || (key === 'vertex_credentials' && !value.trimStart().startsWith('{'))) continue;
+    literalSecrets.push({ deploymentId: id, path: `model_list[${index}].litellm_params.${key}`, field });
+    if (options.allowLiteralSecrets) issues.warn([...paramsPath, key], 'literal credential; prefer "os.environ/NAME" (a config with literal credentials cannot run durably)');
+    else issues.error([...paramsPath, key], 'literal credentials are not allowed here; use "os.environ/NAME"');
+  }
+  if (resolved.provider === 'gemini' && p.api_base !== undefined && /\/openai\/?$/.test(p.api_base)) {
+    issues.error([...paramsPath, 'api_base'], 'points at Google\'s OpenAI-compatible endpoint, but gemini/ speaks the native Gemini API (api_base is the host, e.g. https://generativelanguage.googleapis.com); to keep that endpoint, write the model as openai_compatible/<model>');
+  }
+  if (resolved.provider === 'bedrock' && p.api_key !== undefined) {
+    issues.warn([...paramsPath, 'api_key'], 'ignored for bedrock: requests are signed with AWS credentials (aws_access_key_id / aws_secret_access_key, or the AWS default chain)');
+  }
   const headers = { ...(p.extra_headers ?? {}), ...(p.headers ?? {}) };
   for (const [name, value] of Object.entries(headers)) {
     if (/auth|key|token|secret/i.test(name) && classifySecret(value).kind === 'literal') {
@@ -231,13 +254,40 @@ function normalizeProviderDeployment(
     outputCostPerToken,
     maxInputTokens,
     dropParams: p.drop_params ?? options.defaultDropParams,
+    defaults: requestDefaultsOf(p),
+    aws: resolved.provider === 'bedrock' ? awsOf(p) : undefined,
+    vertex: resolved.provider === 'vertex_ai' ? vertexOf(p) : undefined,
   });
+  if (resolved.provider === 'bedrock' && p.api_base === undefined && p.aws_bedrock_runtime_endpoint !== undefined) params.apiBase = p.aws_bedrock_runtime_endpoint;
   return { index, info: deployment, params, idPath };
+}
+
+type LitellmParams = DeploymentEntryInput['litellm_params'];
+
+function requestDefaultsOf(p: LitellmParams): RequestDefaults | undefined {
+  const out: Record<string, unknown> = {};
+  for (const key of REQUEST_DEFAULT_KEYS) if (key in litellmParamsSchema.shape && p[key as keyof LitellmParams] !== undefined) out[key] = p[key as keyof LitellmParams];
+  return Object.keys(out).length > 0 ? (out as RequestDefaults) : undefined;
+}
+
+function awsOf(p: LitellmParams): AwsParams | undefined {
+  const aws = compact({ regionName: p.aws_region_name, accessKeyId: p.aws_access_key_id, secretAccessKey: p.aws_secret_access_key, sessionToken: p.aws_session_token, profileName: p.aws_profile_name });
+  return Object.keys(aws).length > 0 ? aws : undefined;
+}
+
+function vertexOf(p: LitellmParams): VertexParams | undefined {
+  const vertex = compact({ project: p.vertex_project, location: p.vertex_location, credentials: p.vertex_credentials });
+  return Object.keys(vertex).length > 0 ? vertex : undefined;
 }
 
 /** What makes two deployments the same deployment; the key is deliberately not part of it. */
 function identityOf(p: DeploymentEntryInput['litellm_params']): Record<string, unknown> {
-  return { model: p.model, api_base: p.api_base, api_version: p.api_version, custom_llm_provider: p.custom_llm_provider };
+  return {
+    model: p.model, api_base: p.api_base, api_version: p.api_version, custom_llm_provider: p.custom_llm_provider,
+    ...(p.aws_region_name !== undefined ? { aws_region_name: p.aws_region_name } : {}),
+    ...(p.vertex_project !== undefined ? { vertex_project: p.vertex_project } : {}),
+    ...(p.vertex_location !== undefined ? { vertex_location: p.vertex_location } : {}),
+  };
 }
 
 function normalizeComplexityRouter(

@@ -41,6 +41,30 @@ export const litellmParamsSchema = z.looseObject({
   mock_response: z.unknown().optional(),
   complexity_router_config: complexityRouterConfigSchema.optional(),
   complexity_router_default_model: nonEmptyString().optional(),
+  // Sampling defaults LiteLLM forwards to the call; a request's own value wins.
+  temperature: z.number().min(0).max(2).optional(),
+  top_p: z.number().min(0).max(1).optional(),
+  seed: z.number().int().optional(),
+  stop: z.union([z.string(), z.array(z.string())]).optional(),
+  presence_penalty: z.number().min(-2).max(2).optional(),
+  frequency_penalty: z.number().min(-2).max(2).optional(),
+  n: positiveInt().optional(),
+  reasoning_effort: z.enum(['minimal', 'low', 'medium', 'high']).optional(),
+  thinking: z.union([
+    z.object({ type: z.literal('enabled'), budget_tokens: positiveInt() }),
+    z.object({ type: z.literal('disabled') }),
+  ]).optional(),
+  // AWS Bedrock (LiteLLM's names); without keys the AWS default credential chain applies.
+  aws_region_name: nonEmptyString().optional(),
+  aws_access_key_id: nonEmptyString().optional(),
+  aws_secret_access_key: nonEmptyString().optional(),
+  aws_session_token: nonEmptyString().optional(),
+  aws_profile_name: nonEmptyString().optional(),
+  aws_bedrock_runtime_endpoint: nonEmptyString().optional(),
+  // Google Vertex AI; without credentials, Application Default Credentials apply.
+  vertex_project: nonEmptyString().optional(),
+  vertex_location: nonEmptyString().optional(),
+  vertex_credentials: nonEmptyString().optional(),
 });
 
 /** `model_info` is free-form metadata in LiteLLM; only these keys mean something here. */
@@ -73,7 +97,7 @@ export type DeploymentEntryInput = z.infer<typeof deploymentEntrySchema>;
  * They load with a warning rather than an error, so a migrated file keeps working.
  */
 export const IGNORED_LITELLM_PARAMS = [
-  'temperature', 'top_p', 'seed', 'organization', 'region_name', 'use_in_pass_through',
+  'organization', 'region_name', 'use_in_pass_through',
   'input_cost_per_second', 'output_cost_per_second', 'merge_reasoning_content_in_choices',
   'litellm_credential_name', 'use_litellm_proxy', 'model_info', 'stream', 'budget_duration', 'max_budget',
 ] as const;

@@ -29,5 +29,5 @@ export interface LiteralSecretLocation {
   readonly deploymentId: string;
   /** Config path, e.g. `model_list[3].litellm_params.api_key`. */
   readonly path: string;
-  readonly field: 'apiKey' | 'headers';
+  readonly field: 'apiKey' | 'headers' | 'awsKeys' | 'vertexCredentials';
 }

@@ -20,6 +20,8 @@ export const CONTEXT_WINDOW_RULES: readonly DetectionRule[] = [
   { source: 'anthropic', pattern: /exceed(?:s)? context limit/i },
   { source: 'gemini', pattern: /exceeds the maximum number of tokens allowed/i },
   { source: 'ollama', pattern: /input length exceeds the context length/i },
+  { source: 'bedrock', pattern: /input is too long for requested model/i },
+  { source: 'bedrock', pattern: /too many input tokens/i },
   { source: 'ollama (runner log wording)', pattern: /input exceeds context length/i },
   { source: 'vllm v1', pattern: /longer than the maximum model length/i },
   { source: 'mistral', pattern: /too large for model with \d+ maximum context length/i },

@@ -1,5 +1,5 @@
 import type { ResolvedDeployment } from './resolve';
-import type { ChatChunk, ChatRequest, ChatResponse } from './types';
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse } from './types';
 
 /** What a provider adapter receives for one call. */
 export interface AdapterCall {
@@ -18,4 +18,12 @@ export interface ProviderAdapter {
   complete(call: AdapterCall): Promise<ChatResponse>;
   /** Yields OpenAI-shaped chunks; the last one carries `usage` when the provider reports it. */
   stream(call: AdapterCall): AsyncIterable<ChatChunk>;
+  /** Embeddings, for providers that serve them. */
+  embed?(call: EmbedCall): Promise<EmbeddingResponse>;
+}
+
+export interface EmbedCall {
+  readonly target: ResolvedDeployment;
+  readonly request: EmbeddingRequest;
+  readonly signal: AbortSignal;
 }

@@ -1,7 +1,7 @@
 import type { ProviderId } from './model-string';
 
 /** Which wire protocol (and SDK) a provider speaks. */
-export type WireProtocol = 'openai' | 'anthropic';
+export type WireProtocol = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'vertex';
 
 export interface ProviderSpec {
   readonly id: ProviderId;
@@ -19,6 +19,8 @@ export interface ProviderSpec {
   /** Azure addresses a deployment by name and needs an `api_version`. */
   readonly requiresApiVersion?: boolean;
   readonly defaultApiVersion?: string;
+  /** Authenticates with cloud credentials (AWS SigV4, Google OAuth), not an API key. */
+  readonly cloudAuth?: boolean;
 }
 
 /** Azure's stable GA data-plane version; used when neither the deployment nor AZURE_API_VERSION sets one. */
@@ -32,7 +34,8 @@ const SPECS: { readonly [K in ProviderId]: ProviderSpec } = {
     id: 'azure', wire: 'openai', apiKeyEnv: 'AZURE_API_KEY', apiBaseEnv: 'AZURE_API_BASE',
     requiresApiBase: true, requiresApiVersion: true, defaultApiVersion: DEFAULT_AZURE_API_VERSION,
   },
-  gemini: { id: 'gemini', wire: 'openai', defaultApiBase: 'https://generativelanguage.googleapis.com/v1beta/openai', apiKeyEnv: 'GEMINI_API_KEY' },
+  // Native Gemini API; the SDK appends the version (`/v1beta`) and `models/<name>:generateContent`.
+  gemini: { id: 'gemini', wire: 'gemini', defaultApiBase: 'https://generativelanguage.googleapis.com', apiKeyEnv: 'GEMINI_API_KEY', apiBaseEnv: 'GEMINI_API_BASE' },
   groq: { id: 'groq', wire: 'openai', defaultApiBase: 'https://api.groq.com/openai/v1', apiKeyEnv: 'GROQ_API_KEY' },
   mistral: { id: 'mistral', wire: 'openai', defaultApiBase: 'https://api.mistral.ai/v1', apiKeyEnv: 'MISTRAL_API_KEY' },
   deepseek: { id: 'deepseek', wire: 'openai', defaultApiBase: 'https://api.deepseek.com/v1', apiKeyEnv: 'DEEPSEEK_API_KEY' },
@@ -44,6 +47,9 @@ const SPECS: { readonly [K in ProviderId]: ProviderSpec } = {
   hosted_vllm: { id: 'hosted_vllm', wire: 'openai', apiKeyEnv: 'HOSTED_VLLM_API_KEY', apiBaseEnv: 'HOSTED_VLLM_API_BASE', requiresApiBase: true, apiKeyOptional: true },
   lm_studio: { id: 'lm_studio', wire: 'openai', defaultApiBase: 'http://localhost:1234/v1', apiKeyEnv: 'LM_STUDIO_API_KEY', apiBaseEnv: 'LM_STUDIO_API_BASE', apiKeyOptional: true },
   openai_compatible: { id: 'openai_compatible', wire: 'openai', apiKeyEnv: 'OPENAI_COMPATIBLE_API_KEY', requiresApiBase: true, apiKeyOptional: true },
+  // Endpoints follow the region / location (resolve.ts); keys come from the cloud's credential chain.
+  bedrock: { id: 'bedrock', wire: 'bedrock', apiBaseEnv: 'AWS_BEDROCK_RUNTIME_ENDPOINT', cloudAuth: true },
+  vertex_ai: { id: 'vertex_ai', wire: 'vertex', cloudAuth: true },
 };
 
 export function getProviderSpec(id: ProviderId): ProviderSpec {

@@ -15,6 +15,8 @@ export const PROVIDER_IDS = [
   'hosted_vllm',
   'lm_studio',
   'openai_compatible',
+  'bedrock',
+  'vertex_ai',
 ] as const;
 
 export type ProviderId = (typeof PROVIDER_IDS)[number];

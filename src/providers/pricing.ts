@@ -34,6 +34,9 @@ const PRICE_PROVIDER: Partial<Record<ProviderId, string>> = {
   fireworks_ai: 'fireworks',
   openrouter: 'openrouter',
   xai: 'x-ai',
+  bedrock: 'aws',
+  // The dataset's Google entry prices both Gemini and the Claude models Vertex serves.
+  vertex_ai: 'google',
 };
 
 function matches(logic: unknown, id: string): boolean {
@@ -155,8 +158,9 @@ export function costUsd(model: string, usage: Usage | undefined, overrides: Mode
       inputCost = (input - cached - written) * inputPrice + cached * readPrice + written * writePrice;
     }
     if (outputCost === undefined) {
-      if (outputPrice === undefined) return undefined;
-      outputCost = usage.completion_tokens * outputPrice;
+      // Embedding models have no output price, and an embeddings call has no output tokens.
+      if (outputPrice === undefined && usage.completion_tokens > 0) return undefined;
+      outputCost = usage.completion_tokens * (outputPrice ?? 0);
     }
   }
   return inputCost + outputCost;

@@ -1,10 +1,11 @@
 import { BadRequestError, ContentPolicyViolationError, classifyProviderError, isLlmRouterError, type LlmRouterError } from '../errors';
-import type { AdapterCall, ProviderAdapter } from './adapter';
+import type { AdapterCall, EmbedCall, ProviderAdapter } from './adapter';
 import { createAnthropicAdapter } from './anthropic';
 import { azureProfile } from './azure';
 import { deepseekProfile } from './deepseek';
 import { fireworksAiProfile } from './fireworks_ai';
-import { geminiProfile } from './gemini';
+import { createBedrockAdapter } from './bedrock';
+import { createGeminiAdapter } from './gemini';
 import { groqProfile } from './groq';
 import { hostedVllmProfile } from './hosted_vllm';
 import { lmStudioProfile } from './lm_studio';
@@ -19,8 +20,9 @@ import { openrouterProfile } from './openrouter';
 import { costUsd } from './pricing';
 import { resolveDeployment, type Env, type ResolvedDeployment } from './resolve';
 import { togetherAiProfile } from './together_ai';
-import { rawErrorBodyOf } from './transport';
-import type { CallOptions, ChatChunk, ChatRequest, ChatResponse, DeploymentParams, CallMetadata, Usage } from './types';
+import { failedResponseOf, rawErrorBodyOf } from './transport';
+import { REQUEST_DEFAULT_KEYS, type CallOptions, type ChatChunk, type ChatRequest, type ChatResponse, type DeploymentParams, type EmbeddingRequest, type EmbeddingResponse, type CallMetadata, type Usage } from './types';
+import { createVertexAdapter } from './vertex_ai';
 import { xaiProfile } from './xai';
 
 export interface ProviderRegistryOptions extends ProviderLogOptions {
@@ -35,13 +37,15 @@ export interface ProviderRegistry {
   complete(deployment: DeploymentParams, request: ChatRequest, opts?: CallOptions): Promise<ChatResponse>;
   /** Streams OpenAI-shaped chunks; the final chunk carries `usage` and `routing`. Breaking out of the loop closes the HTTP stream. */
   stream(deployment: DeploymentParams, request: ChatRequest, opts?: CallOptions): AsyncIterable<ChatChunk>;
+  /** One embeddings call against one deployment (OpenAI-compatible, Gemini, Vertex, Bedrock Titan/Cohere); `routing` carries cost. */
+  embed(deployment: DeploymentParams, request: EmbeddingRequest, opts?: CallOptions): Promise<EmbeddingResponse>;
 }
 
 function createAdapters(now: () => number, logging: ProviderLogOptions): Record<ProviderId, ProviderAdapter> {
   return {
     openai: createOpenAiCompatibleAdapter(openaiProfile, logging),
     azure: createOpenAiCompatibleAdapter(azureProfile, logging),
-    gemini: createOpenAiCompatibleAdapter(geminiProfile, logging),
+    gemini: createGeminiAdapter(now),
     groq: createOpenAiCompatibleAdapter(groqProfile, logging),
     mistral: createOpenAiCompatibleAdapter(mistralProfile, logging),
     deepseek: createOpenAiCompatibleAdapter(deepseekProfile, logging),
@@ -54,6 +58,8 @@ function createAdapters(now: () => number, logging: ProviderLogOptions): Record<
     lm_studio: createOpenAiCompatibleAdapter(lmStudioProfile, logging),
     openai_compatible: createOpenAiCompatibleAdapter(openaiCompatibleProfile, logging),
     anthropic: createAnthropicAdapter(now, logging),
+    bedrock: createBedrockAdapter(now),
+    vertex_ai: createVertexAdapter(now, logging),
   };
 }
 
@@ -113,6 +119,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
       provider: target.provider,
       deployment: target.deployment.id,
       rawBody: rawErrorBodyOf(err),
+      headers: failedResponseOf(err)?.headers,
       timedOut,
       partialText,
       now,
@@ -123,7 +130,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
       const target = prepare(deployment);
       const started = now();
       const call = callSignal(target.timeoutMs, opts.signal);
-      const adapterCall: AdapterCall = { target, request, signal: call.signal };
+      const adapterCall: AdapterCall = { target, request: withDefaults(request, deployment), signal: call.signal };
       let response: ChatResponse;
       try {
         response = await adapters[target.provider].complete(adapterCall);
@@ -158,7 +165,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
           let lastFinish: string | null = null;
           let last: ChatChunk | undefined;
           let finished = false;
-          const iterator = adapters[target.provider].stream({ target, request, signal: call.signal })[Symbol.asyncIterator]();
+          const iterator = adapters[target.provider].stream({ target, request: withDefaults(request, deployment), signal: call.signal })[Symbol.asyncIterator]();
           try {
             for (;;) {
               let step: IteratorResult<ChatChunk>;
@@ -207,7 +214,42 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
         },
       };
     },
+
+    async embed(deployment, request, opts = {}) {
+      const target = prepare(deployment);
+      const adapter = adapters[target.provider];
+      if (!adapter.embed) {
+        throw new BadRequestError(`${target.provider} (${deployment.id}): this provider serves no embeddings here`, { provider: target.provider, deployment: deployment.id, status: 400, retryable: false });
+      }
+      const started = now();
+      const call = callSignal(target.timeoutMs, opts.signal);
+      const embedCall: EmbedCall = { target, request, signal: call.signal };
+      let response: EmbeddingResponse;
+      try {
+        response = await adapter.embed(embedCall);
+      } catch (err) {
+        throw classify(err, target, call.timedOut());
+      } finally {
+        call.dispose(false);
+      }
+      const usage: Usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
+      response.routing = metadata(target, started, usage);
+      return response;
+    },
   };
+}
+
+/** `litellm_params` sampling defaults fill the keys the request leaves unset. */
+function withDefaults(request: ChatRequest, deployment: DeploymentParams): ChatRequest {
+  const defaults = deployment.defaults;
+  if (defaults === undefined) return request;
+  let out: ChatRequest | undefined;
+  for (const key of REQUEST_DEFAULT_KEYS) {
+    if (defaults[key] === undefined || request[key] !== undefined) continue;
+    out ??= { ...request };
+    (out as unknown as Record<string, unknown>)[key] = defaults[key];
+  }
+  return out ?? request;
 }
 
 function classifyOrConfig(err: unknown, deployment: DeploymentParams): LlmRouterError {

@@ -26,19 +26,62 @@ export interface DeploymentParams {
   maxInputTokens?: number;
   /** Drop parameters the provider cannot honour instead of failing with UnsupportedParamsError. */
   dropParams?: boolean;
+  /** Sampling defaults from `litellm_params`, sent unless the request sets its own value. */
+  defaults?: RequestDefaults;
+  /** AWS (Bedrock): region, and optional keys (literal or `os.environ/NAME`); otherwise the AWS default credential chain. */
+  aws?: AwsParams;
+  /** Google Vertex AI: project, location and service-account credentials. */
+  vertex?: VertexParams;
+}
+
+/** The request keys a deployment may default (LiteLLM forwards these from `litellm_params`). */
+export const REQUEST_DEFAULT_KEYS = [
+  'temperature', 'top_p', 'seed', 'stop', 'presence_penalty', 'frequency_penalty', 'n', 'user', 'reasoning_effort', 'thinking', 'parallel_tool_calls',
+] as const;
+export type RequestDefaults = Partial<Pick<ChatRequest, (typeof REQUEST_DEFAULT_KEYS)[number]>>;
+
+export interface AwsParams {
+  regionName?: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  sessionToken?: string;
+  /** A profile of ~/.aws/config and ~/.aws/credentials. */
+  profileName?: string;
+}
+
+export interface VertexParams {
+  project?: string;
+  location?: string;
+  /** A service-account key file path, the key JSON itself, or `os.environ/NAME` holding either; default: Application Default Credentials. */
+  credentials?: string;
 }
 
 // --- Requests (OpenAI Chat Completions) ---
 
+/** Anthropic prompt caching marker (LiteLLM passes it on OpenAI-shaped parts and messages). */
+export interface CacheControl {
+  type: 'ephemeral';
+  ttl?: '5m' | '1h';
+}
+
 export interface TextContentPart {
   type: 'text';
   text: string;
+  cache_control?: CacheControl;
 }
 export interface ImageContentPart {
   type: 'image_url';
-  image_url: { url: string; detail?: 'auto' | 'low' | 'high' };
+  /** An https URL or a `data:<mime>;base64,` URL. */
+  image_url: { url: string; detail?: 'auto' | 'low' | 'high'; format?: string };
+  cache_control?: CacheControl;
 }
-export type ContentPart = TextContentPart | ImageContentPart;
+/** OpenAI's file part: a PDF (or other document) inline as a data URL, or by provider file id / URL. */
+export interface FileContentPart {
+  type: 'file';
+  file: { file_data?: string; file_id?: string; filename?: string; format?: string };
+  cache_control?: CacheControl;
+}
+export type ContentPart = TextContentPart | ImageContentPart | FileContentPart;
 
 export interface ToolCall {
   id: string;
@@ -46,15 +89,19 @@ export interface ToolCall {
   function: { name: string; arguments: string };
 }
 
+/** `cache_control` on a message marks its last block (LiteLLM's message-level form). */
 export interface SystemMessage {
   role: 'system' | 'developer';
+  /** An array keeps its blocks apart (and their `cache_control`) where the provider takes structured system prompts. */
   content: string | TextContentPart[];
   name?: string;
+  cache_control?: CacheControl;
 }
 export interface UserMessage {
   role: 'user';
   content: string | ContentPart[];
   name?: string;
+  cache_control?: CacheControl;
 }
 export interface AssistantMessage {
   role: 'assistant';
@@ -62,11 +109,13 @@ export interface AssistantMessage {
   tool_calls?: ToolCall[];
   name?: string;
   refusal?: string | null;
+  cache_control?: CacheControl;
 }
 export interface ToolMessage {
   role: 'tool';
   content: string | TextContentPart[];
   tool_call_id: string;
+  cache_control?: CacheControl;
 }
 export type ChatMessage = SystemMessage | UserMessage | AssistantMessage | ToolMessage;
 
@@ -106,7 +155,14 @@ export interface ChatRequest {
   frequency_penalty?: number;
   /** Use `registry.stream()` for streaming; `complete()` ignores this flag. */
   stream?: boolean;
+  /** OpenAI's reasoning effort; mapped to a thinking budget where the provider takes one. */
+  reasoning_effort?: ReasoningEffort;
+  /** Anthropic's extended thinking (LiteLLM passes it through); mapped per provider. */
+  thinking?: ThinkingConfig;
 }
+
+export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';
+export type ThinkingConfig = { type: 'enabled'; budget_tokens: number } | { type: 'disabled' };
 
 // --- Responses ---
 
@@ -139,6 +195,8 @@ export interface ChatResponseMessage {
   content: string | null;
   tool_calls?: ToolCall[];
   refusal?: string | null;
+  /** The model's visible thinking, when the provider returns it (LiteLLM's field name). */
+  reasoning_content?: string;
 }
 
 export interface ChatResponse {
@@ -166,12 +224,33 @@ export interface ChatChunk {
   model: string;
   choices: Array<{
     index: number;
-    delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null };
+    delta: { role?: 'assistant'; content?: string | null; tool_calls?: ToolCallDelta[]; refusal?: string | null; reasoning_content?: string };
     finish_reason: FinishReason | null;
   }>;
   /** Present on the final chunk. */
   usage?: Usage | null;
   /** Present on the final chunk. */
+  routing?: CallMetadata;
+}
+
+// --- Embeddings (OpenAI /v1/embeddings) ---
+
+export interface EmbeddingRequest {
+  model?: string;
+  input: string | string[];
+  /** Output size, for models that can shorten their vectors. */
+  dimensions?: number;
+  encoding_format?: 'float';
+  user?: string;
+  /** Gemini/Cohere task hint (`RETRIEVAL_QUERY`, `search_document`, ...), passed where the provider takes one. */
+  input_type?: string;
+}
+
+export interface EmbeddingResponse {
+  object: 'list';
+  data: Array<{ object: 'embedding'; index: number; embedding: number[] }>;
+  model: string;
+  usage: { prompt_tokens: number; total_tokens: number };
   routing?: CallMetadata;
 }
 

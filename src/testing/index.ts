@@ -10,5 +10,7 @@ export type {
   ResponseEnd,
   ScriptOptions,
   WireProtocol,
+  RecordedAuth,
+  EndpointKind,
 } from './fake-provider-server';
 export { summarize as fakeSummary } from './canned';

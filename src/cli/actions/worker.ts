@@ -10,6 +10,7 @@ import type { ConnectionFlags } from '../connection-options';
 import { sharedHealthRouterName } from '../shared-health';
 import { cliTemporalExtras } from '../temporal-extras';
 import { connectWorker } from '../worker-connection';
+import type { DeploymentParams } from '../../providers/types';
 
 export interface WorkerFlags extends ConnectionFlags {
   config?: string;
@@ -22,11 +23,17 @@ export interface WorkerFlags extends ConnectionFlags {
 }
 
 /** Names every `os.environ/NAME` reference of the config that this process cannot resolve. */
-export function missingKeyVariables(params: Record<string, { apiKey?: string }>, env: NodeJS.ProcessEnv): string[] {
+export function missingKeyVariables(
+  params: Readonly<Record<string, Pick<DeploymentParams, 'apiKey' | 'aws' | 'vertex'>>>,
+  env: NodeJS.ProcessEnv,
+): string[] {
   const missing = new Set<string>();
   for (const p of Object.values(params)) {
-    const m = /^os\.environ\/(.+)$/.exec(p.apiKey ?? '');
-    if (m?.[1] && !env[m[1]]) missing.add(m[1]);
+    // Bedrock keys and Vertex credentials are references like api_key.
+    for (const value of [p.apiKey, ...Object.values(p.aws ?? {}), ...Object.values(p.vertex ?? {})]) {
+      const m = /^os\.environ\/(.+)$/.exec(typeof value === 'string' ? value : '');
+      if (m?.[1] && !env[m[1]]) missing.add(m[1]);
+    }
   }
   return [...missing];
 }

@@ -31,9 +31,11 @@ export function convertMessage(raw: unknown, jsonMode: boolean, created: number)
   const r = (raw ?? {}) as Json;
   const blocks = Array.isArray(r.content) ? (r.content as Json[]) : [];
   let text = '';
+  let reasoning = '';
   const calls: ToolCall[] = [];
   for (const block of blocks) {
     if (block.type === 'text') text += String(block.text ?? '');
+    if (block.type === 'thinking') reasoning += String(block.thinking ?? '');
     if (block.type === 'tool_use') {
       if (jsonMode && block.name === JSON_TOOL_NAME) text += JSON.stringify(block.input ?? {});
       else calls.push({ id: String(block.id), type: 'function', function: { name: String(block.name), arguments: JSON.stringify(block.input ?? {}) } });
@@ -47,7 +49,12 @@ export function convertMessage(raw: unknown, jsonMode: boolean, created: number)
     choices: [
       {
         index: 0,
-        message: { role: 'assistant', content: text === '' && calls.length > 0 ? null : text, ...(calls.length > 0 ? { tool_calls: calls } : {}) },
+        message: {
+          role: 'assistant',
+          content: text === '' && calls.length > 0 ? null : text,
+          ...(calls.length > 0 ? { tool_calls: calls } : {}),
+          ...(reasoning !== '' ? { reasoning_content: reasoning } : {}),
+        },
         finish_reason: mapStopReason(typeof r.stop_reason === 'string' ? r.stop_reason : null, jsonMode),
       },
     ],

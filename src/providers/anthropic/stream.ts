@@ -53,6 +53,7 @@ export class AnthropicChunkTranslator {
         const index = num(e.index);
         const delta = (e.delta ?? {}) as Json;
         if (delta.type === 'text_delta') return [this.chunk({ content: String(delta.text ?? '') })];
+        if (delta.type === 'thinking_delta') return [this.chunk({ reasoning_content: String(delta.thinking ?? '') })];
         if (delta.type === 'input_json_delta') {
           const part = String(delta.partial_json ?? '');
           if (this.jsonBlocks.has(index)) return [this.chunk({ content: part })];

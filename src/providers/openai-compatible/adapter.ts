@@ -1,17 +1,22 @@
 import type OpenAI from 'openai';
 import type { AdapterCall, ProviderAdapter } from '../adapter';
 import type { ProviderLogOptions } from '../logger';
-import { applyParamSupport } from '../params';
+import { applyParamSupport, type UnsupportedParam } from '../params';
 import type { ResolvedDeployment } from '../resolve';
-import type { ChatChunk } from '../types';
+import type { ChatChunk, ChatRequest } from '../types';
 import { clientKey, createOpenAiClient } from './client';
 import type { OpenAiCompatibleProfile } from './profile';
 import { toOpenAiBody } from './request';
-import { normaliseChunk, normaliseCompletion } from './response';
+import { normaliseChunk, normaliseCompletion, normaliseEmbeddings } from './response';
 
 // The body is built from our own ChatRequest type, which mirrors the SDK's params.
 type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
 type CreateStreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
+
+/** Anthropic's `thinking` has no Chat Completions form; `reasoning_effort` is OpenAI's own. */
+function unsupportedEverywhere(request: ChatRequest): UnsupportedParam[] {
+  return request.thinking === undefined ? [] : [{ param: 'thinking', reason: 'Chat Completions has no thinking budget; use reasoning_effort' }];
+}
 
 /** The shared base for every provider that speaks OpenAI Chat Completions. */
 export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile = {}, logging: ProviderLogOptions = {}): ProviderAdapter {
@@ -26,7 +31,7 @@ export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile =
     return client;
   };
   const prepare = (call: AdapterCall) =>
-    applyParamSupport(call.request, profile.unsupportedParams?.(call.request, call.target.model) ?? [], {
+    applyParamSupport(call.request, [...(profile.unsupportedParams?.(call.request, call.target.model) ?? []), ...unsupportedEverywhere(call.request)], {
       dropParams: call.target.deployment.dropParams,
       provider: call.target.provider,
       deployment: call.target.deployment.id,
@@ -47,6 +52,14 @@ export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile =
         // Some servers send `{"error": {...}}` as a data frame instead of failing the HTTP status.
         yield normaliseChunk(raw, call.target.model);
       }
+    },
+    async embed(call) {
+      const { input, dimensions, user } = call.request;
+      const raw = await clientFor(call.target).embeddings.create(
+        { model: call.target.model, input, encoding_format: 'float', ...(dimensions !== undefined ? { dimensions } : {}), ...(user !== undefined ? { user } : {}) },
+        { signal: call.signal },
+      );
+      return normaliseEmbeddings(raw, call.target.model);
     },
   };
 }

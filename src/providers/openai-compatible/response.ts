@@ -1,4 +1,4 @@
-import type { ChatChunk, ChatResponse, FinishReason, ToolCall, ToolCallDelta, Usage } from '../types';
+import type { ChatChunk, ChatResponse, EmbeddingResponse, FinishReason, ToolCall, ToolCallDelta, Usage } from '../types';
 
 type Json = Record<string, unknown>;
 
@@ -103,4 +103,17 @@ export function normaliseChunk(raw: unknown, fallbackModel: string): ChatChunk {
   const usage = normaliseUsage(r.usage);
   if (usage) chunk.usage = usage;
   return chunk;
+}
+
+export function normaliseEmbeddings(raw: unknown, fallbackModel: string): EmbeddingResponse {
+  const r = (raw ?? {}) as Json;
+  const data = Array.isArray(r.data) ? (r.data as Json[]) : [];
+  const usage = (r.usage ?? {}) as Json;
+  const prompt = num(usage.prompt_tokens);
+  return {
+    object: 'list',
+    data: data.map((d, i) => ({ object: 'embedding' as const, index: typeof d.index === 'number' ? d.index : i, embedding: Array.isArray(d.embedding) ? (d.embedding as number[]) : [] })),
+    model: typeof r.model === 'string' ? r.model : fallbackModel,
+    usage: { prompt_tokens: prompt, total_tokens: num(usage.total_tokens) || prompt },
+  };
 }

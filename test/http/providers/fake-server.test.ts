@@ -98,7 +98,7 @@ describe('fake provider server', () => {
   });
 
   it('answers unknown paths with 404', async () => {
-    const response = await fetch(`${fake.url}/x/v1/embeddings`, { method: 'POST', body: '{}' });
+    const response = await fetch(`${fake.url}/x/v1/no-such-endpoint`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(404);
   });
 

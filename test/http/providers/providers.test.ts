@@ -33,7 +33,6 @@ describe('OpenAI-compatible providers over HTTP', () => {
   });
 
   it.each([
-    ['gemini/gemini-2.0-flash', 'gemini-2.0-flash'],
     ['groq/llama-3.3-70b-versatile', 'llama-3.3-70b-versatile'],
     ['deepseek/deepseek-chat', 'deepseek-chat'],
     ['together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo', 'meta-llama/Llama-3.3-70B-Instruct-Turbo'],

@@ -86,6 +86,10 @@ const cases: Case[] = [
   { name: 'include is not supported', mutate: (c) => { c.include = ['models.yaml']; }, path: 'include', message: /not supported/ },
   { name: 'router_settings not a mapping', mutate: (c) => { c.router_settings = ['simple-shuffle']; }, path: 'router_settings', message: /expected a mapping/ },
   { name: 'disable_cooldowns not a boolean', mutate: (c) => { settings(c).disable_cooldowns = 'yes'; }, path: 'router_settings.disable_cooldowns', message: /expected true or false, got "yes"/ },
+  { name: 'gemini/ at the OpenAI-compatible endpoint', mutate: (c) => { params(c, 2).model = 'gemini/gemini-2.5-flash'; params(c, 2).api_base = 'https://generativelanguage.googleapis.com/v1beta/openai'; }, path: 'model_list[2].litellm_params.api_base', message: /openai_compatible\/<model>/ },
+  { name: 'invalid vertex_credentials reference', mutate: (c) => { params(c, 2).model = 'vertex_ai/gemini-2.5-pro'; params(c, 2).vertex_credentials = 'os.environ/VERTEX-KEY'; }, path: 'model_list[2].litellm_params.vertex_credentials', message: /not a valid environment variable name/ },
+  { name: 'temperature out of range', mutate: (c) => { params(c, 0).temperature = 3; }, path: 'model_list[0].litellm_params.temperature', message: /<= 2/ },
+  { name: 'unknown reasoning_effort', mutate: (c) => { params(c, 0).reasoning_effort = 'extreme'; }, path: 'model_list[0].litellm_params.reasoning_effort', message: /extreme/ },
   { name: 'lowest_latency_buffer negative', mutate: (c) => { settings(c).routing_strategy_args = { lowest_latency_buffer: -0.1 }; }, path: 'router_settings.routing_strategy_args.lowest_latency_buffer', message: /must be >= 0/ },
 ];
 
@@ -141,6 +145,35 @@ describe('invalid configs: each error names its path and reason', () => {
       expect(message).toContain('model_list[0].litellm_params.rpm: must be >= 0, got -1');
       expect(message).toContain('router_settings.routing_strategy: unknown value "fastest"');
     }
+  });
+});
+
+describe('literal cloud credentials', () => {
+  const config = (): Json => {
+    const c = base();
+    params(c, 2).model = 'bedrock/amazon.nova-lite-v1:0';
+    params(c, 2).aws_region_name = 'us-east-1';
+    params(c, 2).aws_access_key_id = 'AKIAIOSFODNN7EXAMPLE';
+    params(c, 2).aws_secret_access_key = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    return c;
+  };
+
+  it('are listed like a literal api_key, and refused where literal secrets are', () => {
+    const loaded = parseConfigObject(config());
+    expect(loaded.literalSecrets.map((l) => l.path)).toEqual(['model_list[2].litellm_params.aws_access_key_id', 'model_list[2].litellm_params.aws_secret_access_key']);
+    expect(errorsOf(() => parseConfigObject(config(), { allowLiteralSecrets: false })).map((i) => i.path)).toEqual([
+      'model_list[2].litellm_params.aws_access_key_id',
+      'model_list[2].litellm_params.aws_secret_access_key',
+    ]);
+  });
+
+  it('a vertex_credentials file path is not a secret; the key JSON inline is', () => {
+    const c = base();
+    params(c, 2).model = 'vertex_ai/gemini-2.5-pro';
+    params(c, 2).vertex_credentials = '/etc/keys/sa.json';
+    expect(parseConfigObject(c).literalSecrets).toEqual([]);
+    params(c, 2).vertex_credentials = '{"type": "service_account"}';
+    expect(parseConfigObject(c).literalSecrets.map((l) => l.field)).toEqual(['vertexCredentials']);
   });
 });
 

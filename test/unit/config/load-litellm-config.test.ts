@@ -88,8 +88,14 @@ describe('a LiteLLM proxy config.yaml loads unchanged', () => {
     expect(redis?.message).toMatch(/ignored/);
     expect(redis?.line).toBeGreaterThan(1);
     expect(loaded.warnings.map((w) => w.path)).toEqual(
-      expect.arrayContaining(['general_settings', 'litellm_settings.success_callback', 'model_list[6].litellm_params.temperature']),
+      expect.arrayContaining(['general_settings', 'litellm_settings.success_callback']),
     );
+  });
+
+  it('keeps litellm_params sampling settings as request defaults, not as ignored keys', () => {
+    expect(loaded.warnings.map((w) => w.path)).not.toContain('model_list[6].litellm_params.temperature');
+    const llama = loaded.params[groups['local-llama']?.[0] ?? ''];
+    expect(llama?.defaults).toEqual({ temperature: 0.2 });
   });
 
   it('survives a JSON round trip unchanged (it may travel through workflow history)', () => {

@@ -9,7 +9,7 @@ const ctx = { provider: 'anthropic', deployment: 'd' };
 const target = resolveDeployment({ id: 'd', model: 'anthropic/claude-3-5-haiku-latest', apiKey: 'k' }, {});
 
 describe('convertMessages', () => {
-  it('collects system and developer messages wherever they appear', () => {
+  it('collects system and developer messages wherever they appear, as separate blocks', () => {
     const out = convertMessages(
       [
         { role: 'system', content: 'Rule one.' },
@@ -18,7 +18,7 @@ describe('convertMessages', () => {
       ],
       ctx,
     );
-    expect(out.system).toBe('Rule one.\n\nRule two.');
+    expect(out.system).toEqual([{ type: 'text', text: 'Rule one.' }, { type: 'text', text: 'Rule two.' }]);
     expect(out.messages).toEqual([{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }]);
   });
 

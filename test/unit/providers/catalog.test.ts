@@ -7,7 +7,7 @@ describe('parseModelString', () => {
   });
 
   it('names the unknown prefix and lists the known ones', () => {
-    expect(() => parseModelString('bedrock/claude')).toThrow(/unknown provider "bedrock".*openai, anthropic, azure/);
+    expect(() => parseModelString('sagemaker/claude')).toThrow(/unknown provider "sagemaker".*openai, anthropic, azure/);
     expect(() => parseModelString('')).toThrow(/empty/);
     expect(() => parseModelString('groq/')).toThrow(/no model/);
   });
@@ -18,7 +18,7 @@ const DEFAULTS: ReadonlyArray<[string, string, string]> = [
   ['openai/gpt-4o-mini', 'https://api.openai.com/v1', 'OPENAI_API_KEY'],
   ['gpt-4o-mini', 'https://api.openai.com/v1', 'OPENAI_API_KEY'],
   ['anthropic/claude-sonnet-4-5', 'https://api.anthropic.com', 'ANTHROPIC_API_KEY'],
-  ['gemini/gemini-2.0-flash', 'https://generativelanguage.googleapis.com/v1beta/openai', 'GEMINI_API_KEY'],
+  ['gemini/gemini-2.0-flash', 'https://generativelanguage.googleapis.com', 'GEMINI_API_KEY'],
   ['groq/llama-3.3-70b-versatile', 'https://api.groq.com/openai/v1', 'GROQ_API_KEY'],
   ['mistral/mistral-large-latest', 'https://api.mistral.ai/v1', 'MISTRAL_API_KEY'],
   ['deepseek/deepseek-chat', 'https://api.deepseek.com/v1', 'DEEPSEEK_API_KEY'],
@@ -92,5 +92,36 @@ describe('resolveDeployment secrets', () => {
 
   it('keeps a literal key as given', () => {
     expect(resolveDeployment({ id: 'd', model: 'gpt-4o', apiKey: 'sk-literal' }, {}).apiKey).toBe('sk-literal');
+  });
+});
+
+describe('cloud providers', () => {
+  it('bedrock: region from aws_region_name, else AWS_REGION / AWS_DEFAULT_REGION; endpoint from the region', () => {
+    const named = resolveDeployment({ id: 'd', model: 'bedrock/anthropic.claude-3-5-haiku-20241022-v1:0', aws: { regionName: 'eu-west-3' } }, {});
+    expect(named.apiBase).toBe('https://bedrock-runtime.eu-west-3.amazonaws.com');
+    expect(named.aws).toEqual({ region: 'eu-west-3' });
+    expect(resolveDeployment({ id: 'd', model: 'bedrock/x' }, { AWS_DEFAULT_REGION: 'ap-south-1' }).aws?.region).toBe('ap-south-1');
+    expect(resolveDeployment({ id: 'd', model: 'bedrock/x' }, { AWS_REGION: 'us-east-2', AWS_BEDROCK_RUNTIME_ENDPOINT: 'https://vpce.example' }).apiBase).toBe('https://vpce.example');
+    expect(() => resolveDeployment({ id: 'd', model: 'bedrock/x' }, {})).toThrow(/aws_region_name or AWS_REGION/);
+  });
+
+  it('bedrock: keys from the deployment (references resolved), else the environment, else the default chain', () => {
+    const keyed = resolveDeployment({ id: 'd', model: 'bedrock/x', aws: { regionName: 'us-east-1', accessKeyId: 'AKID', secretAccessKey: 'os.environ/SECRET' } }, { SECRET: 's3cr3t' });
+    expect(keyed.aws?.credentials).toEqual({ accessKeyId: 'AKID', secretAccessKey: 's3cr3t' });
+    const fromEnv = resolveDeployment({ id: 'd', model: 'bedrock/x' }, { AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'A', AWS_SECRET_ACCESS_KEY: 'B', AWS_SESSION_TOKEN: 'T' });
+    expect(fromEnv.aws?.credentials).toEqual({ accessKeyId: 'A', secretAccessKey: 'B', sessionToken: 'T' });
+    expect(resolveDeployment({ id: 'd', model: 'bedrock/x', aws: { profileName: 'prod' } }, { AWS_REGION: 'us-east-1' }).aws).toEqual({ region: 'us-east-1', profile: 'prod' });
+    expect(() => resolveDeployment({ id: 'd', model: 'bedrock/x', aws: { regionName: 'r', accessKeyId: 'os.environ/NOPE', secretAccessKey: 'x' } }, {})).toThrow(/NOPE/);
+    expect(() => resolveDeployment({ id: 'd', model: 'bedrock/x', aws: { regionName: 'r', accessKeyId: 'A' } }, {})).toThrow(/together/);
+  });
+
+  it('vertex_ai: location defaults to us-central1, global has its own host, project and credentials may come from the environment', () => {
+    const plain = resolveDeployment({ id: 'd', model: 'vertex_ai/gemini-2.5-pro' }, {});
+    expect(plain.apiBase).toBe('https://us-central1-aiplatform.googleapis.com');
+    expect(plain.vertex).toEqual({ location: 'us-central1' });
+    expect(resolveDeployment({ id: 'd', model: 'vertex_ai/gemini-2.5-pro', vertex: { location: 'global' } }, {}).apiBase).toBe('https://aiplatform.googleapis.com');
+    const env = resolveDeployment({ id: 'd', model: 'vertex_ai/claude-sonnet-4-5@20250929' }, { VERTEXAI_PROJECT: 'p', VERTEXAI_LOCATION: 'europe-west1', VERTEXAI_CREDENTIALS: '/keys/sa.json' });
+    expect(env.vertex).toEqual({ project: 'p', location: 'europe-west1', credentials: '/keys/sa.json' });
+    expect(env.apiBase).toBe('https://europe-west1-aiplatform.googleapis.com');
   });
 });
