@@ -94,12 +94,10 @@ export async function* anthropicFrames(
   hooks: StreamHooks,
 ): AsyncGenerator<string, void, undefined> {
   const writer = new AnthropicEventWriter(model);
-  let done = false;
   try {
     let event: StreamEvent | undefined = first;
     while (event !== undefined) {
       if (event.kind === 'done') {
-        done = true;
         hooks.onDone(event.route);
         yield writer.end();
         return;
@@ -116,6 +114,6 @@ export async function* anthropicFrames(
     // The Anthropic SDKs raise on an `error` event.
     yield sseFrame(errorBody(wire, 'anthropic'), 'error');
   } finally {
-    if (!done) await events.return();
+    await events.return();
   }
 }

@@ -13,7 +13,7 @@ import { durableBackend, type DurableBackendOptions } from './durable';
 import { GatewayKeyError, GatewayKeys } from './keys';
 import { GatewayMetrics } from './metrics';
 import { buildServer } from './server';
-import { DEFAULT_SHUTDOWN_GRACE_MS, drain } from './shutdown';
+import { ConnectionTracker, DEFAULT_SHUTDOWN_GRACE_MS, drain } from './shutdown';
 import type { GatewayState } from './state';
 
 /** Request bodies up to this size are read when the config sets no `general_settings.max_request_size_mb` (images travel inline). */
@@ -101,6 +101,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   };
   const bodyLimit = options.maxRequestBytes ?? gatewayConfig.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const app = buildServer(state, { bodyLimit, logger: options.logger });
+  const connections = new ConnectionTracker(app.server);
   await app.ready();
   let url: string | undefined;
   let closing: Promise<void> | undefined;
@@ -120,7 +121,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       return url;
     },
     close() {
-      closing ??= drain(app, state, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS).finally(detach);
+      closing ??= drain(app, state, connections, options.shutdownGraceMs ?? DEFAULT_SHUTDOWN_GRACE_MS).finally(detach);
       return closing;
     },
   };

@@ -32,12 +32,10 @@ export async function* openaiFrames(
   includeUsage: boolean,
   hooks: StreamHooks,
 ): AsyncGenerator<string, void, undefined> {
-  let done = false;
   try {
     let event: StreamEvent | undefined = first;
     while (event !== undefined) {
       if (event.kind === 'done') {
-        done = true;
         hooks.onDone(event.route);
         yield 'data: [DONE]\n\n';
         return;
@@ -54,7 +52,7 @@ export async function* openaiFrames(
     // The OpenAI SDKs raise an APIError when a data line carries `error`.
     yield sseFrame(errorBody(wire, 'openai'));
   } finally {
-    // The client went away (or we are done): stop the router's stream so it releases the provider call.
-    if (!done) await events.return();
+    // Done, failed or the client went away: close the router's stream, which releases the provider call.
+    await events.return();
   }
 }
