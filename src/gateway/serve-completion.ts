@@ -21,9 +21,9 @@ export type FrameWriter = (first: StreamEvent, events: AsyncGenerator<StreamEven
 type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 function admit(state: GatewayState, exchange: Exchange, request: RouterRequest, headers: Headers) {
-  checkGroup(state, request.model);
-  exchange.group = request.model;
   const caller = exchange.caller;
+  checkGroup(state, request.model, caller?.models);
+  exchange.group = request.model;
   if (caller !== undefined) {
     state.keys.authorize(caller, request.model);
     state.keys.admit(caller, state.now());

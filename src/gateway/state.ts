@@ -36,9 +36,11 @@ function parseFlag(value: string | string[] | undefined): boolean | undefined {
   throw invalidRequest(DURABLE_HEADER, `expected true or false, got "${String(value)}"`);
 }
 
-/** The group must exist; a typo is a 400 naming the field and listing the groups. */
-export function checkGroup(state: GatewayState, group: string): void {
-  if (!state.groups.has(group)) throw invalidRequest('model', noGroup(group, state.groups));
+/** The group must exist; a typo is a 400 naming the field and listing the groups the caller may use (never others). */
+export function checkGroup(state: GatewayState, group: string, allowed: ReadonlySet<string> | undefined): void {
+  if (state.groups.has(group)) return;
+  const visible = allowed === undefined ? state.groups : new Set([...state.groups].filter((g) => allowed.has(g)));
+  throw invalidRequest('model', noGroup(group, visible));
 }
 
 /** The header wins; otherwise `gateway_settings.durable_groups` decides. */

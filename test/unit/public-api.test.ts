@@ -68,3 +68,12 @@ test('observability: settings from the environment, and no plugin while tracing 
   expect(() => api.observabilitySettingsFromEnv({ [api.OBSERVABILITY_ENV.prometheus]: '9464' })).toThrow(api.ObservabilitySettingsError);
   expect(typeof api.installWorkerMetrics).toBe('function');
 });
+
+test('gateway: createGateway and its error table behind the temporal-llm-router/gateway subpath', async () => {
+  const gateway = await import('../../src/gateway');
+  expect(typeof gateway.createGateway).toBe('function');
+  expect(gateway.STATUS_BY_CLASS.FallbacksExhaustedError).toBe(503);
+  expect(gateway.DURABLE_HEADER).toBe('x-llm-router-durable');
+  const pkg = (await import('../../package.json')) as { exports: Record<string, string> };
+  expect(pkg.exports['./gateway']).toBe('./dist/src/gateway/index.js');
+});

@@ -216,6 +216,9 @@ describe('failover and errors', () => {
     const denied = await rejection(team.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }] }));
     expect(denied).toBeInstanceOf(OpenAI.PermissionDeniedError);
     expect(denied.message).toContain('key "team" may not call model group "claude" (allowed: chat)');
+    // A typo lists only the groups the key may use.
+    const typo = await rejection(team.chat.completions.create({ model: 'chta', messages: [{ role: 'user', content: 'x' }] }));
+    expect(typo.message).toContain('model: no model group "chta" (groups: chat)');
   });
 
   it('enforces a key\'s rpm limit with a 429 and Retry-After, and its monthly budget with insufficient_quota', async () => {
