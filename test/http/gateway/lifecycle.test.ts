@@ -1,8 +1,9 @@
 // Health, metrics, routes that do not exist, and graceful shutdown: a stream
 // in flight finishes while the gateway stops accepting, then it closes.
+import { request as httpRequest } from 'node:http';
 import OpenAI from 'openai';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
-import { deployment, rejection, startTestGateway, withKeys, type TestGateway } from './helpers';
+import { deployment, MASTER_KEY, rejection, startTestGateway, withKeys, type TestGateway } from './helpers';
 
 let fake: FakeProviderServer;
 beforeAll(async () => {
@@ -39,6 +40,25 @@ describe('health, metrics and unknown routes', () => {
     expect(text).toContain('llm_router_gateway_errors_total{error_class="GatewayError",status="401"} 1');
     expect(text).toMatch(/llm_router_provider_call_duration_seconds_count\{deployment="a",outcome="success"\} 1/);
     expect(text).toContain('llm_router_provider_calls_total{deployment="a",model_group="chat",outcome="success"} 1');
+  });
+
+  it('sends a stream\'s deployment, attempts and cost as HTTP trailers, known only at its end', async () => {
+    const { status, headers, trailers, body } = await new Promise<{ status: number; headers: Record<string, unknown>; trailers: Record<string, string>; body: string }>((resolve, reject) => {
+      const req = httpRequest(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER_KEY}` } }, (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => (text += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, trailers: res.trailers as Record<string, string>, body: text }));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify({ model: 'chat', stream: true, messages: [{ role: 'user', content: 'trail me' }] }));
+    });
+    expect(status).toBe(200);
+    expect(headers['content-type']).toMatch(/^text\/event-stream/);
+    expect(headers.trailer).toMatch(/x-llm-router-deployment/);
+    expect(body.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    expect(trailers['x-llm-router-deployment']).toBe('a');
+    expect(trailers['x-llm-router-attempts']).toBe('1');
   });
 
   it('answers an unknown route with a 404 in the wire format of its path', async () => {
