@@ -6,6 +6,8 @@ import { outageCharts } from './outage/charts';
 import { runOutage, type OutageResult } from './outage/outage';
 import { runDurableThroughput, type DurableResult } from './durable-throughput/durable-throughput';
 import { scaleCharts } from './scale/report';
+import { runGateways, type GatewaysResult } from './gateways/gateways';
+import { runGatewayOutage, type GatewayOutageResult } from './gateways/gateway-outage';
 import { runScale, type ScaleResult } from './scale/scale';
 
 export interface Part<R> {
@@ -23,6 +25,8 @@ export const PARTS = {
   outage: part<OutageResult>(runOutage, outageCharts),
   durable: part<DurableResult>(runDurableThroughput, () => ({})),
   scale: part<ScaleResult>(runScale, scaleCharts),
+  gateways: part<GatewaysResult>(runGateways, () => ({})),
+  'gateway-outage': part<GatewayOutageResult>(runGatewayOutage, (r) => outageCharts(r, 'gateway-outage')),
 } satisfies Record<string, Part<unknown>>;
 
 export type PartName = keyof typeof PARTS;

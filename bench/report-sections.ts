@@ -7,6 +7,9 @@ import { durableHeadline, durableMarkdown } from './durable-throughput/report';
 import type { DurableResult } from './durable-throughput/durable-throughput';
 import { scaleHeadline, scaleMarkdown } from './scale/report';
 import type { ScaleResult } from './scale/scale';
+import { gatewayOutageHeadline, gatewayOutageMarkdown, gatewaysHeadline, gatewaysMarkdown } from './gateways/report';
+import type { GatewaysResult } from './gateways/gateways';
+import type { GatewayOutageResult } from './gateways/gateway-outage';
 
 export interface ReportSection {
   part: string;
@@ -24,4 +27,6 @@ export const REPORT_SECTIONS: ReportSection[] = [
   section<OutageResult>('outage', '2. Failover under an outage', outageHeadline, outageMarkdown),
   section<DurableResult>('durable', '3. Durable throughput against Temporal\'s floor', durableHeadline, durableMarkdown),
   section<ScaleResult>('scale', '4. Scale: worker processes and concurrency', scaleHeadline, scaleMarkdown),
+  section<GatewaysResult>('gateways', '5. Like against like: in-process routers, and gateways', gatewaysHeadline, gatewaysMarkdown),
+  section<GatewayOutageResult>('gateway-outage', '6. Gateways under an outage, two replicas', gatewayOutageHeadline, gatewayOutageMarkdown),
 ];

@@ -18,6 +18,12 @@ export const SYSTEM_LABELS: Record<string, string> = {
   durable: 'our durable routedCompletion',
   portkey: 'Portkey gateway',
   'portkey-no-retry': 'Portkey gateway (fallback, no retry)',
+  gateway: 'our gateway (llm-router serve)',
+  'gateway-2x': 'our gateway, 2 replicas',
+  'litellm-proxy': "LiteLLM's proxy",
+  'litellm-proxy-2x': "LiteLLM's proxy, 2 replicas",
+  'python-direct': 'direct Python SDK',
+  'litellm-router': "LiteLLM's Router (in-process)",
 };
 
 export const BENCH_MODEL = 'gpt-4o-mini';

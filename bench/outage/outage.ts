@@ -75,7 +75,7 @@ function countIn(times: readonly number[], from: number, to: number): number {
   return n;
 }
 
-interface Plan {
+export interface Plan {
   system: System;
   routes: { a: string; b: string; backup: string };
   config: unknown;
@@ -125,47 +125,55 @@ export async function runOutage(ctx: BenchContext): Promise<OutageResult> {
     plans.push({ system: portkeySystem(portkey, config, name), routes: r, config });
   }
 
-  const count = Math.round((settings.rate * settings.durationMs) / 1000);
   const systems: Record<string, OutageSystemResult> = {};
   let outageStartedAtMs = 0;
   let outageEndedAtMs = 0;
   for (const plan of plans) {
-    const { system, routes } = plan;
-    for (const route of Object.values(routes)) await fake.set(route, { latencyMs: settings.providerLatencyMs });
-    // A short warm-up so connection set-up is not mistaken for the outage's cost.
-    await openLoop({ rate: settings.rate, count: settings.rate, call: (i) => system.call(1_000_000 + i) });
-    await fake.reset();
-    for (const route of Object.values(routes)) await fake.set(route, { latencyMs: settings.providerLatencyMs });
-
-    const t0 = Date.now();
-    const startTimer = new Promise<number>((resolve) =>
-      setTimeout(() => void fake.set(routes.a, { latencyMs: settings.providerLatencyMs, status: settings.outageStatus, errorMessage: 'deployment down' }).then(() => resolve(Date.now())), settings.outageStartMs),
-    );
-    const endTimer = new Promise<number>((resolve) =>
-      setTimeout(() => void fake.set(routes.a, { latencyMs: settings.providerLatencyMs }).then(() => resolve(Date.now())), settings.outageEndMs),
-    );
-    const started = performance.now();
-    const load: LoadResult = await openLoop({
-      rate: settings.rate,
-      count,
-      call: (i) => system.call(i),
-      ...(system.maxInFlight ? { maxInFlight: system.maxInFlight } : {}),
-      ...(system.timeoutMs ? { timeoutMs: system.timeoutMs } : {}),
-    });
-    const downAt = await startTimer;
-    const upAt = await endTimer;
-    outageStartedAtMs = downAt - t0;
-    outageEndedAtMs = upAt - t0;
-    const arrivals = await fake.arrivals(Object.values(routes));
-    systems[system.name] = analyse(settings, plan, load, arrivals, t0, downAt, upAt);
-    ctx.log(
-      `outage ${system.name}: ${systems[system.name]?.userErrors} user errors, ${systems[system.name]?.wastedOnDead} wasted on the dead deployment, ` +
-        `shift away ${systems[system.name]?.timeToShiftAwayMs} ms, back ${systems[system.name]?.timeToBringBackMs} ms (${Math.round(performance.now() - started)} ms)`,
-    );
-    await fake.reset();
+    const measured = await measureOutage(ctx, settings, plan);
+    systems[plan.system.name] = measured.result;
+    outageStartedAtMs = measured.outageStartedAtMs;
+    outageEndedAtMs = measured.outageEndedAtMs;
   }
   await worker.stop();
   return { settings, outageStartedAtMs, outageEndedAtMs, systems };
+}
+
+/** One system through the outage: warm-up, then the constant-rate load while deployment a is down for the window. */
+export async function measureOutage(ctx: BenchContext, settings: OutageSettings, plan: Plan): Promise<{ result: OutageSystemResult; outageStartedAtMs: number; outageEndedAtMs: number }> {
+  const { fake } = ctx;
+  const { system, routes } = plan;
+  const count = Math.round((settings.rate * settings.durationMs) / 1000);
+  for (const route of Object.values(routes)) await fake.set(route, { latencyMs: settings.providerLatencyMs });
+  // A short warm-up so connection set-up is not mistaken for the outage's cost.
+  await openLoop({ rate: settings.rate, count: settings.rate, call: (i) => system.call(1_000_000 + i) });
+  await fake.reset();
+  for (const route of Object.values(routes)) await fake.set(route, { latencyMs: settings.providerLatencyMs });
+
+  const t0 = Date.now();
+  const startTimer = new Promise<number>((resolve) =>
+    setTimeout(() => void fake.set(routes.a, { latencyMs: settings.providerLatencyMs, status: settings.outageStatus, errorMessage: 'deployment down' }).then(() => resolve(Date.now())), settings.outageStartMs),
+  );
+  const endTimer = new Promise<number>((resolve) =>
+    setTimeout(() => void fake.set(routes.a, { latencyMs: settings.providerLatencyMs }).then(() => resolve(Date.now())), settings.outageEndMs),
+  );
+  const started = performance.now();
+  const load: LoadResult = await openLoop({
+    rate: settings.rate,
+    count,
+    call: (i) => system.call(i),
+    ...(system.maxInFlight ? { maxInFlight: system.maxInFlight } : {}),
+    ...(system.timeoutMs ? { timeoutMs: system.timeoutMs } : {}),
+  });
+  const downAt = await startTimer;
+  const upAt = await endTimer;
+  const arrivals = await fake.arrivals(Object.values(routes));
+  const result = analyse(settings, plan, load, arrivals, t0, downAt, upAt);
+  ctx.log(
+    `outage ${system.name}: ${result.userErrors} user errors, ${result.wastedOnDead} wasted on the dead deployment, ` +
+      `shift away ${result.timeToShiftAwayMs} ms, back ${result.timeToBringBackMs} ms (${Math.round(performance.now() - started)} ms)`,
+  );
+  await fake.reset();
+  return { result, outageStartedAtMs: downAt - t0, outageEndedAtMs: upAt - t0 };
 }
 
 function analyse(

@@ -6,6 +6,7 @@ import { registerConfig } from './commands/config';
 import { registerDevServer } from './commands/dev-server';
 import { registerHealth } from './commands/health';
 import { registerSchedule } from './commands/schedule';
+import { registerServe } from './commands/serve';
 import { registerWorker } from './commands/worker';
 import { CliError, EXIT } from './exit-codes';
 
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerSchedule(program);
   registerHealth(program);
   registerCodecServer(program);
+  registerServe(program);
   registerConfig(program);
   return program;
 }

@@ -11,9 +11,12 @@ export const configFileSchema = z.looseObject({
 
 export { deploymentEntrySchema };
 
-/** Proxy-only sections: loaded without complaint, never read. */
+/** Sections `llm-router serve` reads (gateway-schema.ts); the router itself ignores them. */
+export const GATEWAY_TOP_LEVEL = ['general_settings', 'keys', 'gateway_settings'] as const;
+
+/** Proxy-only sections: loaded with a warning, never read. */
 export const IGNORED_TOP_LEVEL = [
-  'general_settings', 'environment_variables', 'guardrails', 'credential_list', 'mcp_servers',
+  'environment_variables', 'guardrails', 'credential_list', 'mcp_servers',
   'files_settings', 'finetune_settings', 'assistant_settings', 'callback_settings', 'search_tools',
   'vector_store_registry', 'prompts', 'pass_through_endpoints',
 ] as const;

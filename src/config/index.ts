@@ -1,7 +1,7 @@
 // LiteLLM-compatible config loading: a proxy config.yaml, a JSON file or an object in code.
 export { loadConfig, loadConfigFile, parseConfigText, parseConfigObject } from './load';
 export type { ParseTextOptions } from './load';
-export type { LoadedRouterConfig, LoadConfigOptions } from './types';
+export type { LoadedRouterConfig, LoadConfigOptions, GatewayConfig, GatewayKeyConfig } from './types';
 export { ConfigError, isConfigError, formatIssue, formatPath } from './issues';
 export type { ConfigIssue, IssueSeverity } from './issues';
 export { assertNoLiteralSecrets } from './durable';

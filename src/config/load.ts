@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { buildRouterConfig } from '../core/router-config';
 import { normalizeDeployments } from './deployments';
-import { IGNORED_TOP_LEVEL, configFileSchema } from './file-schema';
+import { GATEWAY_TOP_LEVEL, IGNORED_TOP_LEVEL, configFileSchema } from './file-schema';
+import { parseGatewaySections } from './gateway';
 import { ConfigError, IssueList, type ConfigPath, type SourcePosition } from './issues';
 import { defaultPricing } from './default-pricing';
 import { checkComplexityTargets, checkDeploymentIds, resolveFallbacks } from './references';
@@ -74,7 +75,7 @@ function normalize(
   }
   const raw = value as Record<string, unknown>;
   checkKeys(issues, [], raw, {
-    known: ['model_list', 'router_settings', 'litellm_settings'],
+    known: ['model_list', 'router_settings', 'litellm_settings', ...GATEWAY_TOP_LEVEL],
     ignored: IGNORED_TOP_LEVEL,
     mode: 'warn',
     ignoredBecause: 'LiteLLM proxy section not used by this router',
@@ -98,6 +99,7 @@ function normalize(
   checkDeploymentIds(issues, deployments);
   checkComplexityTargets(issues, deployments, groupNames);
   const fallbacks = resolveFallbacks(issues, settings, groupNames, deployments);
+  const gateway = parseGatewaySections(issues, raw, groupNames);
   if (issues.hasErrors) return fail();
 
   const routing = buildRouterConfig(
@@ -118,5 +120,6 @@ function normalize(
     literalSecrets,
     warnings: issues.toIssues(locate).filter((i) => i.severity === 'warning'),
     ...(source === undefined ? {} : { source }),
+    gateway,
   };
 }

@@ -49,7 +49,7 @@ export function checkComplexityTargets(issues: IssueList, deployments: readonly 
   }
 }
 
-function noGroup(group: string, groupNames: ReadonlySet<string>): string {
+export function noGroup(group: string, groupNames: ReadonlySet<string>): string {
   const known = [...groupNames].sort();
   return `no model group "${group}"${known.length > 0 ? ` (groups: ${known.join(', ')})` : ''}`;
 }

@@ -19,6 +19,33 @@ export interface LoadedRouterConfig {
   readonly warnings: readonly ConfigIssue[];
   /** File the config came from, when it came from one. */
   readonly source?: string;
+  /** What `llm-router serve` reads: gateway keys and per-group gateway settings (absent from configs built by hand). */
+  readonly gateway?: GatewayConfig;
+}
+
+/** One entry of the `keys:` list. */
+export interface GatewayKeyConfig {
+  /** A literal key or `os.environ/NAME`, resolved by the gateway when it starts. Never logged. */
+  key: string;
+  /** Shown in metrics and messages in place of the key (default: its config path, e.g. `keys[2]`). */
+  name: string;
+  /** Model groups the key may call; every group when absent. */
+  models?: string[];
+  rpmLimit?: number;
+  /** USD per calendar month (UTC). */
+  monthlyBudgetUsd?: number;
+  /** Config path of the entry, e.g. `keys[2]`, for errors found when the gateway resolves the key. */
+  path: string;
+}
+
+export interface GatewayConfig {
+  /** `general_settings.master_key`: every group, no limits. A literal or `os.environ/NAME`. */
+  masterKey?: string;
+  /** `general_settings.max_request_size_mb`, in bytes. */
+  maxRequestBytes?: number;
+  keys: GatewayKeyConfig[];
+  /** `gateway_settings.durable_groups`: groups served by a durable routedCompletion. */
+  durableGroups: string[];
 }
 
 export interface LoadConfigOptions {

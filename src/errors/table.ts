@@ -11,7 +11,12 @@ import type { ErrorClassName } from './classes';
 export type FallbackKind = 'context-window' | 'content-policy' | 'generic' | 'none';
 
 export interface ErrorBehaviour {
-  /** Status a caller sees for this class (the gateway's answer), and the status it is classified from. */
+  /**
+   * The HTTP status a gateway answers with for this class. A provider refusing
+   * the gateway's own credentials or model (401, 403, 404) is the gateway's
+   * misconfiguration, not the caller's, so it is a 502: no client mistakes it
+   * for a wrong gateway key. Errors the request itself caused keep their 4xx.
+   */
   status: number;
   /** Counts toward allowed fails and the failure rate: the deployment, not the request, is suspect. */
   counts: boolean;
@@ -41,18 +46,18 @@ export const ERROR_BEHAVIOUR: Readonly<Record<ErrorClassName, ErrorBehaviour>> =
   ContextWindowExceededError: { status: 400, counts: false, immediate: 'never', retrySame: false, retryPeer: true, fallback: 'context-window', parent: 'BadRequestError' },
   // Peers usually share the model and its filter; go straight to the content-policy list.
   ContentPolicyViolationError: { status: 400, counts: false, immediate: 'never', retrySame: false, retryPeer: false, fallback: 'content-policy', parent: 'BadRequestError' },
-  AuthenticationError: { status: 401, ...MISCONFIGURED },
-  PermissionDeniedError: { status: 403, ...MISCONFIGURED },
-  NotFoundError: { status: 404, ...MISCONFIGURED },
+  AuthenticationError: { status: 502, ...MISCONFIGURED },
+  PermissionDeniedError: { status: 502, ...MISCONFIGURED },
+  NotFoundError: { status: 502, ...MISCONFIGURED },
   RateLimitError: { status: 429, counts: true, immediate: 'multi', retrySame: true, retryPeer: true, fallback: 'generic' },
-  Timeout: { status: 408, ...TRANSIENT },
-  InternalServerError: { status: 500, ...TRANSIENT },
+  Timeout: { status: 504, ...TRANSIENT },
+  InternalServerError: { status: 502, ...TRANSIENT },
   BadGatewayError: { status: 502, ...TRANSIENT, parent: 'InternalServerError' },
   ServiceUnavailableError: { status: 503, ...TRANSIENT, parent: 'InternalServerError' },
   APIConnectionError: { status: 502, ...TRANSIENT },
   // The deployment cut a stream it had started: a peer continues, the same deployment is not asked again.
   MidStreamError: { status: 502, counts: true, immediate: 'never', retrySame: false, retryPeer: true, fallback: 'generic' },
-  APIError: { status: 500, ...TRANSIENT },
+  APIError: { status: 502, ...TRANSIENT },
   // Raised by the router itself, never by a provider call: they end a request.
   FallbacksExhaustedError: { status: 503, ...CALLER_FAULT },
   NoDeploymentsAvailableError: { status: 503, ...CALLER_FAULT, retrySame: true },
@@ -93,4 +98,4 @@ export function behaviourOf(cls: ErrorClassName, status?: number | null): ErrorB
   return ERROR_BEHAVIOUR[cls];
 }
 
-const UNCLASSIFIED_4XX: ErrorBehaviour = { status: 400, ...CALLER_FAULT };
+const UNCLASSIFIED_4XX: ErrorBehaviour = { status: 502, ...CALLER_FAULT };

@@ -80,3 +80,12 @@ test('documents: the store a worker takes, and the AWS SDK loaded only once an s
   await expect(store.readFile('s3://some-bucket/key.txt')).rejects.toThrow(api.StoreError);
   expect(sdkLoaded()).toBe(true);
 });
+
+test('gateway: createGateway and its error table behind the temporal-llm-router/gateway subpath', async () => {
+  const gateway = await import('../../src/gateway');
+  expect(typeof gateway.createGateway).toBe('function');
+  expect(gateway.STATUS_BY_CLASS.FallbacksExhaustedError).toBe(503);
+  expect(gateway.DURABLE_HEADER).toBe('x-llm-router-durable');
+  const pkg = (await import('../../package.json')) as { exports: Record<string, string> };
+  expect(pkg.exports['./gateway']).toBe('./dist/src/gateway/index.js');
+});

@@ -1,7 +1,7 @@
 import type { FinishReason } from '../types';
 
 /** Anthropic `stop_reason` → OpenAI `finish_reason`. A refusal is a content-policy outcome. */
-const FINISH_REASON: Readonly<Record<string, FinishReason>> = {
+export const FINISH_REASON: Readonly<Record<string, FinishReason>> = {
   end_turn: 'stop',
   stop_sequence: 'stop',
   pause_turn: 'stop',

@@ -88,7 +88,7 @@ describe('a LiteLLM proxy config.yaml loads unchanged', () => {
     expect(redis?.message).toMatch(/ignored/);
     expect(redis?.line).toBeGreaterThan(1);
     expect(loaded.warnings.map((w) => w.path)).toEqual(
-      expect.arrayContaining(['general_settings', 'litellm_settings.success_callback']),
+      expect.arrayContaining(['general_settings.database_url', 'litellm_settings.success_callback']),
     );
   });
 

@@ -1,0 +1,96 @@
+import { ms, signedMs, table } from '../lib/markdown';
+import { SYSTEM_LABELS } from '../lib/systems';
+import type { GatewayOutageResult } from './gateway-outage';
+import type { GatewaysResult, SystemStats } from './gateways';
+
+const label = (name: string) => SYSTEM_LABELS[name] ?? name;
+const secs = (v: number | null) => (v === null ? 'never' : `${(v / 1000).toFixed(1)} s`);
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(1)}x` : 'n/a');
+
+function rows(systems: Record<string, SystemStats>, against: string) {
+  return Object.entries(systems).map(([name, s]) => [
+    label(name),
+    name === against ? `${ms(s.seqP50)} / ${ms(s.seqP99)}` : `${signedMs(s.seqAddedP50)} / ${signedMs(s.seqAddedP99)}`,
+    name === against ? `${ms(s.concP50)} / ${ms(s.concP99)}` : `${signedMs(s.concAddedP50)} / ${signedMs(s.concAddedP99)}`,
+    s.rate.toFixed(0),
+    s.errors,
+    s.cpuMsPerRequest === null ? 'n/a' : s.cpuMsPerRequest.toFixed(2),
+    s.hostRssMb === null ? 'n/a' : s.hostRssMb.toFixed(0),
+  ]);
+}
+
+export function gatewaysHeadline(r: GatewaysResult): string[] {
+  const n = r.node;
+  const p = r.python;
+  const lines: string[] = [];
+  if (n.router && p['litellm-router']) {
+    lines.push(`In-process, sequential, 0 ms provider: our Router adds ${signedMs(n.router.seqAddedP50)} ms at p50 over the Node SDK; LiteLLM's Router adds ${signedMs(p['litellm-router'].seqAddedP50)} ms over the Python SDK.`);
+  }
+  if (n.gateway && n.portkey && n['litellm-proxy']) {
+    lines.push(
+      `Gateways, sequential, 0 ms provider: ours adds ${signedMs(n.gateway.seqAddedP50)} ms at p50, Portkey's ${signedMs(n.portkey.seqAddedP50)} ms, LiteLLM's proxy ${signedMs(n['litellm-proxy'].seqAddedP50)} ms; ` +
+        `with 32 in flight ours reaches ${n.gateway.rate.toFixed(0)} req/s (${ratio(n.gateway.rate, n.portkey.rate)} Portkey's ${n.portkey.rate.toFixed(0)}, ${ratio(n.gateway.rate, n['litellm-proxy'].rate)} LiteLLM's ${n['litellm-proxy'].rate.toFixed(0)}).`,
+    );
+  }
+  return lines;
+}
+
+export function gatewaysMarkdown(r: GatewaysResult): string {
+  const s = r.settings;
+  const versions = Object.entries(r.versions).map(([k, v]) => `${k} ${v}`).join(', ');
+  return [
+    `One fake provider process, two routes (0 ms and ${s.slowProviderMs} ms). ${s.rounds} rounds, system order rotated per round; each figure is the median over rounds. ` +
+      `"Sequential": ${s.sequentialCalls} calls one at a time on the 0 ms route (what the system adds per call). "32 in flight": closed loop with ${s.concurrency} concurrent requests ` +
+      `for ${s.closedLoopMs / 1000} s on the ${s.slowProviderMs} ms route (what it adds under concurrency). "Rate": the same closed loop on the 0 ms route (requests completed per second, ` +
+      `the most the system serves on this machine with the load generator on it too). Added figures are against the direct SDK of the same language in the same round. Versions: ${versions}.`,
+    '',
+    ...gatewaysHeadline(r).map((l) => `- ${l}`),
+    '',
+    '#### In-process routers',
+    '',
+    'Node: our Router in the load-generating process against the `openai` client in the same process. Python: LiteLLM\'s `Router.acompletion` against `AsyncOpenAI` ' +
+      'in one Python process (asyncio, the same loads); bench/python/inprocess.py.',
+    '',
+    table(['system', 'sequential p50 / p99 (added)', '32 in flight p50 / p99 (added)', 'rate req/s', 'errors', 'CPU ms/req', 'host RSS MB'], [...rows({ direct: r.node.direct!, router: r.node.router! }, 'direct'), ...rows(r.python, 'python-direct')]),
+    '',
+    '#### Gateways (an HTTP hop on loopback)',
+    '',
+    'Each gateway in its own process, called with the Node `openai` client (retries off). Ours is `llm-router serve` with a master key; LiteLLM\'s proxy ' +
+      '(`litellm --config`, one uvicorn worker, its default) with a master key and no database; Portkey\'s open-source gateway has no key check. ' +
+      'CPU ms/req: this process plus the gateway process, in the rate phase; host RSS: the gateway process.',
+    '',
+    table(['system', 'sequential p50 / p99 (added)', '32 in flight p50 / p99 (added)', 'rate req/s', 'errors', 'CPU ms/req', 'host RSS MB'], rows({ direct: r.node.direct!, gateway: r.node.gateway!, portkey: r.node.portkey!, 'litellm-proxy': r.node['litellm-proxy']! }, 'direct')),
+  ].join('\n');
+}
+
+export function gatewayOutageHeadline(r: GatewayOutageResult): string[] {
+  const cells = Object.entries(r.systems).map(([name, s]) => `${label(name)}: ${s.userErrors} user errors, ${s.wastedOnDead} calls to the dead deployment`);
+  return [`Gateway outage (${r.settings.rate} rps, 503 for ${((r.outageEndedAtMs - r.outageStartedAtMs) / 1000).toFixed(0)} s): ${cells.join('; ')} (bound allowed_fails + in flight + 1 = ${r.bound.value}).`];
+}
+
+export function gatewayOutageMarkdown(r: GatewayOutageResult): string {
+  const st = r.settings;
+  return [
+    `The outage of part 2 for the gateways: group \`chat\` = a and b, falling back to \`chat-backup\`; ${st.rate} rps for ${st.durationMs / 1000} s; a answers ${st.outageStatus} ` +
+      `from ${(r.outageStartedAtMs / 1000).toFixed(1)} s to ${(r.outageEndedAtMs / 1000).toFixed(1)} s. Two replicas each for ours and LiteLLM's proxy, the client alternating between them; ` +
+      `Portkey keeps no routing state, so one process. Replicas share no health in this run (shared-health arguments: ${r.sharedHealthArgs.join(' ') || 'none'}): each learns of the outage on its own. ` +
+      `The issue's bound on calls to the dead deployment across replicas is allowed_fails (${r.bound.allowedFails}) + in flight (${r.bound.inFlight}) + 1 = ${r.bound.value}.`,
+    '',
+    table(
+      ['system', 'replicas', 'user-visible errors', 'calls to dead a (bound ' + r.bound.value + ')', 'extra provider calls', 'failed over', 'failed-over p50 (added)', 'shift away', 'bring back'],
+      Object.entries(r.systems).map(([name, v]) => [
+        label(name),
+        r.replicas[name] ?? 1,
+        v.userErrors ? `**${v.userErrors}**` : '0',
+        v.wastedOnDead,
+        v.extraProviderCalls,
+        v.failedOver,
+        `${ms(v.failedOverP50)} (${signedMs(v.addedFailedOverP50)})`,
+        secs(v.timeToShiftAwayMs),
+        secs(v.timeToBringBackMs),
+      ]),
+    ),
+    '',
+    ...Object.keys(r.systems).map((name) => `![${label(name)}](gateway-outage-timeline-${name}.svg)`),
+  ].join('\n');
+}
