@@ -82,7 +82,9 @@ function serverArgs(ip: string, dataDir: string, configPath: string, ports: numb
     'server',
     `-ip=${ip}`, `-ip.bind=${ip}`, `-dir=${dataDir}`,
     `-master.port=${master}`, `-master.port.grpc=${masterGrpc}`, '-master.telemetry=false', `-master.volumeSizeLimitMB=${VOLUME_SIZE_LIMIT_MB}`,
-    `-volume.port=${volume}`, `-volume.port.grpc=${volumeGrpc}`, '-volume.preStopSeconds=0',
+    // Every bucket is a collection that grows volumes of its own: the default cap of 8 volumes runs out after a
+    // few test buckets (writes then fail with InternalError); 0 sizes the cap by the free disk.
+    `-volume.port=${volume}`, `-volume.port.grpc=${volumeGrpc}`, '-volume.preStopSeconds=0', '-volume.max=0',
     '-filer', `-filer.port=${filer}`, `-filer.port.grpc=${filerGrpc}`,
     '-s3', `-s3.port=${s3}`, `-s3.port.grpc=${s3Grpc}`, '-s3.port.iceberg=0', '-s3.port.lance=0', `-s3.config=${configPath}`,
     // Its own sockets go in the temporary folder (a short path: sockets have a length limit), so they leave with it.
