@@ -199,8 +199,8 @@ async function spawnDevServer(o: SpawnOptions): Promise<DevServerHandle> {
 
 /**
  * Last resort for internet-connected machines: the SDK downloads a dev server
- * build. `@temporalio/testing` is loaded lazily so the library does not pay
- * for it unless this path is taken.
+ * build. `@temporalio/testing` is an optional peer dependency, loaded only on
+ * this path; without it the lookup's own error says what to install.
  */
 async function startWithSdkDownload(
   options: StartDevServerOptions,
@@ -211,7 +211,13 @@ async function startWithSdkDownload(
   log: (line: string) => void,
 ): Promise<DevServerHandle> {
   log('No Temporal CLI found or buildable; trying the SDK download of the dev server as a last resort...');
-  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  let testing: typeof import('@temporalio/testing');
+  try {
+    testing = await import('@temporalio/testing');
+  } catch {
+    throw new TemporalCliNotFoundError([...notFound.attempts, 'SDK download: @temporalio/testing is not installed (npm install --save-dev @temporalio/testing to allow it)']);
+  }
+  const { TestWorkflowEnvironment } = testing;
   const port = await choosePort(options.port, DEFAULT_GRPC_PORT, ip, new Set());
   const uiPort = options.headless ? undefined : await choosePort(options.uiPort, DEFAULT_UI_PORT, ip, new Set([port]));
   try {

@@ -1,9 +1,14 @@
-// The package root (`temporal-llm-router`, src/index.ts): what a user can
-// import, and that the opt-in modules (codec, health, schedules,
-// observability) are reachable from it without deep paths.
+// The package's entry points: the root (src/index.ts) holds what an app
+// writes code against; the opt-in modules (codec, health, schedules,
+// observability, stores) are one subpath away in `/temporal`, and each
+// subpath in package.json points at a module that exists.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { DataConverter } from '@temporalio/common';
-import * as api from '../../src';
+import * as root from '../../src';
+import * as api from '../../src/temporal';
+import * as core from '../../src/core';
 
 type IsAny<T> = 0 extends 1 & T ? true : false;
 // Compile-time: these public signatures are typed, not `any` (tsc runs over the tests).
@@ -20,16 +25,40 @@ const notAny: [
   IsAny<api.SharedHealthOptions>,
 ] = [false, false, false, false, false, false, false, false, false, false];
 
-test('core stays a namespace export, next to the in-process Router and the durable helpers', () => {
-  expect(typeof api.core).toBe('object');
-  expect(typeof api.core.pick).toBe('function');
-  expect(typeof api.core.buildRouterConfig).toBe('function');
-  expect(api.core.NoDeploymentsAvailableError).toBe(api.NoDeploymentsAvailableError);
-  for (const name of ['Router', 'loadConfigFile', 'DurableRouter', 'createWorker', 'createRouterWorker', 'startBatchSummarize', 'toApplicationFailure'] as const) {
+test('the root holds the Router, DurableRouter, createWorker, config loading, the error classes and guards', () => {
+  for (const name of ['Router', 'DurableRouter', 'createWorker', 'loadConfigFile', 'parseConfigObject', 'isLlmRouterError', 'isRetryableError', 'errorClassOf'] as const) {
+    expect(typeof root[name]).toBe('function');
+  }
+  for (const name of ['RateLimitError', 'ServiceUnavailableError', 'FallbacksExhaustedError', 'NoDeploymentsAvailableError', 'RouterFallbacksExhaustedError', 'ConfigError'] as const) {
+    expect(typeof root[name]).toBe('function');
+  }
+  // The core's errors share the taxonomy's base class and guard.
+  expect(root.isLlmRouterError(new root.FallbacksExhaustedError({ name: 'FallbacksExhaustedError', reason: 'fallbacks-exhausted', requestedGroup: 'g', groupPath: ['g'], attempts: [], lastError: null, unavailable: [], complexity: null }))).toBe(true);
+  // Internals stay out of the root.
+  for (const name of ['createRouterWorker', 'startCodecServer', 'createProviderRegistry', 'pick', 'toApplicationFailure'] as const) expect(name in root).toBe(false);
+  expect(root.PACKAGE_NAME).toBe('temporal-llm-router');
+  expect(notAny.every((x) => x === false)).toBe(true);
+});
+
+test('every subpath the package exports names a module that exists in src', () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { exports: Record<string, string | { types: string; default: string }> };
+  const subpaths = Object.keys(pkg.exports).filter((k) => k !== './package.json');
+  expect(subpaths).toEqual(expect.arrayContaining(['.', './temporal', './core', './providers', './testing', './workflows', './dev-server', './gateway']));
+  for (const key of subpaths) {
+    const entry = pkg.exports[key]!;
+    const target = typeof entry === 'string' ? entry : entry.default;
+    const source = join(__dirname, '../..', target.replace(/^\.\/dist\//, '').replace(/\.js$/, '.ts'));
+    expect(existsSync(source)).toBe(true);
+    if (typeof entry !== 'string') expect(entry.types).toBe(target.replace(/\.js$/, '.d.ts'));
+  }
+  expect(typeof core.pick).toBe('function');
+  expect(typeof core.runWalk).toBe('function');
+});
+
+test('/temporal holds the worker factory over a registry, the batch helpers and the failure translation', () => {
+  for (const name of ['createRouterWorker', 'startBatchSummarize', 'getBatchResult', 'toApplicationFailure', 'giveUpOfFailure', 'withSharedHealth'] as const) {
     expect(typeof api[name]).toBe('function');
   }
-  expect(api.PACKAGE_NAME).toBe('temporal-llm-router');
-  expect(notAny.every((x) => x === false)).toBe(true);
 });
 
 test('codec: the data converter factory is off without keys and encrypts with them; the codec server is exported', () => {
@@ -70,9 +99,9 @@ test('observability: settings from the environment, and no plugin while tracing 
 });
 
 test('documents: the store a worker takes, and the AWS SDK loaded only once an s3:// location is used', async () => {
-  for (const name of ['createDocumentStore', 'createFsDocumentStore', 's3ClientConfigFromEnv', 'startS3Server', 'locateSeaweedFs'] as const) {
-    expect(typeof api[name]).toBe('function');
-  }
+  for (const name of ['createDocumentStore', 'createFsDocumentStore', 's3ClientConfigFromEnv'] as const) expect(typeof api[name]).toBe('function');
+  const devServer = await import('../../src/dev-server');
+  for (const name of ['startS3Server', 'locateSeaweedFs', 'startDevServer', 'locateTemporalCli'] as const) expect(typeof devServer[name]).toBe('function');
   const sdkLoaded = () => Object.keys(require.cache).some((k) => k.includes('@aws-sdk/client-s3'));
   const store = api.createDocumentStore({ s3: { env: { AWS_ENDPOINT_URL_S3: 'http://127.0.0.1:9', AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'secret' } } });
   await expect(store.readFile('/no/such/file.txt')).rejects.toMatchObject({ code: 'ENOENT' });
@@ -86,6 +115,6 @@ test('gateway: createGateway and its error table behind the temporal-llm-router/
   expect(typeof gateway.createGateway).toBe('function');
   expect(gateway.STATUS_BY_CLASS.FallbacksExhaustedError).toBe(503);
   expect(gateway.DURABLE_HEADER).toBe('x-llm-router-durable');
-  const pkg = (await import('../../package.json')) as { exports: Record<string, string> };
-  expect(pkg.exports['./gateway']).toBe('./dist/src/gateway/index.js');
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { exports: Record<string, { default: string }> };
+  expect(pkg.exports['./gateway']?.default).toBe('./dist/src/gateway/index.js');
 });
