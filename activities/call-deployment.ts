@@ -132,7 +132,7 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
       // The news is what others knew before this call: the workflow records this call itself.
       const news = agent === undefined ? undefined : newsFrom(agent);
       agent?.report(id, failureOutcome(err, Date.now() - started));
-      throw toApplicationFailure(err, news);
+      throw toApplicationFailure(err, news === undefined || Object.keys(news).length === 0 ? undefined : news);
     } finally {
       if (timer !== undefined) clearInterval(timer);
     }
@@ -150,7 +150,8 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
         costUsd: (record.costUsd ?? 0) + (response.routing?.costUsd ?? 0),
       });
     }
-    return news === undefined ? { response } : { response, health: news };
+    // A healthy fleet has no news: nothing more goes into history.
+    return news === undefined || Object.keys(news).length === 0 ? { response } : { response, health: news };
   };
 }
 

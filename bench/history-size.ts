@@ -59,6 +59,7 @@ async function main(): Promise<void> {
           const history = await client.workflow.getHandle(workflowId).fetchHistory();
           const bytes = temporal.api.history.v1.History.encode(history).finish().length;
           rows.push({ config: cfg === lone ? '1 deployment' : `${n} deployments`, scenario, events: history.events?.length ?? 0, bytes });
+          if (process.env.SHOW_EVENTS) process.stderr.write(`${scenario}: ${(history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')).join(', ')}\n`);
         }
       }
     });

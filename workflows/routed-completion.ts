@@ -68,5 +68,6 @@ export async function routedCompletion(input: RoutedCompletionInput): Promise<Ro
     { key: LlmFallbackCount, value: fallbacks },
   ]);
   setCurrentDetails(`served by ${routing.deployment} (${routing.model}) after ${routing.attempts} call(s), ${fallbacks} fallback(s)`);
-  return { response, routing, state: router.carry() };
+  // With shared health the entity holds the state; returning it too would only grow every result.
+  return input.options?.sharedHealth ? { response, routing } : { response, routing, state: router.carry() };
 }

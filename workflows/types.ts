@@ -56,6 +56,10 @@ export interface RoutedCompletionResult {
   response: ChatResponse;
   /** The same fields the in-process Router's responses carry. */
   routing: RoutingMetadata;
-  /** Routing state after this request, for a caller that chains requests. */
-  state: CarriedRoutingState;
+  /**
+   * Routing state after this request, for a caller that chains requests
+   * instead of sharing health (`sharedHealth: false`); absent when health is
+   * shared, where the routerHealth entity holds it.
+   */
+  state?: CarriedRoutingState;
 }

@@ -46,7 +46,8 @@ export interface DurableResult {
   kinds: Record<'routed' | 'noop', DurableKindResult>;
   /** routedCompletion throughput / no-op workflow throughput */
   throughputRatio: number;
-  batch: BatchResult;
+  /** Absent when the part ran without the batch (bench:router). */
+  batch?: BatchResult;
 }
 
 export function noopSystem(stack: TemporalStack, taskQueue: string, workerPid: number, runId: string): System {
@@ -65,7 +66,7 @@ export async function historyLength(stack: TemporalStack, workflowId: string): P
   return history.events?.length ?? NaN;
 }
 
-export async function runDurableThroughput(ctx: BenchContext): Promise<DurableResult> {
+export async function runDurableThroughput(ctx: BenchContext, options: { batch?: boolean } = {}): Promise<DurableResult> {
   const settings = durableSettings(ctx.scale);
   const temporal = await ctx.temporal();
   const route = 'durable-0ms';
@@ -123,9 +124,12 @@ export async function runDurableThroughput(ctx: BenchContext): Promise<DurableRe
     };
   }
   await noopWorker.stop();
-  ctx.log(`durable batch: ${settings.batch.documents} documents, concurrency ${settings.batch.concurrency}, at most ${settings.batch.timeLimitMs / 1000} s`);
-  const batch = await runBatch(temporal, config, 'chat', 'bench-durable', routerWorker, settings.batch);
-  ctx.log(`durable batch: ${batch.done} documents in ${(batch.elapsedMs / 1000).toFixed(1)} s = ${batch.docsPerSecond} docs/s (${batch.status})`);
+  let batch: BatchResult | undefined;
+  if (options.batch !== false) {
+    ctx.log(`durable batch: ${settings.batch.documents} documents, concurrency ${settings.batch.concurrency}, at most ${settings.batch.timeLimitMs / 1000} s`);
+    batch = await runBatch(temporal, config, 'chat', 'bench-durable', routerWorker, settings.batch);
+    ctx.log(`durable batch: ${batch.done} documents in ${(batch.elapsedMs / 1000).toFixed(1)} s = ${batch.docsPerSecond} docs/s (${batch.status})`);
+  }
   await routerWorker.stop();
   return {
     settings,

@@ -5,6 +5,7 @@ import OpenAI from 'openai';
 import { parseConfigObject, type LoadedRouterConfig } from '../../src/config';
 import type { ChatRequest } from '../../src/providers/types';
 import { Router } from '../../src/router';
+import { ensureRouterHealth } from '../../src/temporal/health';
 import { DURABLE_WORKFLOW, DurableInputs } from './durable-input';
 import type { FakeProvider } from './fake-provider';
 import type { Call } from './load';
@@ -112,10 +113,15 @@ export interface DurableSystemOptions {
 
 export function durableSystem(stack: TemporalStack, config: LoadedRouterConfig, options: DurableSystemOptions): System {
   const { group, taskQueue, workerPids, runId } = options;
-  const inputs = new DurableInputs(config, options.chainState ?? false);
+  const inputs = new DurableInputs(config, options.chainState ?? false, taskQueue);
+  const shared = inputs.options.sharedHealth;
+  // As DurableRouter does: the first request starts the routerHealth entity.
+  let ensured: Promise<unknown> | undefined;
   return {
     name: 'durable',
     call: async (seq) => {
+      if (shared) ensured ??= ensureRouterHealth(stack.client, { routerName: shared.routerName, config: inputs.config.routing, taskQueue });
+      await ensured;
       const result: unknown = await stack.client.workflow.execute(DURABLE_WORKFLOW, {
         taskQueue,
         workflowId: `bench-${runId}-${seq}`,

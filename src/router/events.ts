@@ -19,6 +19,12 @@ export class RouterEventEmitter {
     };
   }
 
+  /** Whether any event has a listener. */
+  any(): boolean {
+    for (const list of Object.values(this.listeners)) if (list !== undefined && list.length > 0) return true;
+    return false;
+  }
+
   has(name: keyof RouterEvents): boolean {
     return (this.listeners[name]?.length ?? 0) > 0;
   }

@@ -38,7 +38,7 @@ export class Router {
   private readonly events = new RouterEventEmitter();
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly sleepFor: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly sleeper: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly needs: RequestNeeds;
   private state: RouterState;
   private nextRequestId = 1;
@@ -51,7 +51,7 @@ export class Router {
     this.routing = this.config.routing;
     this.now = options.now ?? Date.now;
     this.random = options.random ?? Math.random;
-    this.sleepFor = options.sleep ?? timerSleep;
+    this.sleeper = options.sleep ?? timerSleep;
     this.providers =
       options.providers ??
       createProviderRegistry({
@@ -139,10 +139,10 @@ export class Router {
   /** One request's view of this router for the driver: shared state, this router's clock and events. */
   private host<T>(signal: AbortSignal | undefined, stream: boolean, call: (step: AttemptStep) => Promise<CallResult<T>>): WalkHost<T> {
     const requestId = this.nextRequestId++;
-    return {
+    const host: WalkHost<T> = {
       now: this.now,
       random: this.random,
-      sleep: (ms) => this.sleepFor(ms, signal),
+      sleep: (ms) => this.sleeper(ms, signal),
       getState: () => this.state,
       setState: (s) => {
         this.state = s;
@@ -155,8 +155,10 @@ export class Router {
         for (const wake of waiters) wake();
       },
       call,
-      emit: (event) => this.emit(requestId, stream, event),
     };
+    // The driver builds events only for a host that listens.
+    if (this.events.any()) host.emit = (event) => this.emit(requestId, stream, event);
+    return host;
   }
 
   private emit(requestId: number, stream: boolean, event: WalkEvent): void {
@@ -211,3 +213,4 @@ export class Router {
     return timed;
   }
 }
+

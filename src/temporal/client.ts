@@ -215,7 +215,7 @@ export class DurableRouter {
       if (giveUp !== undefined) throw giveUpError(giveUp, Date.now());
       throw err;
     }
-    this.state = result.state;
+    if (result.state !== undefined) this.state = result.state;
     return result;
   }
 

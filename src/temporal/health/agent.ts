@@ -30,8 +30,8 @@ import { applyAttempt } from '../../../workflows/router-health-state';
 
 /** How stale another process's news may be here, at most (plus one flush delay there). */
 export const DEFAULT_HEALTH_POLL_INTERVAL_MS = 200;
-/** Successes wait this long to share a signal; failures go at once. */
-export const DEFAULT_HEALTH_FLUSH_DELAY_MS = 25;
+/** Successes wait this long to share a signal (one a second per process, however busy); failures go at once, so cooldowns spread fast. */
+export const DEFAULT_HEALTH_FLUSH_DELAY_MS = 1_000;
 /** An agent nobody used for this long stops polling until it is used again. */
 export const HEALTH_AGENT_IDLE_MS = 30_000;
 /** The first read waits at most this long before a call goes ahead on what is known. */
@@ -112,7 +112,8 @@ export class HealthAgent {
     const report: OutcomeReport = { reporter: this.reporter, seq: ++this.seq, deploymentId, result, at };
     this.pending.push(report);
     this.unsent.push(report);
-    this.merged = null;
+    // Laid on the current view at once (O(1)); a new snapshot rebuilds it from scratch.
+    if (this.merged !== null && this.config !== null) this.merged = applyAttempt(this.config, this.merged, deploymentId, result, at).state;
     this.scheduleFlush(result.ok ? this.flushDelayMs : 0);
   }
 

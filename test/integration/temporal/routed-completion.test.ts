@@ -164,8 +164,8 @@ test('a handed-over state that still counts calls in flight does not stall a dep
   const { result } = await run({ config, request: { model: 'g', messages }, state: { router: { deployments: { only: stale } }, probing: ['only'] } }, 'stale-state');
   expect(result.routing.deployment).toBe('only');
   // The success ends the probe and the count is back to what this run holds: nothing.
-  expect(result.state.router.deployments.only?.suspect).toBeUndefined();
-  expect(result.state.router.deployments.only?.inFlight).toBe(0);
+  expect(result.state?.router.deployments.only?.suspect).toBeUndefined();
+  expect(result.state?.router.deployments.only?.inFlight).toBe(0);
 });
 
 describe('Retry-After', () => {

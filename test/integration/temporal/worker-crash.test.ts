@@ -55,7 +55,7 @@ test('SIGKILL of the worker during an in-flight activity: a new worker finishes 
   // The lost call is nobody's fault: one attempt in the routing metadata, nothing held against dep-a.
   expect(result.routing.attempts).toBe(1);
   expect(result.routing.attemptLog.map((a) => a.outcome)).toEqual(['success']);
-  expect(result.state.router.deployments['dep-a']).toMatchObject({ failures: 0, cooldownUntil: 0 });
+  expect(result.state?.router.deployments['dep-a']).toMatchObject({ failures: 0, cooldownUntil: 0 });
   // Exactly one extra provider request: the one in flight when the worker died.
   expect(fake.count('dep-a')).toBe(2);
   // Still one hop in history: the hop's RetryPolicy ran it again on the new worker.
