@@ -95,9 +95,24 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
   const now = options.now ?? Date.now;
   const adapters = createAdapters(now, { ...(options.logger ? { logger: options.logger } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
 
+  // Resolving re-reads the environment on every call (a rotated key takes effect at once), but the
+  // rest of the work is done once per deployment: the last result is kept with the variables it read.
+  const resolved = new WeakMap<DeploymentParams, { target: ResolvedDeployment; reads: ReadonlyArray<readonly [string, string | undefined]> }>();
   const prepare = (deployment: DeploymentParams): ResolvedDeployment => {
+    const last = resolved.get(deployment);
+    if (last !== undefined && last.reads.every(([name, value]) => env[name] === value)) return last.target;
     try {
-      return resolveDeployment(deployment, env);
+      const reads: Array<readonly [string, string | undefined]> = [];
+      const recording = new Proxy(env, {
+        get: (source, name) => {
+          const value = typeof name === 'string' ? source[name] : undefined;
+          if (typeof name === 'string') reads.push([name, value]);
+          return value;
+        },
+      });
+      const target = resolveDeployment(deployment, recording);
+      resolved.set(deployment, { target, reads });
+      return target;
     } catch (err) {
       // parseModelString throws a plain Error for an unknown prefix: still one taxonomy for callers.
       throw classifyOrConfig(err, deployment);

@@ -14,8 +14,9 @@ type CreateParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreami
 type CreateStreamParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsStreaming;
 
 /** Anthropic's `thinking` has no Chat Completions form; `reasoning_effort` is OpenAI's own. */
-function unsupportedEverywhere(request: ChatRequest): UnsupportedParam[] {
-  return request.thinking === undefined ? [] : [{ param: 'thinking', reason: 'Chat Completions has no thinking budget; use reasoning_effort' }];
+const NONE: readonly UnsupportedParam[] = [];
+function unsupportedEverywhere(request: ChatRequest): readonly UnsupportedParam[] {
+  return request.thinking === undefined ? NONE : [{ param: 'thinking', reason: 'Chat Completions has no thinking budget; use reasoning_effort' }];
 }
 
 /** The shared base for every provider that speaks OpenAI Chat Completions. */
@@ -30,12 +31,17 @@ export function createOpenAiCompatibleAdapter(profile: OpenAiCompatibleProfile =
     }
     return client;
   };
-  const prepare = (call: AdapterCall) =>
-    applyParamSupport(call.request, [...(profile.unsupportedParams?.(call.request, call.target.model) ?? []), ...unsupportedEverywhere(call.request)], {
+  const prepare = (call: AdapterCall) => {
+    const byProfile = profile.unsupportedParams?.(call.request, call.target.model) ?? [];
+    const everywhere = unsupportedEverywhere(call.request);
+    // The common request uses nothing unsupported: no lists to merge, no options to build.
+    if (byProfile.length === 0 && everywhere.length === 0) return call.request;
+    return applyParamSupport(call.request, [...byProfile, ...everywhere], {
       dropParams: call.target.deployment.dropParams,
       provider: call.target.provider,
       deployment: call.target.deployment.id,
     });
+  };
 
   return {
     async complete(call) {

@@ -8,8 +8,15 @@ const PLACEHOLDER_KEY = 'not-needed';
 
 /** Cache key: one client per deployment, endpoint and resolved key (a rotated key gets a new client). */
 export function clientKey(target: ResolvedDeployment): string {
-  return [target.deployment.id, target.apiBase, target.apiKey ?? '', target.apiVersion ?? '', JSON.stringify(target.headers)].join('\u0000');
+  // The registry reuses a resolved deployment while its environment is unchanged, so the key is built once.
+  let key = keys.get(target);
+  if (key === undefined) {
+    key = [target.deployment.id, target.apiBase, target.apiKey ?? '', target.apiVersion ?? '', JSON.stringify(target.headers)].join('\u0000');
+    keys.set(target, key);
+  }
+  return key;
 }
+const keys = new WeakMap<ResolvedDeployment, string>();
 
 export function createOpenAiClient(target: ResolvedDeployment, azure: boolean, logging: ProviderLogOptions = {}): OpenAI {
   const common = {
