@@ -127,6 +127,8 @@ test(`shared health: calls to a dead deployment across two replicas stay within 
     expect(new Set(served)).toEqual(new Set(['alive']));
     expect(calls).toBeGreaterThanOrEqual(ALLOWED_FAILS + 1);
     expect(calls).toBeLessThanOrEqual(BOUND);
+    // Each replica knows the deployment is cooling, including one that may never have seen it fail itself.
+    for (const g of replicas.gateways) expect(await g.metrics.render()).toContain('llm_router_deployment_cooling_down{deployment="dead"} 1');
   } finally {
     await replicas.close();
   }
