@@ -1,9 +1,10 @@
 // Part "gateway-outage": the outage run of part 2 (bench/outage) for the
 // gateways, each behind two replicas that the client alternates between, as a
-// load balancer would: ours (`llm-router serve` x2) and LiteLLM's proxy (x2,
-// no Redis), plus Portkey's gateway (it keeps no routing state, so a second
-// replica would change nothing). Replicas share no health today; the options
-// that would make ours share it go through `sharedHealthArgs` (one place).
+// load balancer would: ours (`llm-router serve` x2) sharing health through the
+// routerHealth entity (`--temporal`, a worker on the task queue answers the
+// entity), ours again with no sharing (the control), LiteLLM's proxy (x2, no
+// Redis), plus Portkey's gateway (it keeps no routing state, so a second
+// replica would change nothing).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,14 +21,16 @@ import { measureOutage, outageSettings, type OutageResult, type OutageSystemResu
 const MASTER_KEY = 'sk-bench-gateway-master';
 const RETRYABLE_STATUSES = [429, 500, 502, 503, 504];
 
+/** The task queue of the worker that hosts the routerHealth entity the shared replicas use. */
+const SHARED_TASK_QUEUE = 'bench-gateway-outage';
+
 /**
- * Extra `llm-router serve` arguments that make the replicas share routing
- * health. Empty: the gateway has no such option yet (shared health for the
- * in-process Router is being built in the routing engine); when it has, it is
- * passed here and both replicas get it.
+ * The `llm-router serve` arguments that make both replicas share routing
+ * health, plus any in BENCH_GATEWAY_SHARED_HEALTH_ARGS (e.g. `--health-poll-ms 100`).
  */
-export function sharedHealthArgs(): string[] {
-  return (process.env.BENCH_GATEWAY_SHARED_HEALTH_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+export function sharedHealthArgs(temporal: { address: string; namespace: string }): string[] {
+  const extra = (process.env.BENCH_GATEWAY_SHARED_HEALTH_ARGS ?? '').split(/\s+/).filter((a) => a !== '');
+  return ['--temporal', '--address', temporal.address, '--namespace', temporal.namespace, '--task-queue', SHARED_TASK_QUEUE, ...extra];
 }
 
 export interface GatewayOutageResult extends OutageResult {
@@ -54,20 +57,27 @@ export async function runGatewayOutage(ctx: BenchContext): Promise<GatewayOutage
   const { fake } = ctx;
   const dir = mkdtempSync(join(tmpdir(), 'bench-gateway-outage-'));
   const routesFor = (name: string) => ({ a: `${name}-a`, b: `${name}-b`, backup: `${name}-backup` });
-  const extraArgs = sharedHealthArgs();
   const stops: Array<() => Promise<void>> = [];
   const plans: Plan[] = [];
   try {
-    {
-      const r = routesFor('gwo-gateway');
+    const stack = await ctx.temporal();
+    await stack.startWorker('router', SHARED_TASK_QUEUE);
+    const extraArgs = sharedHealthArgs({ address: stack.server.address, namespace: stack.server.namespace });
+    for (const shared of [true, false]) {
+      const name = shared ? 'gateway-2x' : 'gateway-2x-unshared';
+      const r = routesFor(`gwo-${name}`);
       const config = { ...litellmConfig(fake, { groups: { chat: [r.a, r.b], 'chat-backup': [r.backup] }, fallbacks: { chat: ['chat-backup'] }, routerSettings: { num_retries: DEFAULT_NUM_RETRIES } }), general_settings: { master_key: MASTER_KEY } };
       const replicas: GatewayProcess[] = [];
-      for (const i of [1, 2]) replicas.push(await startGatewayProcess(config, dir, `gateway-replica-${i}`, extraArgs));
+      for (const i of [1, 2]) replicas.push(await startGatewayProcess(config, dir, `${name}-replica-${i}`, shared ? extraArgs : []));
       stops.push(...replicas.map((g) => () => g.stop()));
       plans.push({
-        system: replicated('gateway-2x', replicas.map((g) => `${g.baseURL}/v1`), MASTER_KEY, replicas.map((g) => g.pid)),
+        system: replicated(name, replicas.map((g) => `${g.baseURL}/v1`), MASTER_KEY, replicas.map((g) => g.pid)),
         routes: r,
-        config: { replicas: 2, router_settings: { num_retries: DEFAULT_NUM_RETRIES, fallbacks: [{ chat: ['chat-backup'] }] }, note: `cooldown defaults: allowed_fails ${DEFAULT_ALLOWED_FAILS}, cooldown_time ${DEFAULT_COOLDOWN_SECONDS} s; shared health args: ${extraArgs.join(' ') || 'none'}` },
+        config: {
+          replicas: 2,
+          router_settings: { num_retries: DEFAULT_NUM_RETRIES, fallbacks: [{ chat: ['chat-backup'] }] },
+          note: `cooldown defaults: allowed_fails ${DEFAULT_ALLOWED_FAILS}, cooldown_time ${DEFAULT_COOLDOWN_SECONDS} s; ${shared ? `shared health: ${extraArgs.join(' ')}` : 'no shared health'}`,
+        },
       });
     }
     {
@@ -116,7 +126,7 @@ export async function runGatewayOutage(ctx: BenchContext): Promise<GatewayOutage
       outageStartedAtMs,
       outageEndedAtMs,
       systems,
-      replicas: { 'gateway-2x': 2, 'litellm-proxy-2x': 2, portkey: 1, 'portkey-no-retry': 1 },
+      replicas: { 'gateway-2x': 2, 'gateway-2x-unshared': 2, 'litellm-proxy-2x': 2, portkey: 1, 'portkey-no-retry': 1 },
       bound: { allowedFails: DEFAULT_ALLOWED_FAILS, inFlight, value: DEFAULT_ALLOWED_FAILS + inFlight + 1 },
       sharedHealthArgs: extraArgs,
     };

@@ -73,7 +73,8 @@ export function gatewayOutageMarkdown(r: GatewayOutageResult): string {
   return [
     `The outage of part 2 for the gateways: group \`chat\` = a and b, falling back to \`chat-backup\`; ${st.rate} rps for ${st.durationMs / 1000} s; a answers ${st.outageStatus} ` +
       `from ${(r.outageStartedAtMs / 1000).toFixed(1)} s to ${(r.outageEndedAtMs / 1000).toFixed(1)} s. Two replicas each for ours and LiteLLM's proxy, the client alternating between them; ` +
-      `Portkey keeps no routing state, so one process. Replicas share no health in this run (shared-health arguments: ${r.sharedHealthArgs.join(' ') || 'none'}): each learns of the outage on its own. ` +
+      `Portkey keeps no routing state, so one process. Our "2 replicas sharing health" run both with \`${r.sharedHealthArgs.join(' ') || '(none)'}\` (a worker on that task queue hosts the routerHealth entity); ` +
+      `"health not shared" is the same pair without it, and LiteLLM's replicas have no Redis: each of those learns of the outage on its own. ` +
       `The issue's bound on calls to the dead deployment across replicas is allowed_fails (${r.bound.allowedFails}) + in flight (${r.bound.inFlight}) + 1 = ${r.bound.value}.`,
     '',
     table(

@@ -31,6 +31,11 @@ export interface GatewayOptions {
   routerOptions?: RouterOptions;
   /** A Router built by the caller, instead of `config` + `routerOptions`. */
   router?: Router;
+  /**
+   * The shared health the Router was built with (`routerOptions.sharedHealth`), for readiness to show:
+   * the routerHealth entity's name and whether its last read succeeded.
+   */
+  sharedHealth?: SharedHealthStatus;
   /** Serve `x-llm-router-durable: true` requests and `gateway_settings.durable_groups` through this DurableRouter. */
   durable?: DurableBackendOptions;
   /** Where `os.environ/NAME` gateway keys are read (default `process.env`). */
@@ -45,6 +50,12 @@ export interface GatewayOptions {
   now?: () => number;
   /** Node process metrics (event loop lag, heap, GC) on /metrics (default true). */
   processMetrics?: boolean;
+}
+
+export interface SharedHealthStatus {
+  routerName: string;
+  /** False while the entity cannot be read; the replica then routes on what it last knew and its own calls. */
+  available(): boolean;
 }
 
 export interface Gateway {
@@ -95,6 +106,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     durable: options.durable === undefined ? undefined : durableBackend(options.durable),
     durableGroups: new Set(gatewayConfig.durableGroups),
     durableReady: options.durable?.ready,
+    sharedHealth: options.sharedHealth,
     now,
     startedAt: Math.floor(now() / 1000),
     draining: false,

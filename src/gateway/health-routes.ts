@@ -1,7 +1,8 @@
 /**
  * `/health/liveness` answers while the process serves HTTP; `/health/readiness`
  * also needs the config loaded (it is, once the gateway exists), the gateway
- * not draining and, with the durable path, the Temporal server answering.
+ * not draining and, with the durable path, the Temporal server answering;
+ * with shared health it also names the routerHealth entity and whether it was read.
  * `/metrics` is Prometheus text. None of them need a gateway key (LiteLLM's
  * health routes do not either), and none says anything secret.
  */
@@ -40,6 +41,10 @@ export function registerHealthRoutes(app: FastifyInstance, state: GatewayState):
       status: state.draining ? 'draining' : temporalError === null ? 'ready' : 'not ready',
       config: { source: state.config.source ?? '(object)', model_groups: state.groups.size, deployments: Object.keys(state.config.params).length },
       temporal: state.durableReady === undefined ? 'not used' : temporalError === null ? 'connected' : `unreachable: ${temporalError}`,
+      // Routing never waits on the entity, so it does not gate readiness; Temporal being unreachable does.
+      shared_health: state.sharedHealth === undefined
+        ? 'off'
+        : { router: state.sharedHealth.routerName, entity: state.sharedHealth.available() ? 'read' : 'not read yet or unreachable' },
     };
     return reply.code(body.status === 'ready' ? 200 : 503).send(body);
   });

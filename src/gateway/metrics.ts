@@ -34,8 +34,8 @@ export class GatewayMetrics {
   private readonly providerSeconds: Histogram<'deployment' | 'outcome'>;
   private readonly cooldowns: Counter<'deployment' | 'error_class' | 'rule'>;
   private readonly fallbacks: Counter<'from' | 'to'>;
-  /** Cooldown end per deployment, as the router's events reported it. */
-  private readonly coolingUntil = new Map<string, number>();
+  /** The routers whose state the cooling gauge reads at scrape time (one, in a gateway). */
+  private readonly routers = new Set<Router>();
 
   constructor(keys: GatewayKeys, now: () => number = Date.now, defaultMetrics = true) {
     const registers = [this.registry];
@@ -49,15 +49,18 @@ export class GatewayMetrics {
     this.providerSeconds = new Histogram({ name: 'llm_router_provider_call_duration_seconds', help: 'Provider call latency per deployment', labelNames: ['deployment', 'outcome'], buckets: SECONDS_BUCKETS, registers });
     this.cooldowns = new Counter({ name: 'llm_router_cooldowns_total', help: 'Cooldowns started or extended, by deployment, error class and rule', labelNames: ['deployment', 'error_class', 'rule'], registers });
     this.fallbacks = new Counter({ name: 'llm_router_fallbacks_total', help: 'Requests moved from one model group to a fallback group', labelNames: ['from', 'to'], registers });
-    const coolingUntil = this.coolingUntil;
+    const routers = this.routers;
     new Gauge({
       name: 'llm_router_deployment_cooling_down',
-      help: '1 while a deployment is cooling down (as this replica last learned), else 0',
+      help: '1 while a deployment is cooling down (as this replica knows: its own cooldowns and, with shared health, the fleet\'s), else 0',
       labelNames: ['deployment'],
       registers,
       collect() {
+        // Read from the routing state when scraped: a cooldown learned from the shared health has no event here.
         const t = now();
-        for (const [deployment, until] of coolingUntil) this.set({ deployment }, until > t ? 1 : 0);
+        for (const router of routers) {
+          for (const [deployment, ds] of Object.entries(router.getState().deployments)) this.set({ deployment }, ds.cooldownUntil > t ? 1 : 0);
+        }
       },
     });
     const spendGauge = new Gauge({
@@ -73,6 +76,7 @@ export class GatewayMetrics {
 
   /** Listens to the router's events; returns the unsubscribe function. */
   attach(router: Router): () => void {
+    this.routers.add(router);
     const offs = [
       router.on('success', (e) => {
         this.calls.inc({ deployment: e.deploymentId, model_group: e.group, outcome: 'success' });
@@ -85,11 +89,13 @@ export class GatewayMetrics {
       }),
       router.on('cooldown', (e) => {
         this.cooldowns.inc({ deployment: e.deploymentId, error_class: e.reason.errorClass, rule: e.reason.rule });
-        this.coolingUntil.set(e.deploymentId, e.until);
       }),
       router.on('fallback', (e) => this.fallbacks.inc({ from: e.from, to: e.to })),
     ];
-    return () => offs.forEach((off) => off());
+    return () => {
+      offs.forEach((off) => off());
+      this.routers.delete(router);
+    };
   }
 
   started(): void {

@@ -124,10 +124,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function dropNulls(value: Record<string, unknown>): Record<string, unknown> {
+/** The router's request: the parsed body without the stream switches, and without explicit nulls (the router's request type has none). One copy. */
+function routerRequestOf(parsed: Record<string, unknown>): RouterRequest {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) out[k] = v;
-  return out;
+  for (const k in parsed) {
+    if (k === 'stream' || k === 'stream_options') continue;
+    const v = parsed[k];
+    if (v !== null && v !== undefined) out[k] = v;
+  }
+  return out as unknown as RouterRequest;
 }
 
 export function parseChatRequest(body: unknown): ParsedChatRequest {
@@ -139,8 +144,6 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   }
   const parsed = chatRequestSchema.safeParse(body);
   if (!parsed.success) throw firstIssue(parsed.error, body);
-  const { stream, stream_options: streamOptions, ...rest } = parsed.data;
-  // Clients send explicit nulls for "unset"; the router's request type has no nulls.
-  const request = dropNulls(rest) as unknown as RouterRequest;
-  return { request, stream: stream === true, includeUsage: streamOptions?.include_usage === true };
+  const data = parsed.data;
+  return { request: routerRequestOf(data), stream: data.stream === true, includeUsage: data.stream_options?.include_usage === true };
 }

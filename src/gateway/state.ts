@@ -21,6 +21,8 @@ export interface GatewayState {
   readonly durableGroups: ReadonlySet<string>;
   /** Resolves when Temporal answers (durable path only). */
   readonly durableReady: (() => Promise<void>) | undefined;
+  /** Shared health of the in-process Router, when it has one (readiness shows it). */
+  readonly sharedHealth: { routerName: string; available(): boolean } | undefined;
   readonly now: () => number;
   /** Unix seconds the gateway started: the `created` of every listed model. */
   readonly startedAt: number;

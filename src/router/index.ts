@@ -3,6 +3,8 @@ export { Router } from './router';
 export type { RouterConfigInput } from './router';
 export { RouterFallbacksExhaustedError, routingOfError } from './errors';
 export type { ErrorRouting } from './errors';
+export { attemptResultOf } from './shared-health';
+export type { SharedHealthSource } from './shared-health';
 export type {
   RouterOptions,
   RouterRequest,

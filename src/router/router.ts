@@ -1,5 +1,6 @@
 import { loadConfigFile, parseConfigObject, type LoadedRouterConfig } from '../config';
 import { runWalk, type CallResult, type WalkEvent, type WalkHost } from '../core/driver';
+import { mergeShared, type SharedHealthView } from '../core/shared-state';
 import { requestNeeds, routingRequestOf, type RequestNeeds } from '../core/request';
 import { emptyRouterState } from '../core/state';
 import type { AttemptStep, RouterConfig, RouterState, RoutingRequest } from '../core/types';
@@ -10,6 +11,7 @@ import type { ChatResponse, DeploymentParams } from '../providers/types';
 import { asRouterError, failureOf, giveUpError } from './errors';
 import { RouterEventEmitter } from './events';
 import { sleep as timerSleep, waitFor } from './sleep';
+import { attemptResultOf, type SharedHealthSource } from './shared-health';
 import { streamThroughDriver } from './stream';
 import type { RouterCallOptions, RouterChunk, RouterEvents, RouterOptions, RouterRequest, RouterResponse } from './types';
 
@@ -40,6 +42,7 @@ export class Router {
   private readonly random: () => number;
   private readonly sleeper: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly needs: RequestNeeds;
+  private readonly shared: SharedHealthSource | undefined;
   private state: RouterState;
   private nextRequestId = 1;
   private readonly timedParams: Record<string, DeploymentParams> = {};
@@ -62,6 +65,7 @@ export class Router {
       });
     this.state = options.initialState ?? emptyRouterState();
     this.needs = requestNeeds(this.routing);
+    this.shared = options.sharedHealth;
   }
 
   /** Subscribes to routing events; returns the unsubscribe function. */
@@ -158,7 +162,24 @@ export class Router {
     };
     // The driver builds events only for a host that listens.
     if (this.events.any()) host.emit = (event) => this.emit(requestId, stream, event);
+    if (this.shared !== undefined) this.share(host, this.shared, call);
     return host;
+  }
+
+  /** Shared health: the fleet's view before each pick, every finished call told at once (a cancelled or lost one is nobody's fault). */
+  private share<T>(host: WalkHost<T>, shared: SharedHealthSource, call: (step: AttemptStep) => Promise<CallResult<T>>): void {
+    const lay = (view: SharedHealthView) => {
+      this.state = mergeShared(this.state, view);
+    };
+    host.refresh = async () => {
+      const view = shared.view();
+      lay(view instanceof Promise ? await view : view);
+    };
+    host.call = async (step) => {
+      const result = await call(step);
+      if (result.ok !== 'lost') shared.report(step.deploymentId, attemptResultOf(result), this.now());
+      return result;
+    };
   }
 
   private emit(requestId: number, stream: boolean, event: WalkEvent): void {

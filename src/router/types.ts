@@ -4,6 +4,7 @@ import type { ProviderRegistry } from '../providers/registry';
 import type { ChatChunk, ChatRequest, ChatResponse } from '../providers/types';
 import type { Env } from '../providers/resolve';
 import type { ProviderLogOptions } from '../providers/logger';
+import type { SharedHealthSource } from './shared-health';
 
 /** `logger` / `logLevel` route the provider SDKs' log lines (default: silent); ignored when `providers` is given. */
 export interface RouterOptions extends ProviderLogOptions {
@@ -19,6 +20,12 @@ export interface RouterOptions extends ProviderLogOptions {
   readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Start from this state (e.g. one saved by `getState()`), instead of a fresh one. */
   readonly initialState?: RouterState;
+  /**
+   * Health shared with other routers (gateway replicas, durable jobs): its view is laid over this
+   * router's state before each pick and it hears every call at once. Without it the router routes on
+   * its own state. `healthAgentSource()` from `/temporal` shares through the routerHealth entity.
+   */
+  readonly sharedHealth?: SharedHealthSource;
 }
 
 /** An OpenAI-shaped request whose `model` names a model group. */

@@ -176,7 +176,8 @@ export async function cancelBatch(client: Client, workflowId: string): Promise<v
 export class DurableRouter {
   readonly config: DurableRouterConfig;
   private readonly client: Client;
-  private readonly taskQueue: string;
+  /** The task queue its workflows run on. */
+  readonly taskQueue: string;
   private readonly options: DurableRoutingOptions;
   private readonly countTokens: boolean;
   /** Routing state learned by earlier `complete()` calls of this instance, passed on when health is not shared. */
@@ -189,6 +190,12 @@ export class DurableRouter {
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
     this.options = withSharedHealth(this.config, this.taskQueue, options.options);
     this.countTokens = requestNeeds(this.config.routing).countTokens;
+  }
+
+  /** The routerHealth entity its requests share health through (undefined with `sharedHealth: false`); a gateway's replicas share the same one. */
+  get sharedHealthName(): string | undefined {
+    const shared = this.options.sharedHealth;
+    return shared === undefined || shared === false ? undefined : shared.routerName;
   }
 
   /** One routed chat completion; `request.model` names the model group. */

@@ -25,3 +25,5 @@ export type { HealthProbeScheduleOptions } from './probe-schedule';
 export { HEALTH_PROBE_WORKFLOW_TYPE, DEFAULT_PROBE_TIMEOUT_MS } from '../../../workflows/health-probe';
 export type { HealthProbeInput, HealthProbeResult } from '../../../workflows/health-probe';
 export { DEFAULT_PROBE_PROMPT, DEFAULT_PROBE_MAX_TOKENS } from '../../../activities/probe-deployment';
+export { healthAgentSource, DEFAULT_FRESH_READ_WAIT_MS } from './router-source';
+export type { HealthAgentSourceOptions } from './router-source';

@@ -27,7 +27,7 @@ describe('health, metrics and unknown routes', () => {
     expect(await (await fetch(`${gw.url}/health/liveliness`)).json()).toEqual({ status: 'alive' });
     const ready = await fetch(`${gw.url}/health/readiness`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', config: { source: '(object)', model_groups: 2, deployments: 2 }, temporal: 'not used' });
+    expect(await ready.json()).toEqual({ status: 'ready', config: { source: '(object)', model_groups: 2, deployments: 2 }, temporal: 'not used', shared_health: 'off' });
   });
 
   it('serves Prometheus text counting requests by status and errors by class', async () => {
