@@ -72,6 +72,7 @@ function formatView(v: ScheduleView): string {
     `  overlap ${v.overlap}, catch-up window ${Math.round(v.catchupWindowMs / 1000)} s, pause on failure ${v.pauseOnFailure ? 'yes' : 'no'}${v.note ? `, note: ${v.note}` : ''}`,
     `  runs so far ${v.actionsTaken} (skipped for overlap ${v.skippedForOverlap}, missed catch-up ${v.missedCatchupWindow}); running: ${v.running.join(', ') || 'none'}`,
     `  next: ${v.nextRuns.slice(0, 3).join(', ') || '-'}`,
+    ...v.recentRuns.slice(-5).map((r) => `  run ${r.workflowId} (${r.scheduledAt}): ${(r.outcome ?? r.status ?? 'unknown').replace(/-/g, ' ')}${r.documents ? `, ${r.documents.done} done, ${r.documents.failed} failed of ${r.documents.total ?? '?'}` : ''}`),
   ].join('\n');
 }
 
