@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
-import { docText, eventually, readJsonl } from '../../support/batch';
+import { docText, readJsonl } from '../../support/batch';
 import { errorLines, runCli, startCli, type CliProcess } from '../../http/cli/run-cli';
 import { createTestBucket, testS3Env } from '../../support/s3';
 import { requireTestEnv } from '../../support/test-env';
