@@ -303,7 +303,8 @@ export async function outputLocationProblem(location: string): Promise<string | 
   try {
     stats = await stat(location);
   } catch (err) {
-    if (errorCode(err) !== 'ENOENT') return `${location}: ${(err as Error).message}`;
+    // ENOTDIR: a file where a folder should be; the walk below names it.
+    if (errorCode(err) !== 'ENOENT' && errorCode(err) !== 'ENOTDIR') return `${location}: ${(err as Error).message}`;
   }
   if (stats?.isDirectory()) return `${location}: is a directory (expected a file path for the output JSONL)`;
   const parent = dirname(location);
