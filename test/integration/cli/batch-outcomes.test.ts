@@ -5,7 +5,11 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { loadConfigFile } from '../../../src/config';
+import { startBatchSummarize } from '../../../src/temporal/client';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { connectToTestServer } from '../../support/temporal';
 import { docText, readJsonl } from '../../support/batch';
 import { errorLines, runCli, startCli, type CliProcess } from '../../http/cli/run-cli';
 import { createTestBucket, testS3Env } from '../../support/s3';
@@ -18,6 +22,7 @@ let worker: CliProcess;
 let connection: string[];
 let address: string[];
 let bucket: string;
+let taskQueue: string;
 const env = { OUTCOME_KEY: 'outcomes-key-never-in-history' };
 
 /** Stderr without the progress lines `--wait` prints when it is not a terminal: the one-line verdict, and nothing else. */
@@ -65,7 +70,7 @@ beforeAll(async () => {
     '    model_info: { id: small, max_input_tokens: 400 }',
     '',
   ].join('\n'));
-  const taskQueue = `cli-outcomes-${Date.now()}`;
+  taskQueue = `cli-outcomes-${Date.now()}`;
   address = ['--address', requireTestEnv('address')];
   connection = [...address, '--task-queue', taskQueue];
   worker = startCli(['worker', '--config', configFile, ...connection, '--workflow-bundle', requireTestEnv('bundle')], { env: { ...env, ...testS3Env() }, timeoutMs: 900_000 });
@@ -179,6 +184,26 @@ test('a directory as --out exits 2 with one line before any provider call, and l
   expect(filesUnder(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 });
 
+test('the worker checks the output too: a client that starts a batch into a directory gets OutputNotWritableError before any call', async () => {
+  const docs = folder('api-to-dir', { 'a.txt': docText(1) });
+  const target = join(dir, 'api-out-dir');
+  mkdirSync(target);
+  const ctx = await connectToTestServer();
+  try {
+    const config = loadConfigFile(configFile);
+    const started = await startBatchSummarize(ctx.client, config, { group: 'summarizer', documents: { kind: 'directory', path: docs }, output: { jsonlPath: target }, taskQueue });
+    const failure = await ctx.client.workflow.getHandle(started.workflowId).result().then(() => undefined, (err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'OutputNotWritableError', message: `output ${target}: is a directory (expected a file path for the output JSONL)` });
+    const status = await runCli(['batch', 'status', started.workflowId, ...address]);
+    expect(status.code).toBe(2);
+    expect(errorLines(status)).toEqual([`llm-router: batch ${started.workflowId} failed: OutputNotWritableError: output ${target}: is a directory (expected a file path for the output JSONL)`]);
+  } finally {
+    await ctx.close();
+  }
+  expect(fake.count('primary')).toBe(0);
+});
+
 test('an over-budget batch stops, keeps what is done, says so and exits 5', async () => {
   const docs = folder('budget', Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`doc-${i}.txt`, docText(i, 60)])));
   const out = join(dir, 'budget.jsonl');
@@ -197,6 +222,13 @@ test('an over-budget batch stops, keeps what is done, says so and exits 5', asyn
   expect(verdictLines(run)).toEqual([
     `llm-router: batch outcomes-budget stopped at its budget of $0.00008: ${records.length} done, 0 failed of 6, ${6 - records.length} not summarised; records in ${out}; llm-router batch resume outcomes-budget finishes it`,
   ]);
+  // With a larger budget, the resumed batch pays only for the documents never started.
+  fake.reset();
+  const resumed = await runCli(['batch', 'resume', 'outcomes-budget', '--max-cost', '1', '--wait', '--json', ...address]);
+  expect(resumed.code).toBe(0);
+  expect(fake.count('primary')).toBe(6 - records.length);
+  expect((jsonOf(resumed.stdout) as { progress: { reused: unknown } }).progress.reused).toEqual({ documents: records.length, chunks: 0 });
+  expect(readJsonl(out).map((r) => r.status)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok']);
 });
 
 test('a cancelled batch keeps its finished documents and chunk summaries; resume pays only for what is missing', async () => {
