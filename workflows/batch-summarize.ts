@@ -347,7 +347,11 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     await CancellationScope.cancellable(async () => {
       if (progress.total === null) {
         // Before the first provider call: an output that cannot be written, a source with nothing in it.
-        if (guards) await beforeAnyCall(() => files.checkOutput({ output: input.output }));
+        if (guards) {
+          await beforeAnyCall(() => files.checkOutput({ output: input.output }));
+          // Results an earlier batch left beside the same output belong to it, not to this one (a resume reuses them).
+          if (input.resume === undefined) await files.removeResultParts({ partsDir });
+        }
         progress.total = guards
           ? await beforeAnyCall(() => files.countDocuments({ source: input.source }))
           : await files.countDocuments({ source: input.source });
