@@ -197,6 +197,13 @@ export async function resumeBatch(client: Client, workflowId: string, options: R
   const description = await handle.describe();
   if (description.type !== 'batchSummarize') throw new BatchNotResumableError(`"${workflowId}" is a ${description.type} workflow, not a batch`);
   if (description.status.name === 'RUNNING') throw new BatchNotResumableError(`batch ${workflowId} is still running; cancel it first or wait for it to end`);
+  if (description.status.name === 'COMPLETED') {
+    const done = (await handle.result()) as BatchSummarizeResult;
+    // Its per-document files are gone with nothing left to do: a resume would pay for everything again.
+    if (done.outcome === 'completed' || (done.outcome === undefined && done.progress.failed === 0)) {
+      throw new BatchNotResumableError(`batch ${workflowId} completed with every document summarised; nothing to resume`);
+    }
+  }
   const history = await handle.fetchHistory();
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
   const [previous] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads)) as [BatchSummarizeInput | undefined];

@@ -269,5 +269,9 @@ test('a cancelled batch keeps its finished documents and chunk summaries; resume
   expect(records.map((r) => [r.id, r.status, r.chunks])).toEqual([['a.txt', 'ok', 4], ['b.txt', 'ok', 4], ['c.txt', 'ok', 4]]);
   // A completed batch leaves only its outputs.
   expect(existsSync(`${out}.parts`)).toBe(false);
+  // Nothing is left to resume in a batch that completed.
+  const again = await runCli(['batch', 'resume', 'outcomes-resumed', ...address]);
+  expect(again.code).toBe(2);
+  expect(errorLines(again)).toEqual(['llm-router: batch outcomes-resumed completed with every document summarised; nothing to resume']);
   expect(filesUnder(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 }, 120_000);
