@@ -164,9 +164,33 @@ async function* matchingFiles(deps: DocumentDeps, plan: FilesPlan, after?: strin
   yield { name: key.slice(key.lastIndexOf('/') + 1), location: plan.single };
 }
 
+/**
+ * Whole files this process decoded last: each chunk of a map-reduce document
+ * reads the file again, but decoding (and the binary check) of a 50 MB text
+ * runs once, not once per chunk. Keyed by the bytes' length and ends.
+ */
+const TEXT_CACHE_SIZE = 2;
+const TEXT_CACHE_MIN_BYTES = 1024 * 1024;
+const textCache: Array<{ key: string; text: string }> = [];
+
+function bytesKey(path: string, format: string | undefined, bytes: Buffer): string {
+  return `${path}|${format ?? ''}|${bytes.length}|${bytes.subarray(0, 64).toString('hex')}|${bytes.subarray(-64).toString('hex')}`;
+}
+
+async function decodeFile(path: string, bytes: Buffer, format: DocumentSource['format']): Promise<string> {
+  if (bytes.length < TEXT_CACHE_MIN_BYTES) return decodeDocument(bytes, path, format);
+  const key = bytesKey(path, format, bytes);
+  const hit = textCache.find((e) => e.key === key);
+  if (hit !== undefined) return hit.text;
+  const text = await decodeDocument(bytes, path, format);
+  textCache.unshift({ key, text });
+  textCache.length = Math.min(textCache.length, TEXT_CACHE_SIZE);
+  return text;
+}
+
 async function readDocumentText(deps: DocumentDeps, source: DocumentSource, doc: DocRef): Promise<string> {
   if (doc.offset === undefined || doc.length === undefined) {
-    return decodeDocument(await deps.documents.readFile(doc.path), doc.path, source.format);
+    return decodeFile(doc.path, await deps.documents.readFile(doc.path), source.format);
   }
   const line = (await deps.documents.readRange(doc.path, doc.offset, doc.length)).toString('utf8');
   let record: unknown;
