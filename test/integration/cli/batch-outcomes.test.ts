@@ -274,4 +274,4 @@ test('a cancelled batch keeps its finished documents and chunk summaries; resume
   expect(again.code).toBe(2);
   expect(errorLines(again)).toEqual(['llm-router: batch outcomes-resumed completed with every document summarised; nothing to resume']);
   expect(filesUnder(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
-}, 120_000);
+}, 300_000);
