@@ -9,7 +9,7 @@ import { isLlmRouterError, type LlmRouterError } from '../src/errors';
 import type { HealthAgent, HealthAgents } from '../src/temporal/health/agent';
 import { documentFailure, toApplicationFailure } from '../src/temporal/to-application-failure';
 import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
-import { loadDocument, tokenCount, tokenSlice, writeResultPart, type DocumentDeps } from './documents';
+import { loadDocument, tokenCountWithin, tokenSlice, writeChunkPart, writeResultPart, type DocumentDeps } from './documents';
 
 export const DEFAULT_SUMMARY_INSTRUCTIONS = 'You summarise documents faithfully and concisely.';
 export const DEFAULT_SUMMARY_MAX_TOKENS = 256;
@@ -18,6 +18,14 @@ export const DEFAULT_SUMMARY_MAX_TOKENS = 256;
 export interface StoreSummary {
   partsDir: string;
   record: Omit<DocumentResultRecord, 'status' | 'summary' | 'servedBy' | 'model'>;
+}
+
+/** Where a finished chunk summary of a map-reduce document is kept, so a resumed batch reuses it. */
+export interface StoreChunk {
+  partsDir: string;
+  docIndex: number;
+  part: number;
+  of: number;
 }
 
 /** Shared health for this call: the routerHealth entity the call's outcome is reported to and checked against. */
@@ -33,7 +41,7 @@ export interface CallHealth {
  */
 export type CallDeploymentInput = (
   | { deployment: DeploymentParams; request: ChatRequest }
-  | { deployment: DeploymentParams; document: DocumentPrompt; store?: StoreSummary }
+  | { deployment: DeploymentParams; document: DocumentPrompt; store?: StoreSummary; chunk?: StoreChunk }
 ) & { health?: CallHealth };
 
 /**
@@ -52,7 +60,7 @@ export interface CallDeploymentDeps extends DocumentDeps {
 }
 
 /** Classes the workflow must not hold against a deployment: the document, not the provider, is at fault. */
-export const DOCUMENT_ERROR_TYPES = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError'] as const;
+export const DOCUMENT_ERROR_TYPES = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError', 'DocumentTokenCapError'] as const;
 
 async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): Promise<ChatRequest> {
   const instructions = prompt.instructions ?? DEFAULT_SUMMARY_INSTRUCTIONS;
@@ -64,11 +72,15 @@ async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): 
     const loaded = await loadDocument(deps, prompt.source, prompt.doc);
     if (!loaded.ok) throw documentFailure(loaded.errorClass, loaded.message);
     let text = loaded.text;
-    if (prompt.tokenRange !== undefined) text = tokenSlice(text, prompt.tokenRange);
-    else if (prompt.chunkTokens !== undefined && prompt.chunkTokens !== null) {
-      const tokens = tokenCount(text);
+    const docKey = `${prompt.doc.path}|${prompt.doc.offset ?? ''}|${prompt.doc.length ?? ''}`;
+    if (prompt.tokenRange !== undefined) text = await tokenSlice(text, prompt.tokenRange, docKey);
+    else if (prompt.maxDocumentTokens !== undefined || (prompt.chunkTokens !== undefined && prompt.chunkTokens !== null)) {
+      const tokens = await tokenCountWithin(text, prompt.maxDocumentTokens, docKey);
+      if (tokens === null) {
+        throw documentFailure('DocumentTokenCapError', `${prompt.doc.path}: more than ${prompt.maxDocumentTokens} tokens, the per-document cap (raise it with --max-document-tokens or router_settings.max_document_tokens)`, { cap: prompt.maxDocumentTokens ?? 0 });
+      }
       // Too big for the smallest window of the chain: the workflow splits it and summarises map-reduce.
-      if (tokens > prompt.chunkTokens) {
+      if (prompt.chunkTokens !== undefined && prompt.chunkTokens !== null && tokens > prompt.chunkTokens) {
         throw documentFailure('DocumentTooLargeError', `${prompt.doc.id}: ${tokens} tokens, chunks hold ${prompt.chunkTokens}`, { tokens });
       }
     }
@@ -149,6 +161,10 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
         attempts: (record.attempts ?? 0) + 1,
         costUsd: (record.costUsd ?? 0) + (response.routing?.costUsd ?? 0),
       });
+    }
+    if ('chunk' in input && input.chunk !== undefined) {
+      const { partsDir, docIndex, part, of } = input.chunk;
+      await writeChunkPart(deps, partsDir, docIndex, { part, of, summary: response.choices[0]?.message.content ?? '', servedBy: id, costUsd: response.routing?.costUsd ?? 0 });
     }
     // A healthy fleet has no news: nothing more goes into history.
     return news === undefined || Object.keys(news).length === 0 ? { response } : { response, health: news };

@@ -12,6 +12,9 @@ import type {
   ListCursor,
   BatchOutput,
 } from '../workflows/batch-types';
+import { constants as fsConstants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { isS3Url, parseS3Url, sourceLocation } from '../workflows/locations';
 import { documentFailure } from '../src/temporal/to-application-failure';
 import { childLocation, type DocumentStore } from './document-store';
@@ -161,9 +164,33 @@ async function* matchingFiles(deps: DocumentDeps, plan: FilesPlan, after?: strin
   yield { name: key.slice(key.lastIndexOf('/') + 1), location: plan.single };
 }
 
+/**
+ * Whole files this process decoded last: each chunk of a map-reduce document
+ * reads the file again, but decoding (and the binary check) of a 50 MB text
+ * runs once, not once per chunk. Keyed by the bytes' length and ends.
+ */
+const TEXT_CACHE_SIZE = 2;
+const TEXT_CACHE_MIN_BYTES = 1024 * 1024;
+const textCache: Array<{ key: string; text: string }> = [];
+
+function bytesKey(path: string, format: string | undefined, bytes: Buffer): string {
+  return `${path}|${format ?? ''}|${bytes.length}|${bytes.subarray(0, 64).toString('hex')}|${bytes.subarray(-64).toString('hex')}`;
+}
+
+async function decodeFile(path: string, bytes: Buffer, format: DocumentSource['format']): Promise<string> {
+  if (bytes.length < TEXT_CACHE_MIN_BYTES) return decodeDocument(bytes, path, format);
+  const key = bytesKey(path, format, bytes);
+  const hit = textCache.find((e) => e.key === key);
+  if (hit !== undefined) return hit.text;
+  const text = await decodeDocument(bytes, path, format);
+  textCache.unshift({ key, text });
+  textCache.length = Math.min(textCache.length, TEXT_CACHE_SIZE);
+  return text;
+}
+
 async function readDocumentText(deps: DocumentDeps, source: DocumentSource, doc: DocRef): Promise<string> {
   if (doc.offset === undefined || doc.length === undefined) {
-    return decodeDocument(await deps.documents.readFile(doc.path), doc.path, source.format);
+    return decodeFile(doc.path, await deps.documents.readFile(doc.path), source.format);
   }
   const line = (await deps.documents.readRange(doc.path, doc.offset, doc.length)).toString('utf8');
   let record: unknown;
@@ -196,12 +223,78 @@ export async function loadDocument(deps: DocumentDeps, source: DocumentSource, d
   return { ok: true, text };
 }
 
-export function tokenCount(text: string): number {
-  return encode(text).length;
+/** Characters encoded between two turns of the event loop: a large document never blocks heartbeats for long. */
+const ENCODE_PIECE_CHARS = 200_000;
+
+/**
+ * Where to cut `text` for encoding near `at`: before a space that follows a
+ * non-space, where the tokenizer's own pre-split puts a boundary anyway.
+ */
+function pieceEnd(text: string, at: number): number {
+  if (at >= text.length) return text.length;
+  for (let i = at; i < Math.min(text.length, at + 10_000); i++) {
+    if (text[i] === ' ' && text[i - 1] !== ' ' && text[i - 1] !== '\n') return i;
+  }
+  return at;
 }
 
-export function tokenSlice(text: string, range: [number, number]): string {
-  return decode(encode(text).slice(range[0], range[1]));
+/**
+ * The document's tokens, encoded piece by piece with a turn of the event loop
+ * between pieces (a 50 MB text takes seconds; the activity heartbeats on).
+ * With `cap`, stops and returns null as soon as the count passes it, so a
+ * huge document is refused after reading `cap` tokens, not all of them.
+ */
+async function encodePieces(text: string, cap?: number): Promise<Uint32Array | null> {
+  const parts: number[][] = [];
+  let count = 0;
+  for (let start = 0; start < text.length;) {
+    const end = pieceEnd(text, start + ENCODE_PIECE_CHARS);
+    const tokens = encode(text.slice(start, end));
+    count += tokens.length;
+    if (cap !== undefined && count > cap) return null;
+    parts.push(tokens);
+    start = end;
+    if (start < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const all = new Uint32Array(count);
+  let at = 0;
+  for (const p of parts) {
+    all.set(p, at);
+    at += p.length;
+  }
+  return all;
+}
+
+/** Documents whose tokens this process keeps: a map-reduce document is encoded once, not once per chunk. */
+const TOKEN_CACHE_SIZE = 2;
+const tokenCache: Array<{ key: string; tokens: Uint32Array }> = [];
+
+/** `cacheKey` names the document (location and byte range); the text's length and ends guard against a file that changed. */
+function fullKey(text: string, cacheKey: string): string {
+  return `${cacheKey}|${text.length}|${text.slice(0, 64)}|${text.slice(-64)}`;
+}
+
+async function tokensOf(text: string, cacheKey: string, cap?: number): Promise<Uint32Array | null> {
+  const key = fullKey(text, cacheKey);
+  const hit = tokenCache.find((e) => e.key === key);
+  if (hit !== undefined) return cap !== undefined && hit.tokens.length > cap ? null : hit.tokens;
+  const tokens = await encodePieces(text, cap);
+  if (tokens === null) return null;
+  tokenCache.unshift({ key, tokens });
+  tokenCache.length = Math.min(tokenCache.length, TOKEN_CACHE_SIZE);
+  return tokens;
+}
+
+/** Tokens of a document, or null as soon as they pass `cap`: a 50 MB file is refused after `cap` tokens, not tokenised whole. */
+export async function tokenCountWithin(text: string, cap: number | undefined, cacheKey = ''): Promise<number | null> {
+  const tokens = await tokensOf(text, cacheKey, cap);
+  return tokens === null ? null : tokens.length;
+}
+
+/** Tokens `range` of a document's text, from the same encoding its count came from. */
+export async function tokenSlice(text: string, range: [number, number], cacheKey = ''): Promise<string> {
+  const tokens = (await tokensOf(text, cacheKey)) as Uint32Array;
+  return decode(Array.from(tokens.subarray(range[0], range[1])));
 }
 
 /** One file per document, named by its index: writing it again after a crash replaces it with the same record. */
@@ -209,7 +302,97 @@ export function writeResultPart(deps: DocumentDeps, partsDir: string, record: Do
   return deps.documents.writeFileAtomic(childLocation(partsDir, partName(record.index)), JSON.stringify(record));
 }
 
+/** A finished chunk summary of a map-reduce document, kept so a resumed batch does not pay for it again. */
+export interface ChunkPart {
+  part: number;
+  of: number;
+  summary: string;
+  servedBy: string;
+  costUsd: number;
+}
+
+export function chunkPartLocation(partsDir: string, docIndex: number, part: number): string {
+  return childLocation(childLocation(partsDir, CHUNKS_DIR), `${String(docIndex).padStart(10, '0')}-${String(part).padStart(6, '0')}.json`);
+}
+
+export function writeChunkPart(deps: DocumentDeps, partsDir: string, docIndex: number, chunk: ChunkPart): Promise<void> {
+  return deps.documents.writeFileAtomic(chunkPartLocation(partsDir, docIndex, chunk.part), JSON.stringify(chunk));
+}
+
+/** Why an output location cannot be written, or undefined when it can (as far as this process can tell). */
+export async function outputLocationProblem(location: string): Promise<string | undefined> {
+  // A bucket is checked by the write itself; its credentials are the worker's.
+  if (isS3Url(location)) return undefined;
+  let stats;
+  try {
+    stats = await stat(location);
+  } catch (err) {
+    // ENOTDIR: a file where a folder should be; the walk below names it.
+    if (errorCode(err) !== 'ENOENT' && errorCode(err) !== 'ENOTDIR') return `${location}: ${(err as Error).message}`;
+  }
+  if (stats?.isDirectory()) return `${location}: is a directory (expected a file path for the output JSONL)`;
+  const parent = dirname(location);
+  let dir = parent;
+  // The store creates missing folders: the nearest existing ancestor must be a writable folder.
+  for (;;) {
+    try {
+      const s = await stat(dir);
+      if (!s.isDirectory()) return `${location}: ${dir} is not a directory`;
+      break;
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT' || dirname(dir) === dir) return `${location}: ${(err as Error).message}`;
+      dir = dirname(dir);
+    }
+  }
+  try {
+    await access(dir, fsConstants.W_OK);
+  } catch {
+    return `${location}: ${dir} is not writable`;
+  }
+  return undefined;
+}
+
 export function createDocumentActivities(deps: DocumentDeps) {
+  /** Before the first provider call: the outputs can be written (a directory as --out is found now, not after every call). */
+  async function checkOutput(input: { output: BatchOutput }): Promise<void> {
+    for (const location of [input.output.jsonlPath, input.output.markdownPath]) {
+      if (location === undefined) continue;
+      const problem = await outputLocationProblem(location);
+      if (problem !== undefined) throw documentFailure('OutputNotWritableError', `output ${problem}`);
+    }
+  }
+
+  /** A resumed batch: the finished chunk summaries of one document, by part index. */
+  async function loadChunkParts(input: { partsDir: string; docIndex: number; of: number }): Promise<Record<number, string>> {
+    const found: Record<number, string> = {};
+    const prefix = `${String(input.docIndex).padStart(10, '0')}-`;
+    const dir = childLocation(input.partsDir, CHUNKS_DIR);
+    try {
+      for await (const name of deps.documents.list(dir, { recursive: false })) {
+        if (!name.startsWith(prefix)) continue;
+        const chunk = JSON.parse((await deps.documents.readFile(childLocation(dir, name))).toString('utf8')) as ChunkPart;
+        // A chunk of another split (the document or the chain's windows changed) is not reused.
+        if (chunk.of === input.of) found[chunk.part] = chunk.summary;
+      }
+    } catch (err) {
+      if (errorCode(err) !== 'ENOENT') throw err;
+    }
+    return found;
+  }
+
+  /** Resumed batches: marks references whose summary an earlier run already wrote. */
+  async function markReused(refs: DocRef[], partsDir: string): Promise<void> {
+    for (const ref of refs) {
+      let record: DocumentResultRecord;
+      try {
+        record = JSON.parse((await deps.documents.readFile(childLocation(partsDir, partName(ref.index)))).toString('utf8')) as DocumentResultRecord;
+      } catch {
+        continue;
+      }
+      if (record.status === 'ok' && record.id === ref.id) ref.reused = true;
+    }
+  }
+
   async function countDocuments(input: { source: DocumentSource }): Promise<number> {
     const { source } = input;
     try {
@@ -226,7 +409,13 @@ export function createDocumentActivities(deps: DocumentDeps) {
     }
   }
 
-  async function listDocuments(input: { source: DocumentSource; cursor: ListCursor; limit: number }): Promise<DocumentPage> {
+  async function listDocuments(input: { source: DocumentSource; cursor: ListCursor; limit: number; reuseFrom?: string }): Promise<DocumentPage> {
+    const page = await listPage(input);
+    if (input.reuseFrom !== undefined) await markReused(page.refs, input.reuseFrom);
+    return page;
+  }
+
+  async function listPage(input: { source: DocumentSource; cursor: ListCursor; limit: number }): Promise<DocumentPage> {
     const { source, cursor, limit } = input;
     const refs: DocRef[] = [];
     try {
@@ -297,10 +486,11 @@ export function createDocumentActivities(deps: DocumentDeps) {
     await deps.documents.removeAll(input.partsDir);
   }
 
-  return { countDocuments, listDocuments, writeDocumentResult, mergeResults, removeResultParts };
+  return { checkOutput, countDocuments, listDocuments, loadChunkParts, writeDocumentResult, mergeResults, removeResultParts };
 }
 
 const PART_NAME = /^\d{10}\.json$/;
+const CHUNKS_DIR = 'chunks';
 
 function partName(index: number): string {
   return `${String(index).padStart(10, '0')}.json`;

@@ -1,4 +1,5 @@
 import {
+  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -14,10 +15,11 @@ import {
 import { countFallbacks, type RoutingRequest } from '../src/core';
 import type { RouterActivities } from '../activities';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
-import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS } from './chunking';
-import { partsLocation } from './locations';
+import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, DEFAULT_MAX_DOCUMENT_TOKENS } from './chunking';
+import { partsLocation, sourceLocation } from './locations';
 import { WorkflowRouter, type RoutedResponse } from './workflow-router';
 import type {
+  BatchOutcome,
   BatchProgress,
   BatchSummarizeInput,
   BatchSummarizeResult,
@@ -34,6 +36,19 @@ export const DEFAULT_PAGE_SIZE = 200;
 export const RECENT_COOLDOWNS_KEPT = 20;
 /** Rough characters per token, used only to decide whether partial summaries need another combine round. */
 const CHARS_PER_TOKEN_FLOOR = 3;
+/** Failures reported by name in progress and results; the rest are counted by class. */
+export const FAILURES_KEPT = 5;
+/**
+ * Outcomes, checks before the first provider call (output writable, source
+ * not empty), cost guards, kept chunk summaries and resume. Runs started
+ * before it replay without the new activities.
+ */
+export const BATCH_GUARDS_PATCH = 'batch-guards';
+
+/** Thrown inside a chunked document when the budget is reached between two chunks: the document stops unfinished, its chunks kept. */
+class BudgetStop extends Error {
+  override readonly name = 'BudgetStop';
+}
 
 // --- Queries ---
 export const batchProgressQuery = defineQuery<BatchProgress>('batchProgress');
@@ -54,12 +69,30 @@ const perDocument = proxyActivities<RouterActivities>({
   retry: { maximumAttempts: 5, initialInterval: '200 milliseconds' },
 });
 
-function freshProgress(): BatchProgress {
+function freshProgress(guards: boolean): BatchProgress {
   const now = Date.now();
   return {
     status: 'listing', total: null, done: 0, failed: 0, inFlight: 0, servedBy: {}, costUsd: 0, fallbacks: 0, providerCalls: 0,
     cooldownEvents: 0, recentCooldowns: [], coolingDown: [], chunkedDocuments: 0, run: 0, startedAt: now, updatedAt: now,
+    ...(guards ? { failuresByClass: {}, firstFailures: [], chunks: { done: 0, total: 0 }, reused: { documents: 0, chunks: 0 } } : {}),
   };
+}
+
+/** An activity's own failure (a missing source, an output that is a directory) as the batch's failure, named by its class. */
+async function beforeAnyCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    const { errorClass, message } = failureOf(err);
+    throw ApplicationFailure.create({ type: errorClass, message, nonRetryable: true });
+  }
+}
+
+function outcomeOf(progress: BatchProgress, budgetStopped: boolean): BatchOutcome {
+  if (budgetStopped) return 'budget-stopped';
+  if (progress.failed === 0) return 'completed';
+  return progress.done === 0 ? 'failed' : 'completed-with-failures';
 }
 
 /** The failure a document ended with: an activity's own (its cause) or one the workflow raised when routing gave up. */
@@ -97,14 +130,19 @@ function textOf(routed: RoutedResponse): string {
  */
 export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchSummarizeResult> {
   const carried = input.carried;
+  const guards = patched(BATCH_GUARDS_PATCH);
   const progress: BatchProgress = carried
     ? { ...carried.progress, status: 'running', inFlight: 0, run: carried.progress.run + 1 }
-    : freshProgress();
+    : freshProgress(guards);
   const concurrency = Math.max(1, input.concurrency ?? DEFAULT_BATCH_CONCURRENCY);
   const eventLimit = input.continueAsNewAfterEvents ?? DEFAULT_CONTINUE_AS_NEW_EVENTS;
   const pageSize = Math.max(1, input.pageSize ?? DEFAULT_PAGE_SIZE);
   const partsDir = partsLocation(input.output.jsonlPath);
   const chunkTokens = chunkTokensFor(input.config.routing, input.group);
+  const maxDocumentTokens = guards ? input.maxDocumentTokens ?? input.config.routing.settings.maxDocumentTokens ?? DEFAULT_MAX_DOCUMENT_TOKENS : undefined;
+  const reuseFrom = guards && input.resume !== undefined ? partsDir : undefined;
+  const overBudget = () => guards && input.maxCostUsd !== undefined && progress.costUsd >= input.maxCostUsd;
+  let budgetStopped = false;
 
   let runFallbacks = 0;
   const runFailed: string[] = [];
@@ -171,12 +209,13 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
     ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
   };
-  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>) =>
+  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>, chunk?: { docIndex: number; part: number; of: number }) =>
     router.complete(
       routingRequest(prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined),
       (deployment, walk) => ({
         deployment,
         document: prompt,
+        ...(chunk === undefined ? {} : { chunk: { partsDir, ...chunk } }),
         // The activity writes the result file itself; it adds its own call and cost to what came before.
         ...(store === undefined ? {} : {
           store: {
@@ -201,7 +240,9 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   async function summarise(doc: DocRef): Promise<void> {
     const base = { index: doc.index, id: doc.id, path: doc.path };
     try {
-      served(await routeDocument({ kind: 'summarize', source: input.source, doc, chunkTokens, ...promptBase }, `doc ${doc.id}`, { ...base, chunks: 1 }));
+      served(await routeDocument({
+        kind: 'summarize', source: input.source, doc, chunkTokens, ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }), ...promptBase,
+      }, `doc ${doc.id}`, { ...base, chunks: 1 }));
       return;
     } catch (err) {
       if (errorType(err) !== 'DocumentTooLargeError' || chunkTokens === null) throw err;
@@ -226,11 +267,23 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       cost += routed.routing.costUsd ?? 0;
       return textOf(routed);
     };
+    const chunkProgress = progress.chunks;
+    if (chunkProgress) chunkProgress.total += ranges.length;
+    // A resumed batch takes the chunk summaries an earlier run paid for.
+    const kept = reuseFrom === undefined ? {} : await files.loadChunkParts({ partsDir, docIndex: doc.index, of: ranges.length });
     let partials: string[] = [];
     for (const [i, range] of ranges.entries()) {
-      partials.push(account(await routeDocument({
-        kind: 'summarize', source: input.source, doc, tokenRange: range, part: { index: i, of: ranges.length }, ...promptBase,
-      }, `doc ${doc.id} part ${i + 1}/${ranges.length}`)));
+      const known = kept[i];
+      if (known !== undefined) {
+        partials.push(known);
+        if (progress.reused) progress.reused.chunks++;
+      } else {
+        if (overBudget()) throw new BudgetStop();
+        partials.push(account(await routeDocument({
+          kind: 'summarize', source: input.source, doc, tokenRange: range, part: { index: i, of: ranges.length }, ...promptBase,
+        }, `doc ${doc.id} part ${i + 1}/${ranges.length}`, undefined, guards ? { docIndex: doc.index, part: i, of: ranges.length } : undefined)));
+      }
+      if (chunkProgress) chunkProgress.done++;
     }
     const budgetChars = size * CHARS_PER_TOKEN_FLOOR;
     for (;;) {
@@ -266,12 +319,16 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       await summarise(doc);
       progress.done++;
     } catch (err) {
-      if (isCancellation(err)) return;
+      if (isCancellation(err) || err instanceof BudgetStop) return;
       const failure = failureOf(err);
       const record: DocumentResultRecord = { index: doc.index, id: doc.id, path: doc.path, status: 'failed', errorClass: failure.errorClass, error: failure.message };
       // Written even if the batch is being cancelled: cancelling keeps what is known.
       await CancellationScope.nonCancellable(() => perDocument.writeDocumentResult({ partsDir, record }));
       progress.failed++;
+      if (progress.failuresByClass) progress.failuresByClass[failure.errorClass] = (progress.failuresByClass[failure.errorClass] ?? 0) + 1;
+      if (progress.firstFailures && progress.firstFailures.length < FAILURES_KEPT) {
+        progress.firstFailures.push({ id: doc.id, errorClass: failure.errorClass, error: failure.message });
+      }
     }
     progress.updatedAt = Date.now();
     setCurrentDetails(`${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'}; run ${progress.run}`);
@@ -289,18 +346,46 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   try {
     await CancellationScope.cancellable(async () => {
       if (progress.total === null) {
-        progress.total = await files.countDocuments({ source: input.source });
+        // Before the first provider call: an output that cannot be written, a source with nothing in it.
+        if (guards) {
+          await beforeAnyCall(() => files.checkOutput({ output: input.output }));
+          // Results an earlier batch left beside the same output belong to it, not to this one (a resume reuses them).
+          if (input.resume === undefined) await files.removeResultParts({ partsDir });
+        }
+        progress.total = guards
+          ? await beforeAnyCall(() => files.countDocuments({ source: input.source }))
+          : await files.countDocuments({ source: input.source });
+        if (guards && progress.total === 0 && input.allowEmpty !== true) {
+          throw ApplicationFailure.create({
+            type: 'EmptySourceError',
+            message: `document source ${sourceLocation(input.source)} has no documents (allowEmpty / --allow-empty accepts an empty batch)`,
+            nonRetryable: true,
+          });
+        }
       }
       progress.status = 'running';
       while (!rotate()) {
         if (buffer.length === 0) {
           if (cursor === null) break;
-          const page = await files.listDocuments({ source: input.source, cursor, limit: pageSize });
+          const page = await files.listDocuments({ source: input.source, cursor, limit: pageSize, ...(reuseFrom === undefined ? {} : { reuseFrom }) });
           buffer = page.refs;
           cursor = page.next;
           if (buffer.length === 0) break;
         }
+        const next = buffer[0] as DocRef;
+        if (next.reused) {
+          // An earlier run wrote its summary: nothing to pay for.
+          buffer.shift();
+          launched++;
+          progress.done++;
+          if (progress.reused) progress.reused.documents++;
+          continue;
+        }
         await condition(() => inFlight < concurrency);
+        if (overBudget()) {
+          budgetStopped = true;
+          break;
+        }
         const doc = buffer.shift() as DocRef;
         inFlight++;
         launched++;
@@ -334,7 +419,9 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
 
   publishRunAttributes();
   await router.flushHealth();
-  const more = buffer.length > 0 || cursor !== null;
+  // A stopped chunked document also stopped the walk: the budget holds for every run of the chain.
+  if (guards && !budgetStopped && overBudget() && progress.done + progress.failed < (progress.total ?? 0)) budgetStopped = true;
+  const more = !budgetStopped && (buffer.length > 0 || cursor !== null);
   if (more) {
     const next = buffer[0];
     const resume: ListCursor | null = next === undefined ? cursor : { index: next.index, ...(next.offset === undefined ? {} : { byteOffset: next.offset }) };
@@ -345,9 +432,12 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   }
   progress.status = 'merging';
   const merged = await files.mergeResults({ partsDir, output: input.output });
-  // Every record is in the JSONL now. Runs that merged before this step existed replay without it.
-  if (patched('remove-result-parts')) await files.removeResultParts({ partsDir });
-  progress.status = 'completed';
+  const outcome = outcomeOf(progress, budgetStopped);
+  if (budgetStopped) progress.budgetReached = { limitUsd: input.maxCostUsd ?? 0, notStarted: (progress.total ?? 0) - progress.done - progress.failed };
+  // Every record is in the JSONL now. Runs that merged before this step existed replay without it. A batch that
+  // did not complete keeps its per-document and chunk files, so a resumed batch pays only for what is missing.
+  if ((!guards || outcome === 'completed') && patched('remove-result-parts')) await files.removeResultParts({ partsDir });
+  progress.status = budgetStopped ? 'budget-stopped' : 'completed';
   progress.updatedAt = Date.now();
-  return { output: input.output, progress: { ...progress, coolingDown: [] }, written: merged.written };
+  return { output: input.output, progress: { ...progress, coolingDown: [] }, written: merged.written, ...(guards ? { outcome } : {}) };
 }

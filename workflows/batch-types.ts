@@ -38,6 +38,8 @@ export interface DocRef {
   path: string;
   offset?: number;
   length?: number;
+  /** Resumed batches: an earlier run already wrote this document's summary, so it costs nothing now. */
+  reused?: boolean;
 }
 
 /** Opaque to the workflow: where the next page of references starts. */
@@ -63,6 +65,8 @@ export type DocumentPrompt =
     part?: { index: number; of: number };
     /** Whole documents only: refuse (DocumentTooLargeError, with `tokens`) one larger than this, so the workflow chunks it. */
     chunkTokens?: number | null;
+    /** Whole documents only: refuse (DocumentTokenCapError) one with more tokens than this, before any provider call. */
+    maxDocumentTokens?: number;
     instructions?: string;
     maxTokens?: number;
   }
@@ -112,8 +116,37 @@ export interface BatchSummarizeInput {
   continueAsNewAfterEvents?: number;
   /** References fetched per listing activity. */
   pageSize?: number;
+  /** Accept a source with no documents (default: the batch fails with EmptySourceError before any provider call). */
+  allowEmpty?: boolean;
+  /** Stop starting documents and chunks once the batch has cost this much (USD at list prices); what is done is kept. */
+  maxCostUsd?: number;
+  /**
+   * Documents with more tokens than this fail with DocumentTokenCapError before
+   * any provider call (default: `router_settings.max_document_tokens`, else
+   * `DEFAULT_MAX_DOCUMENT_TOKENS`).
+   */
+  maxDocumentTokens?: number;
+  /**
+   * Set by `resumeBatch`: reuse the results an earlier batch with the same
+   * output left (finished documents and finished chunk summaries) and pay only
+   * for what is missing.
+   */
+  resume?: { from: string };
   /** Set by the workflow itself when it continues as new. */
   carried?: BatchCarry;
+}
+
+/**
+ * How a batch ended. `budget-stopped`: `maxCostUsd` was reached; documents
+ * not started are missing from the output (resume the batch to finish them).
+ */
+export type BatchOutcome = 'completed' | 'completed-with-failures' | 'failed' | 'cancelled' | 'budget-stopped';
+
+/** One failed document, as the first few are reported. */
+export interface FailureSample {
+  id: string;
+  errorClass: string;
+  error: string;
 }
 
 export interface CooldownEventInfo extends AppliedCooldown {
@@ -123,7 +156,7 @@ export interface CooldownEventInfo extends AppliedCooldown {
 
 /** What `batchProgress` returns: enough for `llm-router batch status`. */
 export interface BatchProgress {
-  status: 'listing' | 'running' | 'merging' | 'completed' | 'cancelled';
+  status: 'listing' | 'running' | 'merging' | 'completed' | 'cancelled' | 'budget-stopped';
   total: number | null;
   done: number;
   failed: number;
@@ -142,6 +175,16 @@ export interface BatchProgress {
   coolingDown: Array<{ deployment: string; until: number }>;
   /** Documents chunked because they exceed the smallest context window of the fallback chain. */
   chunkedDocuments: number;
+  /** Failed documents per error class (absent in batches started before outcomes were recorded). */
+  failuresByClass?: Record<string, number>;
+  /** The first failures, in the order they happened (bounded). */
+  firstFailures?: FailureSample[];
+  /** Map-reduce documents in flight: partial summaries done and needed. */
+  chunks?: { done: number; total: number };
+  /** Resumed batches: documents and chunk summaries taken from the earlier run instead of paid for again. */
+  reused?: { documents: number; chunks: number };
+  /** Set once the batch reached `maxCostUsd`: documents not started stay out of the output. */
+  budgetReached?: { limitUsd: number; notStarted: number };
   /** Index of this run in the continue-as-new chain (0 = first). */
   run: number;
   startedAt: number;
@@ -164,4 +207,6 @@ export interface BatchSummarizeResult {
   progress: BatchProgress;
   /** Records written to the JSONL (every document exactly once). */
   written: number;
+  /** How the batch ended (absent in results of batches started before outcomes were recorded). */
+  outcome?: BatchOutcome;
 }

@@ -3,6 +3,13 @@
 // model still fits. Pure: reads the routing config only.
 import { COMPLEXITY_ROUTER_MODEL, type RouterConfig } from '../src/core';
 
+/**
+ * Per-document token cap of a batch when neither the batch nor
+ * `router_settings.max_document_tokens` sets one: about 4 MB of English text.
+ * Larger documents fail with DocumentTokenCapError before any provider call.
+ */
+export const DEFAULT_MAX_DOCUMENT_TOKENS = 1_000_000;
+
 /** Instructions and framing around a chunk, in tokens (our prompt adds ~30; tokenizers of other providers differ). */
 export const CHUNK_PROMPT_RESERVE_TOKENS = 128;
 /** Tokenizers differ between providers by up to ~20%; chunks leave that much room. */

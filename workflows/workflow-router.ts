@@ -38,7 +38,7 @@ import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions } 
 export const ENGINE_V2_PATCH = 'engine-v2';
 
 /** Failures of the input itself (see activities/call-deployment.ts), passed straight to the caller. */
-const REQUEST_SIDE_ERRORS: readonly string[] = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError'];
+const REQUEST_SIDE_ERRORS: readonly string[] = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError', 'DocumentTokenCapError'];
 
 export interface WorkflowRouterListeners {
   /** Every routing event, as the in-process Router emits them. */

@@ -7,6 +7,10 @@ export const EXIT = {
   USAGE: 2,
   /** The named batch, schedule or workflow does not exist. */
   NOT_FOUND: 3,
+  /** A batch ended (or is running) with failed documents; the others are in its output. */
+  DOCUMENTS_FAILED: 4,
+  /** A batch stopped at its --max-cost budget; what is done is in its output (batch resume finishes it). */
+  BUDGET_REACHED: 5,
   /** Interrupted (Ctrl-C) while following a job; the job itself keeps running. */
   INTERRUPTED: 130,
 } as const;

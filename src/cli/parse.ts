@@ -35,3 +35,12 @@ export function parseDocumentFormat(value: string): DocumentFormat {
   if (format === undefined) throw new InvalidArgumentError(`"${value}" is not a document format (${DOCUMENT_FORMATS.join(', ')}).`);
   return format;
 }
+
+/** commander parser for an amount of US dollars (`--max-cost 2.50`). */
+export function parseUsd(option: string): (value: string) => number {
+  return (value: string) => {
+    const n = Number(value.replace(/^\$/, ''));
+    if (!/^\$?\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`${option} "${value}" is not a positive amount of US dollars (e.g. 2.50).`);
+    return n;
+  };
+}

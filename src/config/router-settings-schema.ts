@@ -83,6 +83,8 @@ export const routerSettingsSchema = z.looseObject({
   max_cooldown_wait: nonNegativeNumber().optional(),
   failure_rate_threshold: nonNegativeNumber().max(1).optional(),
   failure_rate_min_requests: positiveInt().optional(),
+  // Batches: documents with more tokens fail with DocumentTokenCapError before any provider call.
+  max_document_tokens: positiveInt().optional(),
 });
 
 export type RouterSettingsInput = z.infer<typeof routerSettingsSchema>;

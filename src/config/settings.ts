@@ -159,6 +159,7 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
   setIf('maxCooldownWaitMs', scale(num('max_cooldown_wait'), SECONDS));
   setIf('failureRateThreshold', num('failure_rate_threshold'));
   setIf('failureRateMinRequests', num('failure_rate_min_requests'));
+  setIf('maxDocumentTokens', num('max_document_tokens'));
   if (retryPolicy) core.retryPolicy = toPerErrorClass(retryPolicy, RETRY_POLICY_KEYS, 'Retries');
   if (allowedFailsPolicy) core.allowedFailsPolicy = toPerErrorClass(allowedFailsPolicy, ALLOWED_FAILS_POLICY_KEYS, 'AllowedFails');
 

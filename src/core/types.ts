@@ -142,6 +142,8 @@ export interface RouterSettings {
   requestTimeoutMs?: number;
   /** When everything is cooling down, wait up to this long for the first deployment to return instead of failing. 0 = fail at once. */
   maxCooldownWaitMs: number;
+  /** Batches only: the per-document token cap (unset: the batch default, `DEFAULT_MAX_DOCUMENT_TOKENS`). */
+  maxDocumentTokens?: number;
   /**
    * Set only by workflows replaying a history recorded before the one-engine
    * rules (the `engine-v2` patch): cooldowns last max(cooldown_time,

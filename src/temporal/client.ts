@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { requestNeeds } from '../core/request';
 import { countPromptTokens } from '../providers/tokens';
 import type { ChatRequest } from '../providers/types';
@@ -55,6 +56,12 @@ export interface StartBatchOptions {
   store?: DocumentStore;
   /** Temporal's workflow task timeout (default `DEFAULT_WORKFLOW_TASK_TIMEOUT_MS`); shorter lets a batch resume sooner after its worker dies. */
   workflowTaskTimeoutMs?: number;
+  /** Accept a source with no documents (default: the batch fails with EmptySourceError). */
+  allowEmpty?: boolean;
+  /** Stop starting documents and chunks once the batch has cost this much (USD at list prices). */
+  maxCostUsd?: number;
+  /** Per-document token cap (default `router_settings.max_document_tokens`, else `DEFAULT_MAX_DOCUMENT_TOKENS`). */
+  maxDocumentTokens?: number;
 }
 
 export interface BatchStartResult {
@@ -135,6 +142,9 @@ export async function startBatchSummarize(
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
     ...(options.continueAsNewAfterEvents === undefined ? {} : { continueAsNewAfterEvents: options.continueAsNewAfterEvents }),
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
+    ...(options.allowEmpty === true ? { allowEmpty: true } : {}),
+    ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
+    ...(options.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: options.maxDocumentTokens }),
     options: withSharedHealth(durable, taskQueue, options.routing),
   };
   const shared = input.options?.sharedHealth;
@@ -158,6 +168,63 @@ export async function getBatchStatus(client: Client, workflowId: string): Promis
 /** Waits for the batch (following continue-as-new) and returns where its output is. */
 export async function getBatchResult(client: Client, workflowId: string): Promise<BatchSummarizeResult> {
   return client.workflow.getHandle(workflowId).result() as Promise<BatchSummarizeResult>;
+}
+
+export interface ResumeBatchOptions {
+  /** Id of the new batch (default: `<id>-resume-<base36 time>`). */
+  workflowId?: string;
+  /** Change the budget of the new run (default: the earlier batch's `maxCostUsd`). */
+  maxCostUsd?: number | null;
+  /** Change the per-document token cap of the new run. */
+  maxDocumentTokens?: number;
+}
+
+/** Why a batch cannot be resumed: it is still running, or it is not a batch. */
+export class BatchNotResumableError extends Error {
+  override readonly name = 'BatchNotResumableError';
+}
+
+/**
+ * Starts a new batch with the input of an ended one (cancelled, stopped at its
+ * budget, failed, or completed with failures) that reuses what the earlier run
+ * left under its output: documents already summarised and the finished chunk
+ * summaries of map-reduce documents are taken as they are, so only what is
+ * missing is paid for. The input is read from the earlier batch's history
+ * (decoded with this client's data converter, so encrypted payloads work).
+ */
+export async function resumeBatch(client: Client, workflowId: string, options: ResumeBatchOptions = {}): Promise<BatchStartResult> {
+  const handle = client.workflow.getHandle(workflowId);
+  const description = await handle.describe();
+  if (description.type !== 'batchSummarize') throw new BatchNotResumableError(`"${workflowId}" is a ${description.type} workflow, not a batch`);
+  if (description.status.name === 'RUNNING') throw new BatchNotResumableError(`batch ${workflowId} is still running; cancel it first or wait for it to end`);
+  if (description.status.name === 'COMPLETED') {
+    const done = (await handle.result()) as BatchSummarizeResult;
+    // Its per-document files are gone with nothing left to do: a resume would pay for everything again.
+    if (done.outcome === 'completed' || (done.outcome === undefined && done.progress.failed === 0)) {
+      throw new BatchNotResumableError(`batch ${workflowId} completed with every document summarised; nothing to resume`);
+    }
+  }
+  const history = await handle.fetchHistory();
+  const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
+  const [previous] = (await decodeArrayFromPayloads(client.options.loadedDataConverter, started?.input?.payloads)) as [BatchSummarizeInput | undefined];
+  if (previous === undefined) throw new BatchNotResumableError(`batch ${workflowId}: its history holds no input`);
+  const { carried: _carried, maxCostUsd, ...rest } = previous;
+  const budget = options.maxCostUsd === undefined ? maxCostUsd : options.maxCostUsd ?? undefined;
+  const input: BatchSummarizeInput = {
+    ...rest,
+    ...(budget === undefined ? {} : { maxCostUsd: budget }),
+    ...(options.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: options.maxDocumentTokens }),
+    resume: { from: workflowId },
+  };
+  const id = options.workflowId ?? `${workflowId}-resume-${Date.now().toString(36)}`;
+  const next = await client.workflow.start('batchSummarize', {
+    taskQueue: description.taskQueue,
+    workflowId: id,
+    args: [input],
+    workflowTaskTimeout: DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
+    staticSummary: `Resume ${workflowId}: summarise ${sourceLocation(input.source)} with ${input.group}`,
+  });
+  return { workflowId: id, runId: next.firstExecutionRunId };
 }
 
 /** Requests cancellation; the workflow merges what is done into the output before it ends as cancelled. */
@@ -248,6 +315,10 @@ export class DurableRouter {
 
   batchResult(workflowId: string): Promise<BatchSummarizeResult> {
     return getBatchResult(this.client, workflowId);
+  }
+
+  resumeBatch(workflowId: string, options?: ResumeBatchOptions): Promise<BatchStartResult> {
+    return resumeBatch(this.client, workflowId, options);
   }
 
   cancelBatch(workflowId: string): Promise<void> {

@@ -1,7 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
-import { cancelBatch, startBatchSummarize } from '../../temporal/client';
-import { batchSnapshot, formatSnapshot, type BatchSnapshot } from '../batch-progress';
+import { createDocumentActivities, outputLocationProblem } from '../../../activities/documents';
+import { createDocumentStore, createFsDocumentStore } from '../../../activities/document-store';
+import { DEFAULT_MAX_DOCUMENT_TOKENS } from '../../../workflows/chunking';
+import type { DocumentSource } from '../../../workflows/batch-types';
+import { isS3Url, sourceLocation } from '../../../workflows/locations';
+import { BatchNotResumableError, cancelBatch, resumeBatch, startBatchSummarize } from '../../temporal/client';
+import { estimateBatch, formatEstimate } from '../batch-estimate';
+import { batchSnapshot, formatSnapshot, verdictOf, type BatchSnapshot } from '../batch-progress';
 import { configPath, loadCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
@@ -25,6 +31,18 @@ export interface StartFlags extends ConnectionFlags {
   id?: string;
   taskQueue?: string;
   router?: string;
+  maxCost?: number;
+  maxDocumentTokens?: number;
+  allowEmpty?: boolean;
+  dryRun?: boolean;
+  wait?: boolean;
+  json?: boolean;
+}
+
+export interface ResumeFlags extends ConnectionFlags {
+  id?: string;
+  maxCost?: number;
+  maxDocumentTokens?: number;
   wait?: boolean;
   json?: boolean;
 }
@@ -68,7 +86,7 @@ async function follow(client: Client, id: string): Promise<BatchSnapshot> {
   const tty = process.stderr.isTTY === true;
   const bar = tty
     ? new SingleBar({
-        format: '{bar} {value}/{total} docs | failed {failed} | {servedBy} | cost {cost} | cooldowns {cooldowns}',
+        format: '{bar} {value}/{total} docs | failed {failed}{chunks} | {servedBy} | cost {cost} | cooldowns {cooldowns}',
         hideCursor: true,
         stream: process.stderr,
       })
@@ -85,7 +103,8 @@ async function follow(client: Client, id: string): Promise<BatchSnapshot> {
       const s = await snapshotOrUsage(client, id);
       const p = s.progress;
       if (p) {
-        const payload = { failed: p.failed, servedBy: servedByText(s), cost: `$${p.costUsd.toFixed(4)}`, cooldowns: p.cooldownEvents };
+        const chunks = p.chunks && p.chunks.total > 0 ? ` | chunks ${p.chunks.done}/${p.chunks.total}` : '';
+        const payload = { failed: p.failed, chunks, servedBy: servedByText(s), cost: `$${p.costUsd.toFixed(4)}`, cooldowns: p.cooldownEvents };
         const total = p.total ?? Math.max(p.done + p.failed + p.inFlight, 1);
         if (bar && !started) {
           bar.start(total, p.done + p.failed, payload);
@@ -94,7 +113,8 @@ async function follow(client: Client, id: string): Promise<BatchSnapshot> {
           bar.setTotal(total);
           bar.update(p.done + p.failed, payload);
         } else {
-          const line = `${p.done + p.failed}/${p.total ?? '?'} docs, failed ${p.failed}, served by ${payload.servedBy}, cost ${payload.cost}, cooldowns ${p.cooldownEvents}`;
+          const chunkText = p.chunks && p.chunks.total > 0 ? `, chunks ${p.chunks.done}/${p.chunks.total}` : '';
+          const line = `${p.done + p.failed}/${p.total ?? '?'} docs, failed ${p.failed}${chunkText}, served by ${payload.servedBy}, cost ${payload.cost}, cooldowns ${p.cooldownEvents}`;
           if (line !== lastLine) process.stderr.write(`${line}\n`);
           lastLine = line;
         }
@@ -114,11 +134,36 @@ async function follow(client: Client, id: string): Promise<BatchSnapshot> {
   }
 }
 
+/** Prints the snapshot; a batch that did not simply complete ends the command with its one line and exit code. */
 function finish(s: BatchSnapshot, json: boolean | undefined): void {
   if (json) writeJson(s);
   else process.stdout.write(`${formatSnapshot(s)}\n`);
-  if (s.execution !== 'COMPLETED' && FINISHED.has(s.execution)) {
-    throw new CliError(`batch ${s.workflowId} ended ${s.execution.toLowerCase()}`, EXIT.FAILURE);
+  const verdict = verdictOf(s);
+  if (verdict !== undefined) throw new CliError(verdict.line, verdict.exitCode);
+}
+
+/**
+ * Checks that need no worker, before anything starts: the outputs can be
+ * written, and a local source has documents in it.
+ */
+async function preflight(documents: string, source: DocumentSource, output: { jsonlPath: string; markdownPath?: string }, allowEmpty: boolean): Promise<void> {
+  for (const [flag, location] of [['--out', output.jsonlPath], ['--markdown', output.markdownPath]] as const) {
+    if (location === undefined) continue;
+    const problem = await outputLocationProblem(location);
+    if (problem !== undefined) throw new CliError(`${flag} ${problem}`, EXIT.USAGE);
+  }
+  const remote = source.kind === 's3' || (source.kind === 'glob' && isS3Url(source.pattern));
+  // A bucket is listed by the worker, with its credentials; the workflow refuses an empty one itself.
+  if (remote || allowEmpty) return;
+  let count: number;
+  try {
+    count = await createDocumentActivities({ documents: createFsDocumentStore() }).countDocuments({ source });
+  } catch (err) {
+    throw new CliError((err as Error).message, EXIT.USAGE);
+  }
+  if (count === 0) {
+    const what = source.kind === 'directory' ? 'no .txt, .md, .markdown, .html, .htm or .pdf file in it' : source.kind === 'glob' ? 'the pattern matches no file' : 'no non-blank line in it';
+    throw new CliError(`${documents}: no documents to summarise (${what}); --allow-empty starts the batch anyway`, EXIT.USAGE);
   }
 }
 
@@ -131,6 +176,20 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }
+  await preflight(documents, source, output, flags.allowEmpty === true);
+  if (flags.dryRun) {
+    const estimate = await estimateBatch({
+      store: createDocumentStore(),
+      source,
+      routing: config.routing,
+      group: flags.model,
+      maxDocumentTokens: flags.maxDocumentTokens ?? config.routing.settings.maxDocumentTokens ?? DEFAULT_MAX_DOCUMENT_TOKENS,
+      ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
+    });
+    if (flags.json) return writeJson({ dryRun: true, source: sourceLocation(source), group: flags.model, ...estimate });
+    process.stdout.write(`${formatEstimate(estimate, flags.model)}\n`);
+    return;
+  }
   const routerName = sharedHealthRouterName(flags.router);
   await withClient(flags, async (client) => {
     const started = await startBatchSummarize(client, config, {
@@ -140,6 +199,9 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
       ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
       ...(flags.instructions ? { instructions: flags.instructions } : {}),
       ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
+      ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
+      ...(flags.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: flags.maxDocumentTokens }),
+      ...(flags.allowEmpty ? { allowEmpty: true } : {}),
       ...(flags.id ? { workflowId: flags.id } : {}),
       ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
       ...(routerName === undefined ? {} : { routing: { sharedHealth: { routerName } } }),
@@ -150,11 +212,33 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
   });
 }
 
+export async function batchResume(id: string, flags: ResumeFlags): Promise<void> {
+  await withClient(flags, async (client) => {
+    let started;
+    try {
+      started = await resumeBatch(client, id, {
+        ...(flags.id ? { workflowId: flags.id } : {}),
+        ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
+        ...(flags.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: flags.maxDocumentTokens }),
+      });
+    } catch (err) {
+      if (err instanceof BatchNotResumableError) throw new CliError(err.message, EXIT.USAGE);
+      await snapshotOrUsage(client, id); // an unknown id: exit 3 with its own line
+      throw err;
+    }
+    if (flags.json && !flags.wait) return writeJson({ ...started, resumes: id });
+    if (!flags.json) process.stdout.write(`batch ${started.workflowId} started (run ${started.runId}), resuming ${id}\n`);
+    if (flags.wait) finish(await follow(client, started.workflowId), flags.json);
+  });
+}
+
 export async function batchStatus(id: string, flags: ReadFlags): Promise<void> {
   await withClient(flags, async (client) => {
     const s = flags.follow ? await follow(client, id) : await snapshotOrUsage(client, id);
-    if (flags.json) return writeJson(s);
-    process.stdout.write(`${formatSnapshot(s)}\n`);
+    if (flags.json) writeJson(s);
+    else process.stdout.write(`${formatSnapshot(s)}\n`);
+    const verdict = verdictOf(s);
+    if (verdict !== undefined) throw new CliError(verdict.line, verdict.exitCode);
   });
 }
 

@@ -13,6 +13,7 @@ import {
   type RouterScheduleSpec,
   type ScheduleView,
 } from '../../temporal/schedules';
+import { outputLocationProblem } from '../../../activities/documents';
 import { toDurableConfig } from '../../temporal/durable-config';
 import { DEFAULT_TASK_QUEUE } from '../../temporal/worker';
 import type { BatchSummarizeInput, DocumentFormat } from '../../../workflows/batch-types';
@@ -72,6 +73,7 @@ function formatView(v: ScheduleView): string {
     `  overlap ${v.overlap}, catch-up window ${Math.round(v.catchupWindowMs / 1000)} s, pause on failure ${v.pauseOnFailure ? 'yes' : 'no'}${v.note ? `, note: ${v.note}` : ''}`,
     `  runs so far ${v.actionsTaken} (skipped for overlap ${v.skippedForOverlap}, missed catch-up ${v.missedCatchupWindow}); running: ${v.running.join(', ') || 'none'}`,
     `  next: ${v.nextRuns.slice(0, 3).join(', ') || '-'}`,
+    ...v.recentRuns.slice(-5).map((r) => `  run ${r.workflowId} (${r.scheduledAt}): ${(r.outcome ?? r.status ?? 'unknown').replace(/-/g, ' ')}${r.documents ? `, ${r.documents.done} done, ${r.documents.failed} failed of ${r.documents.total ?? '?'}` : ''}`),
   ].join('\n');
 }
 
@@ -107,12 +109,16 @@ export async function scheduleCreate(id: string, documents: string, flags: Sched
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }
+  const jsonlPath = outputLocation(flags.out, '--out');
+  // Every run would fail on it: refuse the schedule now. (The source may fill up before the first run, so it may be empty.)
+  const problem = await outputLocationProblem(jsonlPath);
+  if (problem !== undefined) throw new CliError(`--out ${problem}`, EXIT.USAGE);
   const routerName = sharedHealthRouterName(flags.router);
   const input: BatchSummarizeInput = {
     config: toDurableConfig(config),
     group: flags.model,
     source,
-    output: { jsonlPath: outputLocation(flags.out, '--out') },
+    output: { jsonlPath },
     ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
     ...(routerName === undefined ? {} : { options: { sharedHealth: { routerName } } }),
   };

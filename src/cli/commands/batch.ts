@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { withConnectionOptions } from '../connection-options';
-import { parseDocumentFormat, parsePositiveInt } from '../parse';
-import type { ReadFlags, StartFlags } from '../actions/batch';
+import { parseDocumentFormat, parsePositiveInt, parseUsd } from '../parse';
+import type { ReadFlags, ResumeFlags, StartFlags } from '../actions/batch';
 
 
 // Loaded on first use so `--help` and argument errors answer without loading
@@ -28,9 +28,24 @@ export function registerBatch(program: Command): void {
       .option('--id <workflowId>', 'batch id (default: batch-<uuid>)')
       .option('--task-queue <name>', 'task queue of the worker')
       .option('--router <name>', 'shared health: router whose routerHealth entity this batch shares (env LLM_ROUTER_NAME; off when unset)')
+      .option('--max-cost <usd>', 'stop starting documents and chunks once the batch has cost this much at list prices; what is done is kept', parseUsd('--max-cost'))
+      .option('--max-document-tokens <n>', 'documents with more tokens fail with DocumentTokenCapError before any call (default router_settings.max_document_tokens, else 1000000)', parsePositiveInt('--max-document-tokens'))
+      .option('--allow-empty', 'accept a source with no documents (default: exit 2)')
+      .option('--dry-run', 'print documents, tokens, chunks, provider calls and the estimated cost; call no provider and start nothing')
       .option('--wait', 'follow progress until the batch finishes')
       .option('--json', 'print the ids (and with --wait the final status) as JSON'),
   ).action(async (documents: string, flags: StartFlags) => actions().batchStart(documents, flags));
+
+  withConnectionOptions(
+    batch
+      .command('resume <id>')
+      .description('Start a new batch with the input of an ended one that reuses its finished documents and chunk summaries; pays only for what is missing')
+      .option('--id <workflowId>', 'id of the new batch (default: <id>-resume-<time>)')
+      .option('--max-cost <usd>', 'budget of the new run (default: the earlier one\'s)', parseUsd('--max-cost'))
+      .option('--max-document-tokens <n>', 'per-document token cap of the new run', parsePositiveInt('--max-document-tokens'))
+      .option('--wait', 'follow progress until the batch finishes')
+      .option('--json', 'print the ids (and with --wait the final status) as JSON'),
+  ).action(async (id: string, flags: ResumeFlags) => actions().batchResume(id, flags));
 
   withConnectionOptions(
     batch

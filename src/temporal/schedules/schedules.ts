@@ -83,8 +83,40 @@ export interface ScheduleView {
   actionsTaken: number;
   skippedForOverlap: number;
   missedCatchupWindow: number;
-  recentRuns: Array<{ scheduledAt: string; workflowId: string; runId: string }>;
+  recentRuns: ScheduleRun[];
   running: string[];
+}
+
+/** One run a schedule started, with how it ended (batches: their outcome and counts). */
+export interface ScheduleRun {
+  scheduledAt: string;
+  workflowId: string;
+  runId: string;
+  /** Temporal's status (RUNNING, COMPLETED, FAILED, …); absent when the run could not be described. */
+  status?: string;
+  /** Batches: completed, completed-with-failures, failed, cancelled, budget-stopped; 'running' while it runs. */
+  outcome?: string;
+  documents?: { done: number; failed: number; total: number | null };
+}
+
+/** How each recent run ended: one describe per run, and the result of those that completed. */
+async function withOutcomes(client: Client, view: ScheduleView): Promise<ScheduleView> {
+  const runs = await Promise.all(view.recentRuns.map(async (run): Promise<ScheduleRun> => {
+    const handle = client.workflow.getHandle(run.workflowId);
+    let status: string;
+    try {
+      status = (await handle.describe()).status.name;
+    } catch {
+      return run;
+    }
+    if (status === 'RUNNING') return { ...run, status, outcome: 'running' };
+    if (status !== 'COMPLETED') return { ...run, status, outcome: status === 'CANCELLED' ? 'cancelled' : 'failed' };
+    const result = (await handle.result()) as { outcome?: string; progress?: { done: number; failed: number; total: number | null } } | undefined;
+    const p = result?.progress;
+    const outcome = result?.outcome ?? (p === undefined ? 'completed' : p.failed === 0 ? 'completed' : p.done === 0 ? 'failed' : 'completed-with-failures');
+    return { ...run, status, outcome, ...(p === undefined ? {} : { documents: { done: p.done, failed: p.failed, total: p.total } }) };
+  }));
+  return { ...view, recentRuns: runs };
 }
 
 export function toScheduleView(d: ScheduleDescription): ScheduleView {
@@ -115,7 +147,7 @@ export function toScheduleView(d: ScheduleDescription): ScheduleView {
 }
 
 export async function describeSchedule(client: Client, scheduleId: string): Promise<ScheduleView> {
-  return toScheduleView(await client.schedule.getHandle(scheduleId).describe());
+  return withOutcomes(client, toScheduleView(await client.schedule.getHandle(scheduleId).describe()));
 }
 
 /** Schedule ids (optionally only those starting with `prefix`), with each one described. Visibility is eventually consistent: a schedule created a moment ago may be missing. */

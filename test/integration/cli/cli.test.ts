@@ -146,7 +146,7 @@ test('cancel stops a running batch and keeps what is already summarised', async 
   expect(cancel.stdout).toContain(`cancellation of batch ${id} requested`);
   const result = await runCli(['batch', 'result', id, '--wait', ...address()], { timeoutMs: 60_000 });
   expect(result.code).toBe(1);
-  expect(result.stderr).toContain(`batch ${id} ended cancelled`);
+  expect(result.stderr).toContain(`batch ${id} was cancelled: `);
   gate.release();
   const records = jsonl(out);
   expect(records.filter((r) => r.status === 'ok')).toHaveLength(3);

@@ -109,7 +109,11 @@ test('a missing source fails the batch with a named error', async () => {
     taskQueue: ctx.taskQueue, routing: FAST_ROUTING,
   });
   const error = await worker.runUntil(getBatchResult(ctx.client, workflowId).catch((e: unknown) => e));
-  expect((error as { cause?: { cause?: { type?: string } } }).cause?.cause?.type).toBe('SourceNotFoundError');
+  // The batch's own failure names the class (not an activity failure wrapping it), before any provider call.
+  expect((error as { cause?: { type?: string; message?: string } }).cause).toMatchObject({
+    type: 'SourceNotFoundError',
+    message: `document source ${join(dir, 'nope.jsonl')}: no such file`,
+  });
 });
 
 test('cancelling keeps the partial results: the JSONL holds every finished document once', async () => {

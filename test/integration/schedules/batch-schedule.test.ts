@@ -80,6 +80,12 @@ test('a 5-second interval schedule runs batchSummarize at least twice; list, des
         const result = (await ctx.client.workflow.getHandle(run.workflowId, run.runId).result()) as BatchSummarizeResult;
         expect(result.progress).toMatchObject({ status: 'completed', done: 2, failed: 0 });
       }
+      // Describe names how each finished run ended.
+      const ended = await describeSchedule(ctx.client, scheduleId);
+      expect(ended.recentRuns.slice(0, 2).map((r) => [r.status, r.outcome, r.documents])).toEqual([
+        ['COMPLETED', 'completed', { done: 2, failed: 0, total: 2 }],
+        ['COMPLETED', 'completed', { done: 2, failed: 0, total: 2 }],
+      ]);
       expect(view.recentRuns[0]!.workflowId.startsWith(scheduleId)).toBe(true);
       expect(fake.count('dep-a')).toBeGreaterThanOrEqual(4);
 

@@ -1,0 +1,149 @@
+// `batch start --dry-run`: what a batch would cost, read here without a
+// worker and without a single provider call. Documents are read and tokenised
+// the way the worker does (the same readers, the same tokenizer, the same
+// chunk size and token cap); the cost is the group's list prices from the
+// config's price data.
+import { createDocumentActivities, loadDocument, tokenCountWithin } from '../../activities/documents';
+import { DEFAULT_SUMMARY_MAX_TOKENS } from '../../activities/call-deployment';
+import type { DocumentStore } from '../../activities/document-store';
+import type { DocumentPage, DocumentSource, ListCursor } from '../../workflows/batch-types';
+import { CHUNK_PROMPT_RESERVE_TOKENS, chunkTokensFor } from '../../workflows/chunking';
+import type { RouterConfig } from '../core';
+
+export interface DocumentEstimate {
+  id: string;
+  /** Null when the document is over the cap (counting stopped there) or unreadable. */
+  tokens: number | null;
+  chunks: number;
+  calls: number;
+  /** Why the batch would fail this document before any call. */
+  error?: { errorClass: string; message: string };
+}
+
+export interface BatchEstimate {
+  documents: number;
+  /** Documents the worker would refuse before any call (unreadable, empty, over the token cap). */
+  refused: number;
+  tokens: number;
+  /** Map-reduce documents and the chunks they split into. */
+  chunkedDocuments: number;
+  chunks: number;
+  /** Provider calls if nothing fails: one per whole document, one per chunk and per combine. */
+  providerCalls: number;
+  chunkTokens: number | null;
+  maxDocumentTokens: number;
+  /** Output tokens assumed per call (the summary's max_tokens: an upper bound). */
+  outputTokensPerCall: number;
+  /** At the list prices of the group's deployments: the cheapest and the dearest; null when none is priced. */
+  costUsd: { low: number; high: number } | null;
+  pricedDeployments: string[];
+  unpricedDeployments: string[];
+  perDocument: DocumentEstimate[];
+}
+
+/** Combine calls of the reduce step, as the workflow groups partial summaries (by a characters budget of one chunk). */
+function combineCalls(parts: number, outputTokens: number, chunkTokens: number): number {
+  let n = parts;
+  let calls = 0;
+  const perCall = Math.max(1, Math.floor(chunkTokens / Math.max(1, outputTokens)));
+  for (;;) {
+    const groups = Math.ceil(n / perCall);
+    calls += groups;
+    if (groups <= 1) return calls;
+    n = groups;
+  }
+}
+
+export async function estimateBatch(options: {
+  store: DocumentStore;
+  source: DocumentSource;
+  routing: RouterConfig;
+  group: string;
+  maxDocumentTokens: number;
+  maxTokens?: number;
+}): Promise<BatchEstimate> {
+  const { store, source, routing, group, maxDocumentTokens } = options;
+  const deps = { documents: store };
+  const activities = createDocumentActivities(deps);
+  const chunkTokens = chunkTokensFor(routing, group);
+  const out = options.maxTokens ?? DEFAULT_SUMMARY_MAX_TOKENS;
+  const perDocument: DocumentEstimate[] = [];
+  let inputTokens = 0;
+  let outputTokens = 0;
+  let cursor: ListCursor | null = { index: 0 };
+  while (cursor !== null) {
+    const page: DocumentPage = await activities.listDocuments({ source, cursor, limit: 200 });
+    for (const doc of page.refs) {
+      const loaded = await loadDocument(deps, source, doc);
+      if (!loaded.ok) {
+        perDocument.push({ id: doc.id, tokens: null, chunks: 0, calls: 0, error: { errorClass: loaded.errorClass, message: loaded.message } });
+        continue;
+      }
+      const tokens = await tokenCountWithin(loaded.text, maxDocumentTokens);
+      if (tokens === null) {
+        perDocument.push({
+          id: doc.id, tokens: null, chunks: 0, calls: 0,
+          error: { errorClass: 'DocumentTokenCapError', message: `${doc.path}: more than ${maxDocumentTokens} tokens, the per-document cap` },
+        });
+        continue;
+      }
+      const chunks = chunkTokens !== null && tokens > chunkTokens ? Math.ceil(tokens / chunkTokens) : 1;
+      const combines = chunks > 1 && chunkTokens !== null ? combineCalls(chunks, out, chunkTokens) : 0;
+      const calls = chunks + combines;
+      inputTokens += tokens + calls * CHUNK_PROMPT_RESERVE_TOKENS + (chunks > 1 ? (chunks + combines - 1) * out : 0);
+      outputTokens += calls * out;
+      perDocument.push({ id: doc.id, tokens, chunks: chunks > 1 ? chunks : 0, calls });
+    }
+    cursor = page.next;
+  }
+  const priced: string[] = [];
+  const unpriced: string[] = [];
+  const costs: number[] = [];
+  for (const id of routing.groups[group] ?? []) {
+    const d = routing.deployments[id];
+    if (d === undefined) continue;
+    if (d.inputCostPerToken === undefined || d.outputCostPerToken === undefined) {
+      unpriced.push(id);
+      continue;
+    }
+    priced.push(id);
+    costs.push(inputTokens * d.inputCostPerToken + outputTokens * d.outputCostPerToken);
+  }
+  const ok = perDocument.filter((d) => d.error === undefined);
+  return {
+    documents: perDocument.length,
+    refused: perDocument.length - ok.length,
+    tokens: ok.reduce((n, d) => n + (d.tokens ?? 0), 0),
+    chunkedDocuments: ok.filter((d) => d.chunks > 0).length,
+    chunks: ok.reduce((n, d) => n + d.chunks, 0),
+    providerCalls: ok.reduce((n, d) => n + d.calls, 0),
+    chunkTokens,
+    maxDocumentTokens,
+    outputTokensPerCall: out,
+    costUsd: costs.length ? { low: Math.min(...costs), high: Math.max(...costs) } : null,
+    pricedDeployments: priced,
+    unpricedDeployments: unpriced,
+    perDocument,
+  };
+}
+
+function usd(n: number): string {
+  return n < 0.01 ? `$${n.toFixed(5)}` : `$${n.toFixed(2)}`;
+}
+
+export function formatEstimate(e: BatchEstimate, group: string): string {
+  const cost = e.costUsd === null
+    ? `unknown (no deployment of ${group} has a list price)`
+    : `${e.costUsd.low === e.costUsd.high ? usd(e.costUsd.low) : `${usd(e.costUsd.low)} to ${usd(e.costUsd.high)}`} at list prices (${e.pricedDeployments.join(', ')}; ${e.outputTokensPerCall} output tokens a call, an upper bound)`;
+  const lines = [
+    `dry run: no provider was called`,
+    `  documents: ${e.documents}${e.refused ? ` (${e.refused} would fail before any call)` : ''}`,
+    `  tokens: ${e.tokens}`,
+    `  chunks: ${e.chunks} in ${e.chunkedDocuments} map-reduce document(s)${e.chunkTokens === null ? ' (no context window known: documents go whole)' : ` (chunks of up to ${e.chunkTokens} tokens)`}`,
+    `  provider calls: ${e.providerCalls}`,
+    `  estimated cost: ${cost}`,
+  ];
+  if (e.unpricedDeployments.length) lines.push(`  no list price: ${e.unpricedDeployments.join(', ')}`);
+  for (const d of e.perDocument.filter((x) => x.error !== undefined).slice(0, 5)) lines.push(`  would fail: ${d.id}: ${d.error?.errorClass}: ${d.error?.message}`);
+  return lines.join('\n');
+}
