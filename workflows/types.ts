@@ -62,6 +62,14 @@ export interface CarriedRoutingState {
 }
 
 export interface RoutedCompletionInput {
+  /**
+   * The content hash of the config (src/temporal/config-ref): a request that
+   * carries it leaves `config` out of history, and the worker's codec fills
+   * `config` in from the config's routerConfig workflow before this
+   * workflow runs. First key, so the codec finds it by prefix.
+   */
+  configRef?: string;
+  /** Present when the workflow runs (given inline, or filled in from `configRef`). */
   config: DurableRouterConfig;
   /** `model` names the model group. */
   request: ChatRequest & { model: string };
@@ -73,6 +81,7 @@ export interface RoutedCompletionInput {
 }
 
 export interface RoutedCompletionResult {
+  /** The provider's response; its call metadata is `routing` (workflows older than config references also left the hop's in `response.routing`). */
   response: ChatResponse;
   /** The same fields the in-process Router's responses carry. */
   routing: RoutingMetadata;

@@ -18,6 +18,7 @@ import type {
 import type { CarriedRoutingState, DurabilityMode, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
 import { isS3Url, parseS3Url, sourceLocation } from '../../workflows/locations';
 import { childLocation, createDocumentStore, type DocumentStore } from '../../activities/document-store';
+import { configRefOf, storeConfig } from './config-ref';
 import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
 import { ensureRouterHealth } from './health/client';
 import { giveUpOfFailure } from './to-application-failure';
@@ -75,6 +76,14 @@ export interface DurableRouterOptions {
    * `options.durability`.
    */
   durability?: DurabilityMode;
+  /**
+   * Put the whole config into every request's input, as before config
+   * references (for workers not built with createRouterWorker/createWorker,
+   * which lack the codec that reads a reference). Default false: requests
+   * carry the config's content hash and the config is kept once, in its
+   * routerConfig workflow.
+   */
+  inlineConfig?: boolean;
 }
 
 export interface DurableCompleteOptions {
@@ -209,6 +218,9 @@ export class DurableRouter {
   private state: CarriedRoutingState | undefined;
   private healthReady: Promise<unknown> | undefined;
   private readonly durability: DurabilityMode | undefined;
+  private readonly inlineConfig: boolean;
+  private readonly configRef: string;
+  private configReady: Promise<unknown> | undefined;
 
   constructor(options: DurableRouterOptions) {
     this.client = options.client;
@@ -216,15 +228,18 @@ export class DurableRouter {
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
     this.options = withSharedHealth(this.config, this.taskQueue, options.options);
     this.durability = options.durability ?? options.options?.durability;
+    this.inlineConfig = options.inlineConfig === true;
+    this.configRef = configRefOf(this.config);
     this.countTokens = requestNeeds(this.config.routing).countTokens;
   }
 
   /** One routed chat completion; `request.model` names the model group. */
   async complete(request: ChatRequest & { model: string }, opts: DurableCompleteOptions = {}): Promise<RoutedCompletionResult> {
-    await this.ensureHealth();
+    await Promise.all([this.ensureHealth(), this.ensureConfig()]);
     const durability = resolveDurability(this.config, request.model, opts, this.durability);
-    const input: RoutedCompletionInput = {
-      config: this.config,
+    // By reference: history holds the config's hash (first key, see config-ref/codec.ts), the worker's codec the config.
+    const input: Omit<RoutedCompletionInput, 'config'> & { config?: DurableRouterConfig } = {
+      ...(this.inlineConfig ? { config: this.config } : { configRef: this.configRef }),
       request,
       // Standard runs carry no durability field: their input is what it was before the mode existed.
       options: durability === 'standard' ? this.optionsWithout() : { ...this.options, durability },
@@ -253,6 +268,16 @@ export class DurableRouter {
     if (this.options.durability === undefined) return this.options;
     const { durability: _mode, ...rest } = this.options;
     return rest;
+  }
+
+  /** The config's routerConfig workflow, started once per instance (a failed start is tried again by the next request). */
+  private ensureConfig(): Promise<unknown> {
+    if (this.inlineConfig) return Promise.resolve();
+    this.configReady ??= storeConfig(this.client, this.taskQueue, this.config).catch((err: unknown) => {
+      this.configReady = undefined;
+      throw err;
+    });
+    return this.configReady;
   }
 
   /** The first call on a fresh namespace starts the routerHealth entity with this config (once per instance). */

@@ -1,17 +1,20 @@
 import type { WorkflowHandle } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { parseConfigObject } from '../../../src/config';
 import { createProviderRegistry } from '../../../src/providers';
 import { DurableRouter } from '../../../src/temporal/client';
+import { routerConfigWorkflowId } from '../../../workflows/router-config';
 import { LlmFailedDeployments, LlmServedBy } from '../../../src/temporal/search-attributes';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { DurableRouterConfig, RoutedCompletionResult } from '../../../workflows';
-import { countEvents, failedHops, hopSummaries, type History } from '../../support/history';
+import { countEvents, failedHops, historyContains, hopSummaries, type History } from '../../support/history';
 import { secretsInHistories } from '../../support/secrets';
 import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
 // `latency` durability: every hop a local activity in the workflow task that
-// started the request, unless the call could outlive a local activity.
+// started the request, unless the call could outlive a local activity; and
+// requests carry their config by reference.
 const SECRET = 'fake-latency-key-never-in-history';
 const env = { [FAKE_KEY_ENV]: SECRET };
 
@@ -118,9 +121,41 @@ test('request → group setting → caller default: the mode each request runs i
   expect(await kinds('slow', { durability: 'latency' })).toEqual(['local']);
 });
 
-// Last, so it covers every workflow the tests above started.
+test('a request carries its config by reference: its history holds no config, under 4 KB for 20 deployments in latency mode', async () => {
+  const deployments = Array.from({ length: 20 }, (_, i) => ({ id: `d${i + 1}`, group: 'g', inputCostPerToken: 0.000001 * (i + 1) }));
+  const config = fakeRouterConfig(fake, deployments, { routing_strategy: 'cost-based-routing' });
+  // The options a request carries by default (no test timings), as DurableRouter sends them.
+  const router = new DurableRouter({ client: ctx.client, config, taskQueue: ctx.taskQueue });
+  const sizes: Record<string, number> = {};
+  for (const mode of ['latency', 'standard'] as const) {
+    const { result, history } = await complete(router, { model: 'g', messages }, { durability: mode });
+    expect(result.routing.deployment).toBe('d1');
+    sizes[mode] = temporal.api.history.v1.History.encode(history).finish().length;
+    // Deployments the request never called are not in its history: the config is not there.
+    expect(historyContains(history, fake.openaiBaseUrl('d17'))).toBe(false);
+    const input = JSON.parse(Buffer.from(history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data ?? []).toString('utf8')) as Record<string, unknown>;
+    expect(Object.keys(input)[0]).toBe('configRef');
+    expect(input.config).toBeUndefined();
+  }
+  // Latency mode fits 4 KB; standard mode's two extra workflow-task events and the activity's input keep it above (bench:history-size).
+  // This file's task queue name is longer than the default 'llm-router': it is in the history three times (the start
+  // event, the workflow task, the default router name).
+  const longerNames = 3 * (ctx.taskQueue.length - 'llm-router'.length);
+  expect(sizes.latency).toBeLessThan(4096 + longerNames);
+  expect(sizes.standard).toBeLessThan(5120 + longerNames);
+  // The config itself is kept once, in its routerConfig workflow.
+  const kept = await ctx.client.workflow.getHandle(routerConfigWorkflowId(await configRefFor(config))).describe();
+  expect(kept.status.name).toBe('RUNNING');
+});
+
+async function configRefFor(config: DurableRouterConfig): Promise<string> {
+  const { configRefOf } = await import('../../../src/temporal/config-ref');
+  return configRefOf(config);
+}
+
+// Last, so it covers every workflow the tests above started (the routerConfig workflows too).
 test('no API key value appears in the history of any workflow run this file started', async () => {
   const { runs, leaks } = await secretsInHistories(ctx.client, ctx.taskQueue, [SECRET]);
-  expect(runs).toBeGreaterThanOrEqual(8);
+  expect(runs).toBeGreaterThanOrEqual(10);
   expect(leaks).toEqual([]);
 });
