@@ -15,6 +15,18 @@ export const DEFAULT_TASK_QUEUE = 'llm-router';
  */
 export const DEFAULT_STICKY_QUEUE_TIMEOUT_MS = 3_000;
 
+/**
+ * Workflow task pollers. A routed request is short-lived, so most of its
+ * workflow tasks are first tasks, which come from the shared queue, not the
+ * sticky one; the SDK's defaults (10 polls, a fifth of them on the shared
+ * queue) leave two pollers there, and with 16 requests in flight new
+ * requests queue behind them. Half and half keeps first tasks moving.
+ */
+export const ROUTER_WORKER_TUNING = {
+  maxConcurrentWorkflowTaskPolls: 16,
+  nonStickyToStickyPollRatio: 0.5,
+} as const satisfies Partial<WorkerOptions>;
+
 export interface CreateRouterWorkerOptions extends ActivityDeps {
   connection: NativeConnection;
   namespace?: string;
@@ -40,6 +52,8 @@ export interface CreateRouterWorkerOptions extends ActivityDeps {
     | 'maxConcurrentLocalActivityExecutions'
     | 'maxCachedWorkflows'
     | 'stickyQueueScheduleToStartTimeout'
+    | 'maxConcurrentWorkflowTaskPolls'
+    | 'nonStickyToStickyPollRatio'
     | 'shutdownGraceTime'
     | 'identity'>>;
 }
@@ -63,6 +77,7 @@ export async function createRouterWorker(options: CreateRouterWorkerOptions): Pr
     dataConverter,
     ...(options.plugins === undefined || options.plugins.length === 0 ? {} : { plugins: options.plugins }),
     stickyQueueScheduleToStartTimeout: DEFAULT_STICKY_QUEUE_TIMEOUT_MS,
+    ...ROUTER_WORKER_TUNING,
     ...options.workerOptions,
   });
 }
