@@ -1,5 +1,5 @@
 /**
- * bench:durable: on one Temporal dev server (SQLite, this machine), measures
+ * bench:durable-batch (formerly bench:durable): on one Temporal dev server (SQLite, this machine), measures
  *   1. routedCompletion throughput and p50/p99 latency against a baseline
  *      workflow that runs one no-op activity (Temporal's own floor), closed
  *      loop at a fixed concurrency, rounds interleaved;
@@ -8,8 +8,8 @@
  * The provider is the fake server at 0 ms, so what is measured is our
  * routing and Temporal, not a model.
  *
- *   npm run bench:durable [-- --seconds 10 --rounds 2 --concurrency 16 --docs 2000 --batch-concurrency 32]
- *   npm run bench:durable -- --only-batch --docs 20000     # the scale run
+ *   npm run bench:durable-batch [-- --seconds 10 --rounds 2 --concurrency 16 --docs 2000 --batch-concurrency 32]
+ *   npm run bench:durable-batch -- --only-batch --docs 20000     # the scale run
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
