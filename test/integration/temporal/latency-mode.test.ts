@@ -95,6 +95,23 @@ test('a failover in latency mode: the same attempts, error details, search attri
   expect(attrs.get(LlmFailedDeployments)).toEqual(['cheap']);
 });
 
+test.each(['standard', 'latency'] as const)('shared health in %s mode: a deployment one request cooled is skipped by the next without a call', async (mode) => {
+  const config = fakeRouterConfig(fake, [
+    { id: `cheap-${mode}`, group: 'g', inputCostPerToken: 0.0000001 },
+    { id: `dear-${mode}`, group: 'g', inputCostPerToken: 0.00001 },
+  ], { routing_strategy: 'cost-based-routing', cooldown_time: 60 });
+  // A 429 cools its deployment at once; the worker's health agent tells every later hop.
+  fake.script(`cheap-${mode}`, [{ status: 429, errorMessage: 'slow down' }]);
+  const router = routerFor(config);
+  const first = await complete(router, { model: 'g', messages }, { durability: mode });
+  const second = await complete(router, { model: 'g', messages }, { durability: mode });
+  expect(first.result.routing.deployment).toBe(`dear-${mode}`);
+  expect(second.result.routing.deployment).toBe(`dear-${mode}`);
+  expect(fake.count(`cheap-${mode}`)).toBe(1);
+  expect(fake.count(`dear-${mode}`)).toBe(2);
+  expect(hopSummaries(second.history).every((h) => h.kind === (mode === 'latency' ? 'local' : 'activity'))).toBe(true);
+});
+
 test('streams and calls with timeouts past the local-activity limit run as normal activities in latency mode', async () => {
   const config = fakeRouterConfig(fake, [{ id: 'short', group: 'short', timeoutSec: 30 }, { id: 'long', group: 'long', timeoutSec: 3600 }]);
   const router = routerFor(config);
