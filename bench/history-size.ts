@@ -1,5 +1,6 @@
 // What one durable request leaves in Temporal history: events and bytes per
-// routedCompletion, for a 2- and a 20-deployment config, on the happy path,
+// routedCompletion, in both durability modes, for a 2- and a 20-deployment
+// config (carried by reference: its size does not enter), on the happy path,
 // after a failover to a peer and after a retry of a lone deployment. Not a
 // test (nothing asserted): run it with
 //   npm run bench:history-size
@@ -16,13 +17,17 @@ import { DurableRouter } from '../src/temporal/client';
 import { createRouterWorker } from '../src/temporal/worker';
 import { startFakeProviderServer, type FakeProviderServer } from '../src/testing';
 import { FAKE_KEY_ENV, fakeRouterConfig, type FakeDeployment } from '../test/support/router-config';
+import type { DurabilityMode } from '../workflows';
 
 interface Row {
+  mode: DurabilityMode;
   config: string;
   scenario: string;
   events: number;
   bytes: number;
 }
+
+const MODES: readonly DurabilityMode[] = ['standard', 'latency'];
 
 function deployments(n: number): FakeDeployment[] {
   // One group holds them all, priced apart so the cheapest is always picked first.
@@ -51,14 +56,20 @@ async function main(): Promise<void> {
           ['503, then a peer', () => { fake.reset(); fake.script('d1', [{ status: 503 }]); }, config],
           ['503, then the same deployment after backoff', () => { fake.reset(); fake.script('lone', [{ status: 503 }]); }, lone],
         ];
-        for (const [scenario, script, cfg] of scenarios) {
+        const runs: Array<[string, () => void, typeof config, DurabilityMode, boolean]> = [
+          // As every request was before config references: the whole config in its input.
+          ['one call, config inline (as before references)', () => fake.reset(), config, 'standard', true],
+          ...scenarios.flatMap(([scenario, script, cfg]) => MODES.map((mode) => [scenario, script, cfg, mode, false] as [string, () => void, typeof config, DurabilityMode, boolean])),
+        ];
+        for (const [scenario, script, cfg, mode, inlineConfig] of runs) {
           script();
-          const router = new DurableRouter({ client, config: cfg, taskQueue });
+          // A router (shared-health entity) per run, so no run inherits the cooldown an earlier one caused.
+          const router = new DurableRouter({ client, config: cfg, taskQueue, inlineConfig, options: { sharedHealth: { routerName: `history-size-${rows.length}` } } });
           const workflowId = `history-${n}-${rows.length}`;
-          await router.complete({ model: 'g', messages: [{ role: 'user', content: 'Summarise: durable routing.' }] }, { workflowId });
+          await router.complete({ model: 'g', messages: [{ role: 'user', content: 'Summarise: durable routing.' }] }, { workflowId, durability: mode });
           const history = await client.workflow.getHandle(workflowId).fetchHistory();
           const bytes = temporal.api.history.v1.History.encode(history).finish().length;
-          rows.push({ config: cfg === lone ? '1 deployment' : `${n} deployments`, scenario, events: history.events?.length ?? 0, bytes });
+          rows.push({ mode, config: cfg === lone ? '1 deployment' : `${n} deployments`, scenario, events: history.events?.length ?? 0, bytes });
           if (process.env.SHOW_EVENTS) process.stderr.write(`${scenario}: ${(history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')).join(', ')}\n`);
         }
       }
@@ -70,8 +81,8 @@ async function main(): Promise<void> {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
-  process.stdout.write('| config | request | history events | history bytes |\n| --- | --- | --- | --- |\n');
-  for (const r of rows) process.stdout.write(`| ${r.config} | ${r.scenario} | ${r.events} | ${r.bytes.toLocaleString('en')} |\n`);
+  process.stdout.write('| config | request | durability | history events | history bytes |\n| --- | --- | --- | --- | --- |\n');
+  for (const r of rows) process.stdout.write(`| ${r.config} | ${r.scenario} | ${r.mode} | ${r.events} | ${r.bytes.toLocaleString('en')} |\n`);
 }
 
 main().catch((err: unknown) => {

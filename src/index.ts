@@ -27,10 +27,10 @@ export type {
 
 // Durable routing: the client and the worker.
 export { DurableRouter } from './temporal/client';
-export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments } from './temporal/client';
+export type { DurableRouterOptions, DurableCompleteOptions, StartBatchOptions, BatchStartResult, BatchDocuments } from './temporal/client';
 export { createWorker, DEFAULT_TASK_QUEUE } from './temporal/worker';
 export type { CreateWorkerOptions } from './temporal/worker';
-export type { RoutedCompletionResult, DurableRoutingOptions } from '../workflows/types';
+export type { RoutedCompletionResult, DurableRoutingOptions, DurabilityMode } from '../workflows/types';
 export type { BatchProgress, BatchSummarizeResult, DocumentSource, DocumentResultRecord, BatchOutput } from '../workflows/batch-types';
 export type { SharedHealthOptions } from '../workflows/router-health-link';
 

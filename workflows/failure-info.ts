@@ -40,7 +40,10 @@ function num(value: unknown): number | undefined {
 
 export function describeActivityFailure(err: unknown): HopFailure {
   const outer = (typeof err === 'object' && err !== null ? err : {}) as FailureLike;
-  const cause = (typeof outer.cause === 'object' && outer.cause !== null ? outer.cause : {}) as FailureLike;
+  // A normal activity's failure is an ActivityFailure around its cause; a local activity's arrives as the cause
+  // itself (an ApplicationFailure with a type, or a TimeoutFailure with a timeout type).
+  const bare = typeof outer.type === 'string' || outer.timeoutType !== undefined;
+  const cause = (bare ? outer : typeof outer.cause === 'object' && outer.cause !== null ? outer.cause : {}) as FailureLike;
   const message = typeof cause.message === 'string' ? cause.message : String(outer.message ?? err);
   // An activity that ran out of time has a TimeoutFailure cause with no type.
   if (typeof cause.type !== 'string') {

@@ -2,6 +2,7 @@
 // activity *types* may be imported from here (lint enforces it).
 export { routedCompletion } from './routed-completion';
 export { routerHealth } from './router-health';
+export { routerConfig } from './router-config';
 export { healthProbe } from './health-probe';
 export { batchSummarize, batchProgressQuery } from './batch-summarize';
 export type * from './types';

@@ -23,6 +23,10 @@ function failedDeployments(attempts: readonly AttemptRecord[]): string[] {
  * in the UI; the current details say what is happening, then how it ended.
  */
 export async function routedCompletion(input: RoutedCompletionInput): Promise<RoutedCompletionResult> {
+  if ((input.config as RoutedCompletionInput['config'] | undefined) === undefined) {
+    // A worker without the config codec (createRouterWorker installs it): fail the workflow task, so a proper worker can take the request over.
+    throw new Error(`routedCompletion: input carries configRef ${String(input.configRef)} but no config; run this task queue's workers with createRouterWorker/createWorker, whose payload codec fills the config in`);
+  }
   const group = input.request.model;
   // Search attributes are written when there is news (a failed call, the outcome), not at start:
   // each upsert is a history event, and the happy path then costs one.
@@ -68,6 +72,8 @@ export async function routedCompletion(input: RoutedCompletionInput): Promise<Ro
     { key: LlmFallbackCount, value: fallbacks },
   ]);
   setCurrentDetails(`served by ${routing.deployment} (${routing.model}) after ${routing.attempts} call(s), ${fallbacks} fallback(s)`);
-  // With shared health the entity holds the state; returning it too would only grow every result.
-  return input.options?.sharedHealth ? { response, routing } : { response, routing, state: router.carry() };
+  // With shared health the entity holds the state; returning it too would only grow every result. The hop's own
+  // call metadata (response.routing) is already in the hop's result in history, and `routing` says more.
+  const { routing: _call, ...bare } = response;
+  return input.options?.sharedHealth ? { response: bare, routing } : { response: bare, routing, state: router.carry() };
 }

@@ -5,11 +5,27 @@ import type { RouterConfig, RouterState, RoutingMetadata } from '../src/core/typ
 import type { ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
 import type { SharedHealthOptions } from './router-health-link';
 
+/**
+ * How a routed request's hops run:
+ *   - `standard`: each hop is a normal activity, dispatched through the task
+ *     queue, heartbeating, visible as its own events in history (batches);
+ *   - `latency`: each hop is a local activity run by the worker that runs the
+ *     workflow, with the same RetryPolicy, summary and failure details, and no
+ *     task-queue round trip or extra workflow task per hop. A hop whose call
+ *     could outlive what a local activity should hold (a long timeout, a
+ *     stream) still runs as a normal activity (`workflows/hop-policy.ts`).
+ */
+export type DurabilityMode = 'standard' | 'latency';
+
+export const DURABILITY_MODES: readonly DurabilityMode[] = ['standard', 'latency'];
+
 /** A loaded router config as the workflows need it: the core's routing tables plus how to call each deployment. */
 export interface DurableRouterConfig {
   routing: RouterConfig;
   /** Per deployment id; API keys are `os.environ/NAME` references, resolved by the activity. */
   params: Record<string, DeploymentParams>;
+  /** Per model group (`durable_settings.group_durability`): the mode its durable requests run in unless the request names one. */
+  durability?: Record<string, DurabilityMode>;
 }
 
 /**
@@ -32,6 +48,10 @@ export interface DurableRoutingOptions {
    * by default (`withSharedHealth`); a workflow started without it routes alone.
    */
   sharedHealth?: SharedHealthOptions | false;
+  /** How hops run (default `standard`); the client resolves it from the request, the group's setting and the caller's default. */
+  durability?: DurabilityMode;
+  /** In `latency` mode, a hop whose call timeout (plus grace) is longer than this runs as a normal activity (default `DEFAULT_LOCAL_HOP_LIMIT_MS`). */
+  localHopLimitMs?: number;
 }
 
 /** Routing state that outlives one request: carried between runs by continue-as-new. */
@@ -42,6 +62,14 @@ export interface CarriedRoutingState {
 }
 
 export interface RoutedCompletionInput {
+  /**
+   * The content hash of the config (src/temporal/config-ref): a request that
+   * carries it leaves `config` out of history, and the worker's codec fills
+   * `config` in from the config's routerConfig workflow before this
+   * workflow runs. First key, so the codec finds it by prefix.
+   */
+  configRef?: string;
+  /** Present when the workflow runs (given inline, or filled in from `configRef`). */
   config: DurableRouterConfig;
   /** `model` names the model group. */
   request: ChatRequest & { model: string };
@@ -53,6 +81,7 @@ export interface RoutedCompletionInput {
 }
 
 export interface RoutedCompletionResult {
+  /** The provider's response; its call metadata is `routing` (workflows older than config references also left the hop's in `response.routing`). */
   response: ChatResponse;
   /** The same fields the in-process Router's responses carry. */
   routing: RoutingMetadata;

@@ -5,7 +5,7 @@
 // continue-as-new carries forward. Several requests may run at once (a
 // batch): every core call is synchronous and reads and writes `state` in one
 // go, so interleaving at awaits loses nothing.
-import { CancellationScope, condition, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import {
   emptyRouterState,
   mergeShared,
@@ -25,7 +25,7 @@ import type { ChatResponse, DeploymentParams } from '../src/providers/types';
 import { giveUpFailure } from '../src/temporal/to-application-failure';
 import type { CallDeploymentInput, CallDeploymentResult, CallHealth, RouterActivities } from '../activities';
 import { describeActivityFailure } from './failure-info';
-import { hopActivityOptions } from './hop-policy';
+import { hopActivityOptions, hopRunsLocally, localHopActivityOptions } from './hop-policy';
 import { hopSummary } from './hop-summary';
 import { RouterHealthLink } from './router-health-link';
 import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions } from './types';
@@ -36,6 +36,9 @@ import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions } 
  * errors itself, and a lost worker counted as a Timeout.
  */
 export const ENGINE_V2_PATCH = 'engine-v2';
+
+/** Runs that asked for `latency` durability on code older than this patch kept normal activities to the end. */
+export const LATENCY_HOPS_PATCH = 'latency-hops';
 
 /** Failures of the input itself (see activities/call-deployment.ts), passed straight to the caller. */
 const REQUEST_SIDE_ERRORS: readonly string[] = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError', 'DocumentTokenCapError'];
@@ -83,6 +86,8 @@ export class WorkflowRouter {
   private readonly routing: RouterConfig;
   /** This run follows the rules it started under before the `engine-v2` patch. */
   readonly v1: boolean;
+  /** Hops may run as local activities (`latency` mode, on code that has the `latency-hops` patch). */
+  private readonly localHops: boolean;
 
   constructor(
     private readonly config: DurableRouterConfig,
@@ -96,6 +101,8 @@ export class WorkflowRouter {
     const shared = options.sharedHealth || undefined;
     this.health = shared !== undefined && this.v1 ? new RouterHealthLink({ ...shared, config: config.routing }) : null;
     this.callHealth = shared !== undefined && !this.v1 ? { routerName: shared.routerName } : undefined;
+    // Asked only in latency mode, so standard runs carry no marker for it.
+    this.localHops = !this.v1 && options.durability === 'latency' && patched(LATENCY_HOPS_PATCH);
   }
 
   carry(): CarriedRoutingState {
@@ -157,16 +164,23 @@ export class WorkflowRouter {
     return { response: outcome.value, routing: outcome.routing };
   }
 
-  /** One hop: one activity, one provider call; its RetryPolicy re-runs it only when a worker was lost. */
+  /**
+   * One hop: one activity (a local one in latency mode, when the call is
+   * short enough), one provider call; its RetryPolicy re-runs it only when a
+   * worker was lost.
+   */
   private async hop(step: AttemptStep, walk: WalkState, makeInput: MakeCallInput, label: string | undefined): Promise<CallResult<ChatResponse>> {
     const id = step.deploymentId;
     const params = this.config.params[id];
     if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
     const summary = hopSummary(step, walk.attempts, label);
     this.listeners.onHopStart?.(summary, step);
-    const { callDeployment } = proxyActivities<RouterActivities>(hopActivityOptions(step, this.options));
     const started = Date.now();
     const input = makeInput({ ...params, timeoutMs: step.timeoutMs }, walk);
+    const local = this.localHops && hopRunsLocally(step, 'request' in input && input.request.stream === true, this.options);
+    const { callDeployment } = local
+      ? proxyLocalActivities<RouterActivities>(localHopActivityOptions(step, this.options))
+      : proxyActivities<RouterActivities>(hopActivityOptions(step, this.options));
     try {
       const hop = hopResult(await callDeployment.executeWithOptions({ summary }, [this.callHealth === undefined ? input : { ...input, health: this.callHealth }]));
       this.learn(hop.health);

@@ -1,20 +1,41 @@
-// Part 3: durable throughput against Temporal's floor. The same dev server
-// runs two workers in their own processes: ours (routedCompletion over the
-// fake provider at 0 ms) and a baseline whose workflow runs one no-op
-// activity. Closed loop at a fixed concurrency, kinds interleaved per round.
+// Part 3: durable requests against Temporal's floors, on one dev server, in
+// one run. Workers run in their own processes: ours (routedCompletion over
+// the fake provider at 0 ms, in both durability modes) and a baseline worker
+// whose workflows run one no-op activity (the floor of standard mode) or one
+// no-op local activity (the floor of latency mode), with the same pollers.
+// Closed loop at a fixed concurrency and one at a time, kinds interleaved per
+// round; then where one request's time goes (phases from its history), the
+// added latency over a direct SDK call to the same fake, and history bytes
+// per request for a 2- and a 20-deployment config.
+import { temporal as proto } from '@temporalio/proto';
 import type { BenchContext } from '../lib/context';
 import { closedLoop, errorCounts, sequential, type LoadResult } from '../lib/load';
 import { ResourceMeter, sampleProcess } from '../lib/process-stats';
 import { median, percentile, round } from '../lib/stats';
-import { DURABLE_CLIENT_TIMEOUT_MS, DURABLE_EXECUTION_TIMEOUT_MS, durableSystem, loadBenchConfig, type System } from '../lib/systems';
+import { DURABLE_CLIENT_TIMEOUT_MS, DURABLE_EXECUTION_TIMEOUT_MS, directSystem, durableSystem, loadBenchConfig, type System } from '../lib/systems';
 import type { TemporalStack } from '../lib/temporal-stack';
+import type { DurabilityMode } from '../../workflows';
 import { runBatch, type BatchResult, type BatchSettings } from './batch';
+import { measurePhases, type Phase } from './phases';
+
+export const DURABLE_KINDS = ['noop', 'noopLocal', 'standard', 'latency'] as const;
+export type DurableKind = (typeof DURABLE_KINDS)[number];
+export const DURABLE_KIND_LABELS: Record<DurableKind, string> = {
+  noop: 'floor: one no-op activity',
+  noopLocal: 'floor: one no-op local activity',
+  standard: 'routedCompletion, standard (activity hops)',
+  latency: 'routedCompletion, latency (local-activity hops)',
+};
+/** Issue 17's goals for latency mode. */
+export const LATENCY_ADDED_P50_GOAL = 0.5;
+export const LATENCY_THROUGHPUT_GOAL = 0.9;
 
 export interface DurableSettings {
   rounds: number;
   concurrency: number;
   durationMs: number;
   sequentialCalls: number;
+  phaseCalls: number;
   batch: BatchSettings;
 }
 
@@ -23,7 +44,8 @@ export function durableSettings(scale: number): DurableSettings {
     rounds: 2,
     concurrency: 16,
     durationMs: Math.max(2_000, Math.round(10_000 * scale)),
-    sequentialCalls: Math.max(10, Math.round(30 * scale)),
+    sequentialCalls: Math.max(10, Math.round(40 * scale)),
+    phaseCalls: Math.max(5, Math.round(15 * scale)),
     batch: { documents: 10_000, concurrency: 32, timeLimitMs: Math.max(10_000, Math.round(300_000 * scale)) },
   };
 }
@@ -39,32 +61,51 @@ export interface DurableKindResult {
   eventsPerRun: number;
   workerPeakRssMb: number;
   cpuPercent: number;
+  /** Medians of one request's phases, one at a time. */
+  phases: Record<Phase, number>;
+}
+
+export interface HistorySizeRow {
+  deployments: number;
+  mode: DurabilityMode;
+  events: number;
+  bytes: number;
 }
 
 export interface DurableResult {
   settings: DurableSettings;
-  kinds: Record<'routed' | 'noop', DurableKindResult>;
-  /** routedCompletion throughput / no-op workflow throughput */
+  kinds: Record<DurableKind, DurableKindResult>;
+  /** A direct SDK call to the same fake route, one at a time: what a request costs without any router. */
+  directSequentialP50: number;
+  /** Latency mode, one at a time: p50 minus the direct call's p50. */
+  latencyAddedP50: number;
+  /** latencyAddedP50 / the one-no-op-activity floor's sequential p50 (goal <= 0.5). */
+  latencyAddedRatio: number;
+  /** standard throughput / the one-no-op-activity floor's. */
   throughputRatio: number;
+  /** latency throughput / the one-no-op-local-activity floor's (goal >= 0.9). */
+  latencyThroughputRatio: number;
+  historySizes: HistorySizeRow[];
   /** Absent when the part ran without the batch (bench:router). */
   batch?: BatchResult;
 }
 
-export function noopSystem(stack: TemporalStack, taskQueue: string, workerPid: number, runId: string): System {
+function noopSystem(stack: TemporalStack, workflowType: string, taskQueue: string, workerPid: number, runId: string): System {
   return {
-    name: 'noop',
-    call: (seq) =>
-      stack.client.workflow.execute('noopWorkflow', { taskQueue, workflowId: `bench-noop-${runId}-${seq}`, workflowExecutionTimeout: DURABLE_EXECUTION_TIMEOUT_MS }),
+    name: workflowType,
+    call: (seq) => stack.client.workflow.execute(workflowType, { taskQueue, workflowId: `bench-${workflowType}-${runId}-${seq}`, workflowExecutionTimeout: DURABLE_EXECUTION_TIMEOUT_MS }),
     pids: [process.pid, workerPid, ...(stack.server.pid ? [stack.server.pid] : [])],
     hostPid: workerPid,
     timeoutMs: DURABLE_CLIENT_TIMEOUT_MS,
   };
 }
 
-export async function historyLength(stack: TemporalStack, workflowId: string): Promise<number> {
+export async function historyOf(stack: TemporalStack, workflowId: string): Promise<{ events: number; bytes: number }> {
   const history = await stack.client.workflow.getHandle(workflowId).fetchHistory();
-  return history.events?.length ?? NaN;
+  return { events: history.events?.length ?? NaN, bytes: proto.api.history.v1.History.encode(history).finish().length };
 }
+
+const order = (round: number): readonly DurableKind[] => (round % 2 === 0 ? DURABLE_KINDS : [...DURABLE_KINDS].reverse());
 
 export async function runDurableThroughput(ctx: BenchContext, options: { batch?: boolean } = {}): Promise<DurableResult> {
   const settings = durableSettings(ctx.scale);
@@ -75,55 +116,85 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
   const routerWorker = await temporal.startWorker('router', 'bench-durable');
   const noopWorker = await temporal.startWorker('noop', 'bench-noop');
   const runTag = Date.now().toString(36);
-  const systems: Record<'routed' | 'noop', System> = {
-    routed: durableSystem(temporal, config, { group: 'chat', taskQueue: 'bench-durable', workerPids: [routerWorker.pid], runId: `${runTag}-tp` }),
-    noop: noopSystem(temporal, 'bench-noop', noopWorker.pid, runTag),
+  const ids: Record<DurableKind, (seq: number) => string> = {
+    noop: (seq) => `bench-noopWorkflow-${runTag}-${seq}`,
+    noopLocal: (seq) => `bench-noopLocalWorkflow-${runTag}-${seq}`,
+    standard: (seq) => `bench-${runTag}-standard-${seq}`,
+    latency: (seq) => `bench-${runTag}-latency-${seq}`,
   };
-  const runs: Record<string, Array<{ load: LoadResult; cpuPercent: number; base: number }>> = { routed: [], noop: [] };
+  const routed = (durability: DurabilityMode) => durableSystem(temporal, config, { group: 'chat', taskQueue: 'bench-durable', workerPids: [routerWorker.pid], runId: `${runTag}-${durability}`, durability });
+  const systems: Record<DurableKind, System> = {
+    noop: noopSystem(temporal, 'noopWorkflow', 'bench-noop', noopWorker.pid, runTag),
+    noopLocal: noopSystem(temporal, 'noopLocalWorkflow', 'bench-noop', noopWorker.pid, runTag),
+    standard: routed('standard'),
+    latency: routed('latency'),
+  };
+  const runs: Record<DurableKind, Array<{ load: LoadResult; cpuPercent: number }>> = { noop: [], noopLocal: [], standard: [], latency: [] };
   let seq = 0;
+  // Warm every path (SDK clients, workflow caches, the health entity and the config) before measuring.
   for (const system of Object.values(systems)) await closedLoop({ concurrency: 4, durationMs: 1_000, call: (i) => system.call(900_000 + i) });
-  for (let round = 0; round < settings.rounds; round += 1) {
-    const order = round % 2 === 0 ? (['noop', 'routed'] as const) : (['routed', 'noop'] as const);
-    for (const kind of order) {
+  for (let r = 0; r < settings.rounds; r += 1) {
+    for (const kind of order(r)) {
       const system = systems[kind];
       const base = (seq += 100_000);
       const meter = new ResourceMeter(system.pids);
       const load = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.durationMs, call: (i) => system.call(base + i), timeoutMs: DURABLE_CLIENT_TIMEOUT_MS });
-      const usage = meter.stop();
-      runs[kind]?.push({ load, cpuPercent: usage.cpuPercent, base });
-      ctx.log(`durable ${kind} round ${round + 1}: ${load.throughput.toFixed(1)} workflows/s at concurrency ${settings.concurrency}`);
+      runs[kind].push({ load, cpuPercent: meter.stop().cpuPercent });
+      ctx.log(`durable ${kind} round ${r + 1}: ${load.throughput.toFixed(1)} workflows/s at concurrency ${settings.concurrency}`);
     }
   }
-  const sequentialRuns: Record<string, number[]> = { routed: [], noop: [] };
-  for (let round = 0; round < settings.rounds; round += 1) {
-    for (const kind of round % 2 === 0 ? (['noop', 'routed'] as const) : (['routed', 'noop'] as const)) {
+  const direct = directSystem(ctx.fake, route);
+  const sequentialRuns: Record<DurableKind | 'direct', number[]> = { noop: [], noopLocal: [], standard: [], latency: [], direct: [] };
+  for (let r = 0; r < settings.rounds; r += 1) {
+    for (const kind of [...order(r), 'direct' as const]) {
       const base = (seq += 100_000);
-      const load = await sequential(Math.ceil(settings.sequentialCalls / settings.rounds), (i) => systems[kind].call(base + i), DURABLE_CLIENT_TIMEOUT_MS);
-      sequentialRuns[kind]?.push(...load.samples.filter((s) => s.ok).map((s) => s.latencyMs));
+      const call = kind === 'direct' ? direct.call : systems[kind].call;
+      const load = await sequential(Math.ceil(settings.sequentialCalls / settings.rounds), (i) => call(base + i), DURABLE_CLIENT_TIMEOUT_MS);
+      sequentialRuns[kind].push(...load.samples.filter((s) => s.ok).map((s) => s.latencyMs));
     }
   }
-  const kinds = {} as Record<'routed' | 'noop', DurableKindResult>;
-  for (const kind of ['routed', 'noop'] as const) {
-    const list = runs[kind] ?? [];
+  const phases = {} as Record<DurableKind, Record<Phase, number>>;
+  const phaseBase = {} as Record<DurableKind, number>;
+  for (const kind of DURABLE_KINDS) {
+    const base = (seq += 100_000);
+    phaseBase[kind] = base;
+    phases[kind] = await measurePhases(temporal, settings.phaseCalls, (i) => systems[kind].call(base + i), (i) => ids[kind](base + i));
+  }
+  const kinds = {} as Record<DurableKind, DurableKindResult>;
+  for (const kind of DURABLE_KINDS) {
+    const list = runs[kind];
     const oks = list.map((r) => r.load.samples.filter((s) => s.ok).map((s) => s.latencyMs));
     const errors: Record<string, number> = {};
     for (const r of list) for (const [k, v] of Object.entries(errorCounts(r.load.samples))) errors[k] = (errors[k] ?? 0) + v;
-    const firstOk = list[0]?.load.samples.find((s) => s.ok);
-    const id = (list[0]?.base ?? 0) + (firstOk?.seq ?? 0);
-    const workflowId = kind === 'routed' ? `bench-${runTag}-tp-${id}` : `bench-noop-${runTag}-${id}`;
+    const pid = kind === 'noop' || kind === 'noopLocal' ? noopWorker.pid : routerWorker.pid;
     kinds[kind] = {
-      sequentialP50: round(percentile(sequentialRuns[kind] ?? [], 50), 2),
-      sequentialP99: round(percentile(sequentialRuns[kind] ?? [], 99), 2),
+      sequentialP50: round(percentile(sequentialRuns[kind], 50), 2),
+      sequentialP99: round(percentile(sequentialRuns[kind], 99), 2),
       throughput: round(median(list.map((r) => r.load.throughput)), 2),
       p50: round(median(oks.map((o) => percentile(o, 50))), 2),
       p99: round(median(oks.map((o) => percentile(o, 99))), 2),
       errors,
-      eventsPerRun: firstOk ? await historyLength(temporal, workflowId) : NaN,
-      workerPeakRssMb: round(sampleProcess(kind === 'routed' ? routerWorker.pid : noopWorker.pid)?.peakRssMb ?? NaN, 1),
+      eventsPerRun: (await historyOf(temporal, ids[kind](phaseBase[kind]))).events,
+      workerPeakRssMb: round(sampleProcess(pid)?.peakRssMb ?? NaN, 1),
       cpuPercent: round(median(list.map((r) => r.cpuPercent)), 1),
+      phases: phases[kind],
     };
   }
   await noopWorker.stop();
+
+  // History per request: one call each, configs of 2 and 20 deployments (carried by reference).
+  const historySizes: HistorySizeRow[] = [];
+  for (const n of [2, 20]) {
+    const routes = Array.from({ length: n }, (_, i) => `history-${n}-${i + 1}`);
+    for (const r of routes) await ctx.fake.set(r, { latencyMs: 0 });
+    const sized = loadBenchConfig(ctx.fake, { groups: { chat: routes } });
+    for (const mode of ['standard', 'latency'] as const) {
+      const runId = `${runTag}-history-${n}-${mode}`;
+      await durableSystem(temporal, sized, { group: 'chat', taskQueue: 'bench-durable', workerPids: [routerWorker.pid], runId, durability: mode }).call(1);
+      historySizes.push({ deployments: n, mode, ...(await historyOf(temporal, `bench-${runId}-1`)) });
+    }
+  }
+
   let batch: BatchResult | undefined;
   if (options.batch !== false) {
     ctx.log(`durable batch: ${settings.batch.documents} documents, concurrency ${settings.batch.concurrency}, at most ${settings.batch.timeLimitMs / 1000} s`);
@@ -131,10 +202,17 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
     ctx.log(`durable batch: ${batch.done} documents in ${(batch.elapsedMs / 1000).toFixed(1)} s = ${batch.docsPerSecond} docs/s (${batch.status})`);
   }
   await routerWorker.stop();
+  const directSequentialP50 = round(percentile(sequentialRuns.direct, 50), 2);
+  const latencyAddedP50 = round(kinds.latency.sequentialP50 - directSequentialP50, 2);
   return {
     settings,
     kinds,
-    throughputRatio: round(kinds.routed.throughput / kinds.noop.throughput, 3),
+    directSequentialP50,
+    latencyAddedP50,
+    latencyAddedRatio: round(latencyAddedP50 / kinds.noop.sequentialP50, 3),
+    throughputRatio: round(kinds.standard.throughput / kinds.noop.throughput, 3),
+    latencyThroughputRatio: round(kinds.latency.throughput / kinds.noopLocal.throughput, 3),
+    historySizes,
     batch,
   };
 }

@@ -7,6 +7,7 @@ import type { ChatRequest } from '../../src/providers/types';
 import { Router } from '../../src/router';
 import { ensureRouterHealth } from '../../src/temporal/health';
 import { DURABLE_WORKFLOW, DurableInputs } from './durable-input';
+import type { DurabilityMode } from '../../workflows';
 import type { FakeProvider } from './fake-provider';
 import type { Call } from './load';
 import { portkeyHeaders, type PortkeyConfig, type PortkeyGateway } from './portkey';
@@ -110,18 +111,23 @@ export interface DurableSystemOptions {
   runId: string;
   /** Pass the routing state of the latest finished run to the next request. */
   chainState?: boolean;
+  /** How hops run (default standard). */
+  durability?: DurabilityMode;
 }
 
 export function durableSystem(stack: TemporalStack, config: LoadedRouterConfig, options: DurableSystemOptions): System {
   const { group, taskQueue, workerPids, runId } = options;
-  const inputs = new DurableInputs(config, options.chainState ?? false, taskQueue);
+  const inputs = new DurableInputs(config, options.chainState ?? false, taskQueue, options.durability);
   const shared = inputs.options.sharedHealth;
-  // As DurableRouter does: the first request starts the routerHealth entity.
+  // As DurableRouter does: the first request keeps the config and starts the routerHealth entity.
   let ensured: Promise<unknown> | undefined;
   return {
     name: 'durable',
     call: async (seq) => {
-      if (shared) ensured ??= ensureRouterHealth(stack.client, { routerName: shared.routerName, config: inputs.config.routing, taskQueue });
+      ensured ??= Promise.all([
+        inputs.prepare(stack.client),
+        shared ? ensureRouterHealth(stack.client, { routerName: shared.routerName, config: inputs.config.routing, taskQueue }) : undefined,
+      ]);
       await ensured;
       const result: unknown = await stack.client.workflow.execute(DURABLE_WORKFLOW, {
         taskQueue,

@@ -3,7 +3,7 @@
 // parent stops it or goes away.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createProviderRegistry } from '../../src/providers';
-import { createRouterWorker } from '../../src/temporal/worker';
+import { createRouterWorker, ROUTER_WORKER_TUNING } from '../../src/temporal/worker';
 import { createNoopActivities } from '../durable-throughput/noop-activities';
 import { serveParent } from './child';
 
@@ -29,7 +29,8 @@ const created = (async (): Promise<{ worker: Worker; running: Promise<void> }> =
   const workflowBundle = { codePath: env('BENCH_BUNDLE') };
   const worker =
     env('BENCH_WORKER_KIND') === 'noop'
-      ? await Worker.create({ connection, taskQueue, workflowBundle, activities: createNoopActivities() })
+      ? // The floor gets the same pollers as the router's worker: like against like.
+        await Worker.create({ connection, taskQueue, workflowBundle, activities: createNoopActivities(), ...ROUTER_WORKER_TUNING })
       : await createRouterWorker({ connection, taskQueue, workflowBundle, providers: createProviderRegistry() });
   const running = worker.run();
   running.catch((err: unknown) => {

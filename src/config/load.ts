@@ -3,6 +3,7 @@ import { extname, resolve } from 'node:path';
 import { buildRouterConfig } from '../core/router-config';
 import { normalizeDeployments } from './deployments';
 import { GATEWAY_TOP_LEVEL, IGNORED_TOP_LEVEL, configFileSchema } from './file-schema';
+import { parseDurableSettings } from './durable-settings';
 import { parseGatewaySections } from './gateway';
 import { ConfigError, IssueList, type ConfigPath, type SourcePosition } from './issues';
 import { defaultPricing } from './default-pricing';
@@ -75,7 +76,7 @@ function normalize(
   }
   const raw = value as Record<string, unknown>;
   checkKeys(issues, [], raw, {
-    known: ['model_list', 'router_settings', 'litellm_settings', ...GATEWAY_TOP_LEVEL],
+    known: ['model_list', 'router_settings', 'litellm_settings', 'durable_settings', ...GATEWAY_TOP_LEVEL],
     ignored: IGNORED_TOP_LEVEL,
     mode: 'warn',
     ignoredBecause: 'LiteLLM proxy section not used by this router',
@@ -100,6 +101,7 @@ function normalize(
   checkComplexityTargets(issues, deployments, groupNames);
   const fallbacks = resolveFallbacks(issues, settings, groupNames, deployments);
   const gateway = parseGatewaySections(issues, raw, groupNames);
+  const durability = parseDurableSettings(issues, raw.durable_settings, groupNames);
   if (issues.hasErrors) return fail();
 
   const routing = buildRouterConfig(
@@ -121,5 +123,6 @@ function normalize(
     warnings: issues.toIssues(locate).filter((i) => i.severity === 'warning'),
     ...(source === undefined ? {} : { source }),
     gateway,
+    ...(durability === undefined ? {} : { durability }),
   };
 }

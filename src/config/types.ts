@@ -1,4 +1,5 @@
 import type { RouterConfig } from '../core/types';
+import type { DurabilityMode } from '../../workflows/types';
 import type { DeploymentParams } from '../providers/types';
 import type { ConfigIssue } from './issues';
 import type { ModelPricingLookup } from './model-pricing';
@@ -21,6 +22,8 @@ export interface LoadedRouterConfig {
   readonly source?: string;
   /** What `llm-router serve` reads: gateway keys and per-group gateway settings (absent from configs built by hand). */
   readonly gateway?: GatewayConfig;
+  /** `durable_settings.group_durability`: how each group's durable requests run unless the request says (DurableRouter reads it). */
+  readonly durability?: Readonly<Record<string, DurabilityMode>>;
 }
 
 /** One entry of the `keys:` list. */

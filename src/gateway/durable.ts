@@ -54,7 +54,8 @@ export function durableBackend(options: DurableBackendOptions): Backend {
     const onAbort = () => void durable.handle(workflowId).cancel().catch(() => undefined);
     signal.addEventListener('abort', onAbort, { once: true });
     try {
-      const result = await durable.complete(request, { workflowId });
+      // A caller is waiting: latency mode (local-activity hops) unless the group's durable_settings says otherwise.
+      const result = await durable.complete(request, { workflowId, defaultDurability: 'latency' });
       const route: RouteSummary = { ...summaryOf(result.routing), path: 'durable', workflowId };
       const { routing: _routing, ...response } = result.response;
       return { response, route };

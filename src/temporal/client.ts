@@ -16,9 +16,10 @@ import type {
   BatchSummarizeResult,
   DocumentSource,
 } from '../../workflows/batch-types';
-import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
+import type { CarriedRoutingState, DurabilityMode, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
 import { isS3Url, parseS3Url, sourceLocation } from '../../workflows/locations';
 import { childLocation, createDocumentStore, type DocumentStore } from '../../activities/document-store';
+import { configRefOf, storeConfig } from './config-ref';
 import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
 import { ensureRouterHealth } from './health/client';
 import { giveUpOfFailure } from './to-application-failure';
@@ -76,6 +77,33 @@ export interface DurableRouterOptions {
   taskQueue?: string;
   /** Shared health is on unless `options.sharedHealth` is `false` (see `withSharedHealth`). */
   options?: DurableRoutingOptions;
+  /**
+   * How this router's requests run when neither the request nor its group's
+   * `durable_settings.group_durability` says (default `standard`). Overrides
+   * `options.durability`.
+   */
+  durability?: DurabilityMode;
+  /**
+   * Put the whole config into every request's input, as before config
+   * references (for workers not built with createRouterWorker/createWorker,
+   * which lack the codec that reads a reference). Default false: requests
+   * carry the config's content hash and the config is kept once, in its
+   * routerConfig workflow.
+   */
+  inlineConfig?: boolean;
+}
+
+export interface DurableCompleteOptions {
+  workflowId?: string;
+  /** This request's mode; wins over the group's setting and every default. */
+  durability?: DurabilityMode;
+  /** The mode when neither this request nor its group names one (the CLI and the gateway pass `latency`); wins over the router's default. */
+  defaultDurability?: DurabilityMode;
+}
+
+/** request → group setting → caller's default → router's default → `standard`. */
+export function resolveDurability(config: DurableRouterConfig, group: string, opts: DurableCompleteOptions, routerDefault: DurabilityMode | undefined): DurabilityMode {
+  return opts.durability ?? config.durability?.[group] ?? opts.defaultDurability ?? routerDefault ?? 'standard';
 }
 
 /** Writes inline texts to a JSONL file (or object), so the workflow input carries its location only. */
@@ -117,6 +145,12 @@ function parentLocation(location: string): string {
   return isS3Url(location) ? location.slice(0, location.lastIndexOf('/')) : dirname(location);
 }
 
+function standardHops(options: DurableRoutingOptions | undefined): DurableRoutingOptions | undefined {
+  if (options?.durability === undefined) return options;
+  const { durability: _mode, ...rest } = options;
+  return rest;
+}
+
 /** Starts `batchSummarize`; returns at once with the ids to query, cancel or await. */
 export async function startBatchSummarize(
   client: Client,
@@ -145,7 +179,8 @@ export async function startBatchSummarize(
     ...(options.allowEmpty === true ? { allowEmpty: true } : {}),
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: options.maxDocumentTokens }),
-    options: withSharedHealth(durable, taskQueue, options.routing),
+    // Batches keep normal-activity hops: they run long, and each hop heartbeats its document's progress.
+    options: withSharedHealth(durable, taskQueue, standardHops(options.routing)),
   };
   const shared = input.options?.sharedHealth;
   if (shared) await ensureRouterHealth(client, { routerName: shared.routerName, config: durable.routing, taskQueue });
@@ -250,12 +285,19 @@ export class DurableRouter {
   /** Routing state learned by earlier `complete()` calls of this instance, passed on when health is not shared. */
   private state: CarriedRoutingState | undefined;
   private healthReady: Promise<unknown> | undefined;
+  private readonly durability: DurabilityMode | undefined;
+  private readonly inlineConfig: boolean;
+  private readonly configRef: string;
+  private configReady: Promise<unknown> | undefined;
 
   constructor(options: DurableRouterOptions) {
     this.client = options.client;
     this.config = toDurableConfig(options.config);
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
     this.options = withSharedHealth(this.config, this.taskQueue, options.options);
+    this.durability = options.durability ?? options.options?.durability;
+    this.inlineConfig = options.inlineConfig === true;
+    this.configRef = configRefOf(this.config);
     this.countTokens = requestNeeds(this.config.routing).countTokens;
   }
 
@@ -266,12 +308,15 @@ export class DurableRouter {
   }
 
   /** One routed chat completion; `request.model` names the model group. */
-  async complete(request: ChatRequest & { model: string }, opts: { workflowId?: string } = {}): Promise<RoutedCompletionResult> {
-    await this.ensureHealth();
-    const input: RoutedCompletionInput = {
-      config: this.config,
+  async complete(request: ChatRequest & { model: string }, opts: DurableCompleteOptions = {}): Promise<RoutedCompletionResult> {
+    await Promise.all([this.ensureHealth(), this.ensureConfig()]);
+    const durability = resolveDurability(this.config, request.model, opts, this.durability);
+    // By reference: history holds the config's hash (first key, see config-ref/codec.ts), the worker's codec the config.
+    const input: Omit<RoutedCompletionInput, 'config'> & { config?: DurableRouterConfig } = {
+      ...(this.inlineConfig ? { config: this.config } : { configRef: this.configRef }),
       request,
-      options: this.options,
+      // Standard runs carry no durability field: their input is what it was before the mode existed.
+      options: durability === 'standard' ? this.optionsWithout() : { ...this.options, durability },
       ...(this.state === undefined || this.options.sharedHealth !== false ? {} : { state: this.state }),
       ...(this.countTokens ? { estimatedInputTokens: countPromptTokens(request.messages) } : {}),
     };
@@ -291,6 +336,22 @@ export class DurableRouter {
     }
     if (result.state !== undefined) this.state = result.state;
     return result;
+  }
+
+  private optionsWithout(): DurableRoutingOptions {
+    if (this.options.durability === undefined) return this.options;
+    const { durability: _mode, ...rest } = this.options;
+    return rest;
+  }
+
+  /** The config's routerConfig workflow, started once per instance (a failed start is tried again by the next request). */
+  private ensureConfig(): Promise<unknown> {
+    if (this.inlineConfig) return Promise.resolve();
+    this.configReady ??= storeConfig(this.client, this.taskQueue, this.config).catch((err: unknown) => {
+      this.configReady = undefined;
+      throw err;
+    });
+    return this.configReady;
   }
 
   /** The first call on a fresh namespace starts the routerHealth entity with this config (once per instance). */

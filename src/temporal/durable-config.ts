@@ -25,7 +25,7 @@ export function toDurableConfig(input: DurableConfigInput): DurableRouterConfig 
   }
   const loaded = typeof input === 'string' ? loadConfigFile(input) : isLoaded(input) ? input : parseConfigObject(input);
   assertNoLiteralSecrets(loaded);
-  return { routing: loaded.routing, params: { ...loaded.params } };
+  return { routing: loaded.routing, params: { ...loaded.params }, ...(loaded.durability === undefined ? {} : { durability: { ...loaded.durability } }) };
 }
 
 /** Checks an already-reduced config the same way (it never went through the loader's secret scan). */

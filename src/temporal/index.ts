@@ -17,13 +17,13 @@ export {
   BATCH_PROGRESS_QUERY,
   DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
 } from './client';
-export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments, ResumeBatchOptions } from './client';
+export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments, ResumeBatchOptions, DurableCompleteOptions } from './client';
 export { toDurableConfig, defaultRouterName, withSharedHealth } from './durable-config';
 export type { DurableConfigInput } from './durable-config';
 export { toApplicationFailure, giveUpFailure, giveUpOfFailure, documentFailure } from './to-application-failure';
 export type { ProviderFailureDetails, GiveUpDetails } from './to-application-failure';
 export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './search-attributes';
-export type { RoutedCompletionInput, RoutedCompletionResult, DurableRouterConfig, DurableRoutingOptions, CarriedRoutingState } from '../../workflows/types';
+export type { RoutedCompletionInput, RoutedCompletionResult, DurableRouterConfig, DurableRoutingOptions, CarriedRoutingState, DurabilityMode } from '../../workflows/types';
 export type { BatchOutcome, FailureSample, BatchProgress, BatchSummarizeInput, BatchSummarizeResult, DocumentFormat, DocumentSource, DocumentResultRecord, BatchOutput } from '../../workflows/batch-types';
 export type { SharedHealthOptions } from '../../workflows/router-health-link';
 // Where batch documents are read and results written: the file system and S3-compatible object storage.

@@ -21,6 +21,25 @@ export function activitySummaries(history: History): string[] {
     .map((e) => decodePayloadString(e.userMetadata?.summary) ?? '');
 }
 
+/** Marker name sdk-core gives a local activity's result in history. */
+export const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+function isLocalActivityMarker(e: temporal.api.history.v1.IHistoryEvent): boolean {
+  return e.markerRecordedEventAttributes?.markerName === LOCAL_ACTIVITY_MARKER;
+}
+
+/** The summary of every hop, normal or local activity, in history order, each with how it ran. */
+export function hopSummaries(history: History): Array<{ kind: 'activity' | 'local'; summary: string }> {
+  return (history.events ?? [])
+    .filter((e) => e.activityTaskScheduledEventAttributes || isLocalActivityMarker(e))
+    .map((e) => ({ kind: e.activityTaskScheduledEventAttributes ? 'activity' as const : 'local' as const, summary: decodePayloadString(e.userMetadata?.summary) ?? '' }));
+}
+
+/** Hops that ended in a failure: failed activities and local-activity markers that carry a failure. */
+export function failedHops(history: History): number {
+  return (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes || (isLocalActivityMarker(e) && e.markerRecordedEventAttributes?.failure)).length;
+}
+
 export function countEvents(history: History, attribute: keyof temporal.api.history.v1.IHistoryEvent): number {
   return (history.events ?? []).filter((e) => e[attribute]).length;
 }

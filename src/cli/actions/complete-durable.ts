@@ -1,5 +1,6 @@
 import type { LoadedRouterConfig } from '../../config';
 import type { ChatRequest } from '../../providers/types';
+import type { DurabilityMode } from '../../../workflows/types';
 import { DurableRouter } from '../../temporal/client';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
@@ -11,7 +12,7 @@ import { writeRouting } from './complete';
 export async function completeDurably(
   config: LoadedRouterConfig,
   request: ChatRequest & { model: string },
-  flags: ConnectionFlags & { json?: boolean; taskQueue?: string; router?: string },
+  flags: ConnectionFlags & { json?: boolean; taskQueue?: string; router?: string; durability?: string },
 ): Promise<void> {
   const routerName = sharedHealthRouterName(flags.router);
   const { client, close } = await connectClient(flags);
@@ -22,7 +23,11 @@ export async function completeDurably(
       ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
       ...(routerName === undefined ? {} : { options: { sharedHealth: { routerName } } }),
     });
-    const result = await router.complete(request);
+    // A person waits on this answer: latency mode unless the flag or the group's setting says otherwise.
+    const result = await router.complete(request, {
+      ...(flags.durability === undefined ? {} : { durability: flags.durability as DurabilityMode }),
+      defaultDurability: 'latency',
+    });
     if (flags.json) return writeJson(result);
     process.stdout.write(`${result.response.choices[0]?.message.content ?? ''}\n`);
     writeRouting(result.routing);

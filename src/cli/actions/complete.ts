@@ -4,6 +4,7 @@ import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
 import type { ConnectionFlags } from '../connection-options';
 import type { RoutingMetadata } from '../../core/types';
+import { DURABILITY_MODES } from '../../../workflows/types';
 
 /** What `complete` says on stderr about the route, the same for durable and direct calls. */
 export function writeRouting(r: RoutingMetadata): void {
@@ -22,6 +23,7 @@ export interface CompleteFlags extends ConnectionFlags {
   json?: boolean;
   taskQueue?: string;
   router?: string;
+  durability?: string;
 }
 
 export async function complete(prompt: string, flags: CompleteFlags): Promise<void> {
@@ -35,6 +37,10 @@ export async function complete(prompt: string, flags: CompleteFlags): Promise<vo
     ...(flags.system ? [{ role: 'system' as const, content: flags.system }] : []),
     { role: 'user' as const, content: prompt },
   ];
+  if (flags.durability !== undefined && flags.direct) throw new CliError('--durability applies to durable requests only; drop it or --direct', EXIT.USAGE);
+  if (flags.durability !== undefined && !(DURABILITY_MODES as readonly string[]).includes(flags.durability)) {
+    throw new CliError(`--durability "${flags.durability}": expected one of ${DURABILITY_MODES.join(', ')}`, EXIT.USAGE);
+  }
   const request = { model: flags.model, messages, ...(flags.maxTokens ? { max_tokens: flags.maxTokens } : {}) };
   if (flags.direct) {
     const response = await new Router(config).completion(request);

@@ -22,6 +22,7 @@ export function registerComplete(program: Command): void {
       .option('--max-tokens <n>', 'maximum tokens to generate', parsePositiveInt('--max-tokens'))
       .option('--task-queue <name>', 'task queue of the worker (durable only)')
       .option('--router <name>', 'shared health: router whose routerHealth entity this request shares (durable only; env LLM_ROUTER_NAME; off when unset)')
+      .option('--durability <mode>', 'durable only: latency (hops as local activities) or standard (hops as activities); default: the group\'s durable_settings.group_durability, else latency')
       .option('--json', 'print the whole response with its routing metadata as JSON'),
   ).action(async (prompt: string, flags: CompleteFlags) => actions().complete(prompt, flags));
 }

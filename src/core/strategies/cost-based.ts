@@ -20,7 +20,8 @@ export const costBased: Strategy = ({ candidates, random }) => {
   for (let i = 0; i < candidates.length; i++) {
     const d = candidates[i] as DeploymentInfo;
     const c = costPerToken(d);
-    scores[d.id] = c;
+    // Shown, not compared: six significant digits read better than float noise (4.9999999999999996e-6) and cost less history.
+    scores[d.id] = Number(c.toPrecision(6));
     if (c < best) { best = c; ties = [i]; }
     else if (c === best) ties.push(i);
   }

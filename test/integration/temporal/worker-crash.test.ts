@@ -1,7 +1,7 @@
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import { FAKE_KEY_ENV, fakeRouterConfig } from '../../support/router-config';
 import type { RoutedCompletionInput, RoutedCompletionResult } from '../../../workflows';
-import { activitySummaries } from '../../support/history';
+import { activitySummaries, countEvents, hopSummaries } from '../../support/history';
 import { armChildWorker, startChildWorker, type ChildWorker } from '../../support/child-worker';
 import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
 
@@ -63,3 +63,42 @@ test('SIGKILL of the worker during an in-flight activity: a new worker finishes 
   await second.stop();
 });
 
+
+test('SIGKILL of the worker during a local-activity hop (latency mode): the new worker runs the hop again and the workflow completes', async () => {
+  const env = { [FAKE_KEY_ENV]: 'sk-crash-test', TLR_WORKER_STICKY_TIMEOUT_MS: '1000' };
+  const gate = fake.gate();
+  fake.script('dep-l', [{ gate }]);
+  const first = await startChildWorker(ctx.taskQueue, env);
+  workers.push(first);
+  const spare = await armChildWorker(ctx.taskQueue, env);
+  workers.push(spare);
+
+  const input: RoutedCompletionInput = {
+    config: fakeRouterConfig(fake, [{ id: 'dep-l', group: 'g', numRetries: 2, timeoutSec: 30 }]),
+    request: { model: 'g', messages: [{ role: 'user', content: 'Summarise: the worker will crash mid local activity.' }] },
+    options: { durability: 'latency', initialRetryIntervalMs: 100 },
+  };
+  const workflowId = uniqueWorkflowId('crash-local');
+  // A local activity cannot heartbeat: its workflow task's timeout is how a dead worker is noticed.
+  const handle = await ctx.client.workflow.start('routedCompletion', { taskQueue: ctx.taskQueue, workflowId, args: [input], workflowTaskTimeout: 2_000 });
+
+  await gate.arrived;
+  await first.kill();
+  expect(first.process.signalCode).toBe('SIGKILL');
+  gate.release();
+
+  const second = await spare.go();
+  const result = (await handle.result()) as RoutedCompletionResult;
+  expect(result.routing.deployment).toBe('dep-l');
+  // The lost call never reached history: one attempt in the metadata, nothing held against dep-l...
+  expect(result.routing.attempts).toBe(1);
+  expect(result.routing.attemptLog.map((a) => a.outcome)).toEqual(['success']);
+  expect(result.state?.router.deployments['dep-l']).toMatchObject({ failures: 0, cooldownUntil: 0 });
+  // ...but the provider saw it: one extra request, the one in flight when the worker died.
+  expect(fake.count('dep-l')).toBe(2);
+  const history = await handle.fetchHistory();
+  expect(hopSummaries(history)).toEqual([{ kind: 'local', summary: '#1 dep-l (openai/gpt-4o-mini)' }]);
+  // The dead worker's workflow task timed out; the new worker's completed it.
+  expect(countEvents(history, 'workflowTaskTimedOutEventAttributes')).toBeGreaterThanOrEqual(1);
+  await second.stop();
+});

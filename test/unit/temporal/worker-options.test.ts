@@ -1,8 +1,11 @@
 // createRouterWorker / createWorker hand the codec's data converter and the
-// tracing plugin to Worker.create (docs/security.md, docs/observability.md).
+// tracing plugin to Worker.create (docs/security.md, docs/observability.md),
+// with the codec that reads config references in front.
 import { randomBytes } from 'node:crypto';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { routerDataConverterFromEnv } from '../../../src/temporal/codec';
+import { ConfigRefCodec } from '../../../src/temporal/config-ref';
 import { observabilitySettingsFromEnv, tracingPlugin } from '../../../src/temporal/observability';
 import { createRouterWorker, createWorker } from '../../../src/temporal/worker';
 
@@ -15,6 +18,14 @@ beforeEach(() => {
 });
 afterEach(() => create.mockRestore());
 
+/** The config-reference codec comes first (innermost, next to the JSON converter), the caller's codecs after it, in their order. */
+function expectCodecs(options: WorkerOptions, given: DataConverter): void {
+  const codecs = options.dataConverter?.payloadCodecs ?? [];
+  expect(codecs[0]).toBeInstanceOf(ConfigRefCodec);
+  expect(codecs.slice(1)).toEqual(given.payloadCodecs ?? []);
+  for (const [i, codec] of (given.payloadCodecs ?? []).entries()) expect(codecs[i + 1]).toBe(codec);
+}
+
 function lastOptions(): WorkerOptions {
   const options = create.mock.calls.at(-1)?.[0];
   if (options === undefined) throw new Error('Worker.create was not called');
@@ -26,16 +37,17 @@ test('the data converter and the plugins reach Worker.create', async () => {
   const plugin = tracingPlugin(observabilitySettingsFromEnv({ LLM_ROUTER_TRACES: 'console' }));
   expect(plugin).not.toBeNull();
   await createRouterWorker({ connection, providers, taskQueue: 'q', workflowBundle: { code: '' }, dataConverter, plugins: [plugin!] });
-  expect(lastOptions()).toMatchObject({ taskQueue: 'q', dataConverter, plugins: [plugin] });
+  expect(lastOptions()).toMatchObject({ taskQueue: 'q', plugins: [plugin] });
+  expectCodecs(lastOptions(), dataConverter);
 });
 
 test('createWorker passes them on too, and leaves them out when not given', async () => {
   const dataConverter = routerDataConverterFromEnv({ LLM_ROUTER_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}` });
   await createWorker({ connection, providers, workflowBundle: { code: '' }, dataConverter, plugins: [] });
-  expect(lastOptions().dataConverter).toBe(dataConverter);
+  expectCodecs(lastOptions(), dataConverter);
   expect(lastOptions()).not.toHaveProperty('plugins');
 
   await createWorker({ connection, providers, workflowBundle: { code: '' } });
-  expect(lastOptions()).not.toHaveProperty('dataConverter');
+  expectCodecs(lastOptions(), {});
   expect(lastOptions()).not.toHaveProperty('plugins');
 });
