@@ -34,7 +34,11 @@ export interface CallHealth {
 export type CallDeploymentInput = (
   | { deployment: DeploymentParams; request: ChatRequest }
   | { deployment: DeploymentParams; document: DocumentPrompt; store?: StoreSummary }
-) & { health?: CallHealth };
+) & {
+  health?: CallHealth;
+  /** The hop's attempt number in its request's walk, named in the worker's log line when the call fails. */
+  hop?: number;
+};
 
 /**
  * What a hop returns: the response, or word that the deployment is cooling
@@ -132,7 +136,7 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
       // The news is what others knew before this call: the workflow records this call itself.
       const news = agent === undefined ? undefined : newsFrom(agent);
       agent?.report(id, failureOutcome(err, Date.now() - started));
-      throw toApplicationFailure(err, news === undefined || Object.keys(news).length === 0 ? undefined : news);
+      throw toApplicationFailure(err, news === undefined || Object.keys(news).length === 0 ? undefined : news, input.hop);
     } finally {
       if (timer !== undefined) clearInterval(timer);
     }

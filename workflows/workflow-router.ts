@@ -166,7 +166,7 @@ export class WorkflowRouter {
     this.listeners.onHopStart?.(summary, step);
     const { callDeployment } = proxyActivities<RouterActivities>(hopActivityOptions(step, this.options));
     const started = Date.now();
-    const input = makeInput({ ...params, timeoutMs: step.timeoutMs }, walk);
+    const input: CallDeploymentInput = { ...makeInput({ ...params, timeoutMs: step.timeoutMs }, walk), hop: step.attemptNo };
     try {
       const hop = hopResult(await callDeployment.executeWithOptions({ summary }, [this.callHealth === undefined ? input : { ...input, health: this.callHealth }]));
       this.learn(hop.health);

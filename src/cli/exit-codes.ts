@@ -7,6 +7,8 @@ export const EXIT = {
   USAGE: 2,
   /** The named batch, schedule or workflow does not exist. */
   NOT_FOUND: 3,
+  /** A time limit (`complete --timeout`) ran out; the workflow was cancelled. The `timeout(1)` convention. */
+  TIMED_OUT: 124,
   /** Interrupted (Ctrl-C) while following a job; the job itself keeps running. */
   INTERRUPTED: 130,
 } as const;

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../../workflows/batch-types';
+import { parseDuration } from '../temporal/schedules/duration';
 
 function portParser(min: 0 | 1, range: string): (value: string) => number {
   return (value: string) => {
@@ -34,4 +35,14 @@ export function parseDocumentFormat(value: string): DocumentFormat {
   const format = DOCUMENT_FORMATS.find((f) => f === value.toLowerCase());
   if (format === undefined) throw new InvalidArgumentError(`"${value}" is not a document format (${DOCUMENT_FORMATS.join(', ')}).`);
   return format;
+}
+
+/** commander parser for a time limit: a duration ("30s", "2m", "1h") or a number of seconds, above zero; milliseconds out. */
+export function parseTimeLimit(option: string): (value: string) => number {
+  return (value: string) => {
+    const parsed = parseDuration(/^\d+(\.\d+)?$/.test(value.trim()) ? `${value.trim()}s` : value);
+    if ('problem' in parsed) throw new InvalidArgumentError(`${option} ${parsed.problem}.`);
+    if (parsed.ms <= 0) throw new InvalidArgumentError(`${option} "${value}" must be more than zero.`);
+    return parsed.ms;
+  };
 }

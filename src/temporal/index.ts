@@ -14,8 +14,11 @@ export {
   spillInlineDocuments,
   BATCH_PROGRESS_QUERY,
   DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
+  DEFAULT_UNCLAIMED_HINT_MS,
+  DURABLE_CANCEL_GRACE_MS,
+  DURABLE_TIMEOUT_GRACE_MS,
 } from './client';
-export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments } from './client';
+export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments, CompleteOptions } from './client';
 export { toDurableConfig, defaultRouterName, withSharedHealth } from './durable-config';
 export type { DurableConfigInput } from './durable-config';
 export { toApplicationFailure, giveUpFailure, giveUpOfFailure, documentFailure } from './to-application-failure';

@@ -22,6 +22,9 @@ export interface CompleteFlags extends ConnectionFlags {
   json?: boolean;
   taskQueue?: string;
   router?: string;
+  id?: string;
+  /** Milliseconds (parsed from --timeout). */
+  timeout?: number;
 }
 
 export async function complete(prompt: string, flags: CompleteFlags): Promise<void> {
@@ -36,6 +39,9 @@ export async function complete(prompt: string, flags: CompleteFlags): Promise<vo
     { role: 'user' as const, content: prompt },
   ];
   const request = { model: flags.model, messages, ...(flags.maxTokens ? { max_tokens: flags.maxTokens } : {}) };
+  if (flags.direct && (flags.id !== undefined || flags.timeout !== undefined)) {
+    throw new CliError(`${flags.id !== undefined ? '--id' : '--timeout'} applies to durable requests only, not --direct`, EXIT.USAGE);
+  }
   if (flags.direct) {
     const response = await new Router(config).completion(request);
     if (flags.json) return writeJson(response);
