@@ -9,6 +9,7 @@ import { isLlmRouterError, type LlmRouterError } from '../src/errors';
 import type { HealthAgent, HealthAgents } from '../src/temporal/health/agent';
 import { documentFailure, toApplicationFailure } from '../src/temporal/to-application-failure';
 import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
+import { splitText } from '../workflows/split-text';
 import { loadDocument, tokenCount, tokenSlice, writeResultPart, type DocumentDeps } from './documents';
 
 export const DEFAULT_SUMMARY_INSTRUCTIONS = 'You summarise documents faithfully and concisely.';
@@ -68,12 +69,17 @@ async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): 
     const loaded = await loadDocument(deps, prompt.source, prompt.doc);
     if (!loaded.ok) throw documentFailure(loaded.errorClass, loaded.message);
     let text = loaded.text;
-    if (prompt.tokenRange !== undefined) text = tokenSlice(text, prompt.tokenRange);
+    if (prompt.charRange !== undefined) text = text.slice(prompt.charRange[0], prompt.charRange[1]).trim();
+    else if (prompt.tokenRange !== undefined) text = tokenSlice(text, prompt.tokenRange);
     else if (prompt.chunkTokens !== undefined && prompt.chunkTokens !== null) {
       const tokens = tokenCount(text);
-      // Too big for the smallest window of the chain: the workflow splits it and summarises map-reduce.
+      // Too big for the smallest window of the chain: the workflow splits it and summarises map-reduce,
+      // over the chunks cut here (at headings, paragraphs, sentences; the same text always cuts the same way).
       if (tokens > prompt.chunkTokens) {
-        throw documentFailure('DocumentTooLargeError', `${prompt.doc.id}: ${tokens} tokens, chunks hold ${prompt.chunkTokens}`, { tokens });
+        const chunks = prompt.chunkOverlapTokens === undefined
+          ? undefined
+          : splitText(text, { maxTokens: prompt.chunkTokens, overlapTokens: prompt.chunkOverlapTokens, countTokens: tokenCount, totalTokens: tokens });
+        throw documentFailure('DocumentTooLargeError', `${prompt.doc.id}: ${tokens} tokens, chunks hold ${prompt.chunkTokens}`, { tokens, ...(chunks === undefined ? {} : { chunks }) });
       }
     }
     const part = prompt.part !== undefined && prompt.part.of > 1 ? ` (part ${prompt.part.index + 1} of ${prompt.part.of})` : '';

@@ -14,7 +14,8 @@ import {
 import { countFallbacks, type RoutingRequest } from '../src/core';
 import type { RouterActivities } from '../activities';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
-import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS } from './chunking';
+import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, STRUCTURED_CHUNKS_PATCH } from './chunking';
+import { DEFAULT_CHUNK_OVERLAP_TOKENS, type TextChunk } from './split-text';
 import { partsLocation } from './locations';
 import { WorkflowRouter, type RoutedResponse } from './workflow-router';
 import type {
@@ -75,11 +76,22 @@ function errorType(err: unknown): string {
   return failureOf(err).errorClass;
 }
 
-function errorDetail(err: unknown, key: string): number | undefined {
+function errorDetails(err: unknown): Record<string, unknown> | undefined {
   const cause = (err as { cause?: { details?: unknown } } | null)?.cause;
-  const first = Array.isArray(cause?.details) ? (cause.details[0] as Record<string, unknown> | undefined) : undefined;
-  const value = first?.[key];
+  return Array.isArray(cause?.details) ? (cause.details[0] as Record<string, unknown> | undefined) : undefined;
+}
+
+function errorDetail(err: unknown, key: string): number | undefined {
+  const value = errorDetails(err)?.[key];
   return typeof value === 'number' ? value : undefined;
+}
+
+/** The chunks the activity cut a too-large document into (absent from refusals recorded before structured chunking). */
+function errorChunks(err: unknown): TextChunk[] | undefined {
+  const value = errorDetails(err)?.chunks;
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const ok = value.every((c) => Array.isArray(c) && c.length === 3 && c.every((n) => typeof n === 'number'));
+  return ok ? (value as TextChunk[]) : undefined;
 }
 
 function textOf(routed: RoutedResponse): string {
@@ -105,6 +117,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   const pageSize = Math.max(1, input.pageSize ?? DEFAULT_PAGE_SIZE);
   const partsDir = partsLocation(input.output.jsonlPath);
   const chunkTokens = chunkTokensFor(input.config.routing, input.group);
+  const chunkOverlapTokens = Math.max(0, input.chunkOverlapTokens ?? DEFAULT_CHUNK_OVERLAP_TOKENS);
 
   let runFallbacks = 0;
   const runFailed: string[] = [];
@@ -171,9 +184,9 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
     ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
   };
-  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>) =>
+  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>, chunkTokensKnown?: number) =>
     router.complete(
-      routingRequest(prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined),
+      routingRequest(chunkTokensKnown ?? (prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined)),
       (deployment, walk) => ({
         deployment,
         document: prompt,
@@ -201,21 +214,30 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   async function summarise(doc: DocRef): Promise<void> {
     const base = { index: doc.index, id: doc.id, path: doc.path };
     try {
-      served(await routeDocument({ kind: 'summarize', source: input.source, doc, chunkTokens, ...promptBase }, `doc ${doc.id}`, { ...base, chunks: 1 }));
+      served(await routeDocument({ kind: 'summarize', source: input.source, doc, chunkTokens, chunkOverlapTokens, ...promptBase }, `doc ${doc.id}`, { ...base, chunks: 1 }));
       return;
     } catch (err) {
       if (errorType(err) !== 'DocumentTooLargeError' || chunkTokens === null) throw err;
       const tokens = errorDetail(err, 'tokens');
       if (tokens === undefined) throw err;
-      await summariseInChunks(doc, tokens, chunkTokens, base);
+      await summariseInChunks(doc, tokens, chunkTokens, base, errorChunks(err));
     }
   }
 
-  /** Map: each chunk fits the smallest window of the chain; reduce: combine the partial summaries until one is left. */
-  async function summariseInChunks(doc: DocRef, tokens: number, size: number, base: { index: number; id: string; path: string }): Promise<void> {
+  /**
+   * Map: each chunk fits the smallest window of the chain; reduce: combine the
+   * partial summaries until one is left. Chunks are those the activity cut at
+   * the document's structure; runs from before that patch cut at fixed token
+   * offsets.
+   */
+  async function summariseInChunks(doc: DocRef, tokens: number, size: number, base: { index: number; id: string; path: string }, cut: TextChunk[] | undefined): Promise<void> {
     progress.chunkedDocuments++;
-    const ranges: Array<[number, number]> = [];
-    for (let start = 0; start < tokens; start += size) ranges.push([start, Math.min(tokens, start + size)]);
+    const parts: Array<{ range: Pick<Extract<DocumentPrompt, { kind: 'summarize' }>, 'tokenRange' | 'charRange'>; tokens: number }> = [];
+    if (cut !== undefined && patched(STRUCTURED_CHUNKS_PATCH)) {
+      for (const [start, end, n] of cut) parts.push({ range: { charRange: [start, end] }, tokens: n });
+    } else {
+      for (let start = 0; start < tokens; start += size) parts.push({ range: { tokenRange: [start, Math.min(tokens, start + size)] }, tokens: Math.min(tokens, start + size) - start });
+    }
     let attempts = 0;
     let fallbacks = 0;
     let cost = 0;
@@ -227,10 +249,10 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       return textOf(routed);
     };
     let partials: string[] = [];
-    for (const [i, range] of ranges.entries()) {
+    for (const [i, part] of parts.entries()) {
       partials.push(account(await routeDocument({
-        kind: 'summarize', source: input.source, doc, tokenRange: range, part: { index: i, of: ranges.length }, ...promptBase,
-      }, `doc ${doc.id} part ${i + 1}/${ranges.length}`)));
+        kind: 'summarize', source: input.source, doc, ...part.range, part: { index: i, of: parts.length }, ...promptBase,
+      }, `doc ${doc.id} part ${i + 1}/${parts.length}`, undefined, part.tokens)));
     }
     const budgetChars = size * CHARS_PER_TOKEN_FLOOR;
     for (;;) {
@@ -250,7 +272,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       if (groups.length === 1) {
         // The last combine writes the document's result.
         served(await routeDocument({ kind: 'combine', docId: doc.id, partials, ...promptBase }, `doc ${doc.id} combine ${partials.length}`, {
-          ...base, chunks: ranges.length, attempts, fallbacks, costUsd: cost,
+          ...base, chunks: parts.length, attempts, fallbacks, costUsd: cost,
         }));
         return;
       }

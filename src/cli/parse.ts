@@ -30,6 +30,14 @@ export function parsePositiveInt(option: string): (value: string) => number {
   };
 }
 
+/** commander argument parser for a whole number that may be zero, naming the option in its error. */
+export function parseNonNegativeInt(option: string): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${option} "${value}" is not a whole number (0 or more).`);
+    return Number(value);
+  };
+}
+
 /** commander parser for `--format`: one of the document formats the batch activities read. */
 export function parseDocumentFormat(value: string): DocumentFormat {
   const format = DOCUMENT_FORMATS.find((f) => f === value.toLowerCase());

@@ -44,6 +44,8 @@ export interface StartBatchOptions {
   concurrency?: number;
   instructions?: string;
   maxTokens?: number;
+  /** Tokens repeated between consecutive chunks of a document too large for one call (default `DEFAULT_CHUNK_OVERLAP_TOKENS`). */
+  chunkOverlapTokens?: number;
   continueAsNewAfterEvents?: number;
   pageSize?: number;
   workflowId?: string;
@@ -135,6 +137,7 @@ export async function startBatchSummarize(
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    ...(options.chunkOverlapTokens === undefined ? {} : { chunkOverlapTokens: options.chunkOverlapTokens }),
     ...(options.continueAsNewAfterEvents === undefined ? {} : { continueAsNewAfterEvents: options.continueAsNewAfterEvents }),
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     options: withSharedHealth(durable, taskQueue, options.routing),

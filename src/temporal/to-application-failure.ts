@@ -55,7 +55,7 @@ export function toApplicationFailure(error: LlmRouterError, health?: SharedHealt
 }
 
 /** A document an activity cannot read: retrying will not make it readable, and the batch reports it and goes on. */
-export function documentFailure(errorClass: string, message: string, extra: Record<string, number | string> = {}): ApplicationFailure {
+export function documentFailure(errorClass: string, message: string, extra: Record<string, number | string | ReadonlyArray<readonly number[]>> = {}): ApplicationFailure {
   return ApplicationFailure.create({ type: errorClass, message, nonRetryable: true, details: [{ ...extra, errorClass }] });
 }
 

@@ -22,6 +22,7 @@ export interface StartFlags extends ConnectionFlags {
   concurrency?: number;
   instructions?: string;
   maxTokens?: number;
+  chunkOverlap?: number;
   id?: string;
   taskQueue?: string;
   router?: string;
@@ -140,6 +141,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
       ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
       ...(flags.instructions ? { instructions: flags.instructions } : {}),
       ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
+      ...(flags.chunkOverlap === undefined ? {} : { chunkOverlapTokens: flags.chunkOverlap }),
       ...(flags.id ? { workflowId: flags.id } : {}),
       ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
       ...(routerName === undefined ? {} : { routing: { sharedHealth: { routerName } } }),
