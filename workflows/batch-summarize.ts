@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import { countFallbacks, type RoutingRequest } from '../src/core';
 import type { RouterActivities } from '../activities';
-import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
+import { LlmBatchServedBy, LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, STRUCTURED_CHUNKS_PATCH } from './chunking';
 import { DEFAULT_CHUNK_OVERLAP_TOKENS, type TextChunk } from './split-text';
 import { partsLocation } from './locations';
@@ -33,6 +33,8 @@ export const DEFAULT_BATCH_CONCURRENCY = 8;
 export const DEFAULT_CONTINUE_AS_NEW_EVENTS = 8_000;
 export const DEFAULT_PAGE_SIZE = 200;
 export const RECENT_COOLDOWNS_KEPT = 20;
+/** Runs from before this patch never upserted `LlmBatchServedBy`. */
+export const BATCH_SERVED_BY_PATCH = 'batch-served-by';
 /** Rough characters per token, used only to decide whether partial summaries need another combine round. */
 const CHARS_PER_TOKEN_FLOOR = 3;
 
@@ -205,9 +207,17 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       label,
     );
 
+  // Each upsert is a history event: one when a deployment serves this batch for the first time (and once per carried run).
+  const publishServedBy = () => {
+    const ids = Object.keys(progress.servedBy).sort();
+    if (ids.length > 0 && patched(BATCH_SERVED_BY_PATCH)) upsertSearchAttributes([{ key: LlmBatchServedBy, value: ids }]);
+  };
+  if (carried) publishServedBy();
   const served = (routed: RoutedResponse) => {
+    const first = progress.servedBy[routed.routing.deployment] === undefined;
     progress.servedBy[routed.routing.deployment] = (progress.servedBy[routed.routing.deployment] ?? 0) + 1;
     progress.costUsd += routed.routing.costUsd ?? 0;
+    if (first) publishServedBy();
   };
 
   /** Summarises a document whose result file the final call writes; throws what made it fail. */
@@ -298,6 +308,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     progress.updatedAt = Date.now();
     setCurrentDetails(`${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'}; run ${progress.run}`);
   }
+  setCurrentDetails(carried ? `run ${progress.run}: ${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'} so far` : 'listing documents');
 
   let cursor: ListCursor | null = carried ? carried.cursor : { index: 0 };
   let buffer: DocRef[] = [];
@@ -342,6 +353,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   } catch (err) {
     if (!isCancellation(err)) {
       await router.flushHealth();
+      setCurrentDetails(`failed: ${failureOf(err).errorClass}: ${failureOf(err).message}\n\n${finalDetails('failed', progress, input.output.jsonlPath)}`);
       throw err;
     }
     // Cancelling keeps what is done: finish the bookkeeping and merge the partial results.
@@ -351,6 +363,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       await files.mergeResults({ partsDir, output: input.output });
     });
     await router.flushHealth();
+    setCurrentDetails(finalDetails('cancelled', progress, input.output.jsonlPath));
     throw err;
   }
 
@@ -371,5 +384,18 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   if (patched('remove-result-parts')) await files.removeResultParts({ partsDir });
   progress.status = 'completed';
   progress.updatedAt = Date.now();
+  setCurrentDetails(finalDetails('completed', progress, input.output.jsonlPath));
   return { output: input.output, progress: { ...progress, coolingDown: [] }, written: merged.written };
+}
+
+/** What the UI's Current Details say once a batch has ended: the totals, and where the output is. */
+export function finalDetails(how: 'completed' | 'cancelled' | 'failed', p: BatchProgress, jsonlPath: string): string {
+  const servedBy = Object.entries(p.servedBy).sort(([a], [b]) => a.localeCompare(b)).map(([d, n]) => `${d} ${n}`).join(', ');
+  return [
+    `${how}: ${p.done} done, ${p.failed} failed of ${p.total ?? '?'}`,
+    `served by: ${servedBy || 'none'}`,
+    `${p.providerCalls} provider call(s), ${p.fallbacks} fallback(s), ${p.cooldownEvents} cooldown(s), $${p.costUsd.toFixed(4)} at list prices` + (p.chunkedDocuments > 0 ? `, ${p.chunkedDocuments} document(s) in chunks` : ''),
+    `output: ${jsonlPath}`,
+    // Blank lines: the UI renders Current Details as Markdown, which joins single lines into one paragraph.
+  ].join('\n\n');
 }

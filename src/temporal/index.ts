@@ -23,7 +23,7 @@ export { toDurableConfig, defaultRouterName, withSharedHealth } from './durable-
 export type { DurableConfigInput } from './durable-config';
 export { toApplicationFailure, giveUpFailure, giveUpOfFailure, documentFailure } from './to-application-failure';
 export type { ProviderFailureDetails, GiveUpDetails } from './to-application-failure';
-export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './search-attributes';
+export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments, LlmBatchServedBy } from './search-attributes';
 export type { RoutedCompletionInput, RoutedCompletionResult, DurableRouterConfig, DurableRoutingOptions, CarriedRoutingState } from '../../workflows/types';
 export type { BatchProgress, BatchSummarizeInput, BatchSummarizeResult, DocumentFormat, DocumentSource, DocumentResultRecord, BatchOutput } from '../../workflows/batch-types';
 export type { SharedHealthOptions } from '../../workflows/router-health-link';
