@@ -57,7 +57,7 @@ beforeAll(async () => {
   );
   taskQueue = `cli-it-${Date.now()}`;
   connection = ['--address', requireTestEnv('address'), '--task-queue', taskQueue];
-  worker = startCli(['worker', '--config', configFile, '--address', requireTestEnv('address'), '--task-queue', taskQueue, '--workflow-bundle', requireTestEnv('bundle')], { env, timeoutMs: 600_000 });
+  worker = startCli(['worker', '--config', configFile, '--address', requireTestEnv('address'), '--task-queue', taskQueue, '--workflow-bundle', requireTestEnv('bundle')], { env, timeoutMs: 900_000 });
   await worker.waitFor('worker polling task queue', 60_000);
 });
 
@@ -101,10 +101,11 @@ test('complete with no worker on its task queue: a hint naming the queue while i
   const run = await runCli(['complete', '--config', configFile, '--model', 'summarizer', '--address', requireTestEnv('address'), '--task-queue', queue, '--id', id, '--timeout', '6s', 'Anyone there?'], { env });
   expect(run.code).toBe(124);
   expect(run.stdout).toBe('');
-  expect(errorLines(run)).toEqual([
-    `llm-router: no worker has picked up ${id} after 3 s; is \`llm-router worker --task-queue ${queue}\` running against this server? Still waiting`,
-    `llm-router: no answer within 6 s: no worker polls task queue "${queue}"; workflow ${id} was terminated`,
-  ]);
+  // The hint says how long it really waited: 3 s, or a little more on a loaded machine.
+  const lines = errorLines(run);
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(new RegExp(`^llm-router: no worker has picked up ${id} after [3-5] s; is \`llm-router worker --task-queue ${queue}\` running against this server\\? Still waiting$`));
+  expect(lines[1]).toBe(`llm-router: no answer within 6 s: no worker polls task queue "${queue}"; workflow ${id} was terminated`);
   const client = new Client({ connection: await Connection.connect({ address: requireTestEnv('address') }) });
   try {
     const description = await client.workflow.getHandle(id).describe();
