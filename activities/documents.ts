@@ -291,6 +291,11 @@ export async function tokenCountWithin(text: string, cap: number | undefined, ca
   return tokens === null ? null : tokens.length;
 }
 
+/** Tokens of a short text, synchronously (structured chunking counts its pieces with this). */
+export function tokenCount(text: string): number {
+  return encode(text).length;
+}
+
 /** Tokens `range` of a document's text, from the same encoding its count came from. */
 export async function tokenSlice(text: string, range: [number, number], cacheKey = ''): Promise<string> {
   const tokens = (await tokensOf(text, cacheKey)) as Uint32Array;

@@ -14,8 +14,9 @@ import {
 } from '@temporalio/workflow';
 import { countFallbacks, type RoutingRequest } from '../src/core';
 import type { RouterActivities } from '../activities';
-import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
-import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, DEFAULT_MAX_DOCUMENT_TOKENS } from './chunking';
+import { LlmBatchServedBy, LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
+import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, DEFAULT_MAX_DOCUMENT_TOKENS, STRUCTURED_CHUNKS_PATCH } from './chunking';
+import { DEFAULT_CHUNK_OVERLAP_TOKENS, type TextChunk } from './split-text';
 import { partsLocation, sourceLocation } from './locations';
 import { WorkflowRouter, type RoutedResponse } from './workflow-router';
 import type {
@@ -34,6 +35,8 @@ export const DEFAULT_BATCH_CONCURRENCY = 8;
 export const DEFAULT_CONTINUE_AS_NEW_EVENTS = 8_000;
 export const DEFAULT_PAGE_SIZE = 200;
 export const RECENT_COOLDOWNS_KEPT = 20;
+/** Runs from before this patch never upserted `LlmBatchServedBy`. */
+export const BATCH_SERVED_BY_PATCH = 'batch-served-by';
 /** Rough characters per token, used only to decide whether partial summaries need another combine round. */
 const CHARS_PER_TOKEN_FLOOR = 3;
 /** Failures reported by name in progress and results; the rest are counted by class. */
@@ -108,11 +111,22 @@ function errorType(err: unknown): string {
   return failureOf(err).errorClass;
 }
 
-function errorDetail(err: unknown, key: string): number | undefined {
+function errorDetails(err: unknown): Record<string, unknown> | undefined {
   const cause = (err as { cause?: { details?: unknown } } | null)?.cause;
-  const first = Array.isArray(cause?.details) ? (cause.details[0] as Record<string, unknown> | undefined) : undefined;
-  const value = first?.[key];
+  return Array.isArray(cause?.details) ? (cause.details[0] as Record<string, unknown> | undefined) : undefined;
+}
+
+function errorDetail(err: unknown, key: string): number | undefined {
+  const value = errorDetails(err)?.[key];
   return typeof value === 'number' ? value : undefined;
+}
+
+/** The chunks the activity cut a too-large document into (absent from refusals recorded before structured chunking). */
+function errorChunks(err: unknown): TextChunk[] | undefined {
+  const value = errorDetails(err)?.chunks;
+  if (!Array.isArray(value) || value.length === 0) return undefined;
+  const ok = value.every((c) => Array.isArray(c) && c.length === 3 && c.every((n) => typeof n === 'number'));
+  return ok ? (value as TextChunk[]) : undefined;
 }
 
 function textOf(routed: RoutedResponse): string {
@@ -143,6 +157,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   const reuseFrom = guards && input.resume !== undefined ? partsDir : undefined;
   const overBudget = () => guards && input.maxCostUsd !== undefined && progress.costUsd >= input.maxCostUsd;
   let budgetStopped = false;
+  const chunkOverlapTokens = Math.max(0, input.chunkOverlapTokens ?? DEFAULT_CHUNK_OVERLAP_TOKENS);
 
   let runFallbacks = 0;
   const runFailed: string[] = [];
@@ -209,9 +224,9 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
     ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
   };
-  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>, chunk?: { docIndex: number; part: number; of: number }) =>
+  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>, chunk?: { docIndex: number; part: number; of: number }, chunkTokensKnown?: number) =>
     router.complete(
-      routingRequest(prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined),
+      routingRequest(chunkTokensKnown ?? (prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined)),
       (deployment, walk) => ({
         deployment,
         document: prompt,
@@ -231,9 +246,17 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       label,
     );
 
+  // Each upsert is a history event: one when a deployment serves this batch for the first time (and once per carried run).
+  const publishServedBy = () => {
+    const ids = Object.keys(progress.servedBy).sort();
+    if (ids.length > 0 && patched(BATCH_SERVED_BY_PATCH)) upsertSearchAttributes([{ key: LlmBatchServedBy, value: ids }]);
+  };
+  if (carried) publishServedBy();
   const served = (routed: RoutedResponse) => {
+    const first = progress.servedBy[routed.routing.deployment] === undefined;
     progress.servedBy[routed.routing.deployment] = (progress.servedBy[routed.routing.deployment] ?? 0) + 1;
     progress.costUsd += routed.routing.costUsd ?? 0;
+    if (first) publishServedBy();
   };
 
   /** Summarises a document whose result file the final call writes; throws what made it fail. */
@@ -241,22 +264,31 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     const base = { index: doc.index, id: doc.id, path: doc.path };
     try {
       served(await routeDocument({
-        kind: 'summarize', source: input.source, doc, chunkTokens, ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }), ...promptBase,
+        kind: 'summarize', source: input.source, doc, chunkTokens, chunkOverlapTokens, ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }), ...promptBase,
       }, `doc ${doc.id}`, { ...base, chunks: 1 }));
       return;
     } catch (err) {
       if (errorType(err) !== 'DocumentTooLargeError' || chunkTokens === null) throw err;
       const tokens = errorDetail(err, 'tokens');
       if (tokens === undefined) throw err;
-      await summariseInChunks(doc, tokens, chunkTokens, base);
+      await summariseInChunks(doc, tokens, chunkTokens, base, errorChunks(err));
     }
   }
 
-  /** Map: each chunk fits the smallest window of the chain; reduce: combine the partial summaries until one is left. */
-  async function summariseInChunks(doc: DocRef, tokens: number, size: number, base: { index: number; id: string; path: string }): Promise<void> {
+  /**
+   * Map: each chunk fits the smallest window of the chain; reduce: combine the
+   * partial summaries until one is left. Chunks are those the activity cut at
+   * the document's structure; runs from before that patch cut at fixed token
+   * offsets.
+   */
+  async function summariseInChunks(doc: DocRef, tokens: number, size: number, base: { index: number; id: string; path: string }, cut: TextChunk[] | undefined): Promise<void> {
     progress.chunkedDocuments++;
-    const ranges: Array<[number, number]> = [];
-    for (let start = 0; start < tokens; start += size) ranges.push([start, Math.min(tokens, start + size)]);
+    const parts: Array<{ range: Pick<Extract<DocumentPrompt, { kind: 'summarize' }>, 'tokenRange' | 'charRange'>; tokens: number }> = [];
+    if (cut !== undefined && patched(STRUCTURED_CHUNKS_PATCH)) {
+      for (const [start, end, n] of cut) parts.push({ range: { charRange: [start, end] }, tokens: n });
+    } else {
+      for (let start = 0; start < tokens; start += size) parts.push({ range: { tokenRange: [start, Math.min(tokens, start + size)] }, tokens: Math.min(tokens, start + size) - start });
+    }
     let attempts = 0;
     let fallbacks = 0;
     let cost = 0;
@@ -268,11 +300,11 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       return textOf(routed);
     };
     const chunkProgress = progress.chunks;
-    if (chunkProgress) chunkProgress.total += ranges.length;
+    if (chunkProgress) chunkProgress.total += parts.length;
     // A resumed batch takes the chunk summaries an earlier run paid for.
-    const kept = reuseFrom === undefined ? {} : await files.loadChunkParts({ partsDir, docIndex: doc.index, of: ranges.length });
+    const kept = reuseFrom === undefined ? {} : await files.loadChunkParts({ partsDir, docIndex: doc.index, of: parts.length });
     let partials: string[] = [];
-    for (const [i, range] of ranges.entries()) {
+    for (const [i, part] of parts.entries()) {
       const known = kept[i];
       if (known !== undefined) {
         partials.push(known);
@@ -280,8 +312,8 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       } else {
         if (overBudget()) throw new BudgetStop();
         partials.push(account(await routeDocument({
-          kind: 'summarize', source: input.source, doc, tokenRange: range, part: { index: i, of: ranges.length }, ...promptBase,
-        }, `doc ${doc.id} part ${i + 1}/${ranges.length}`, undefined, guards ? { docIndex: doc.index, part: i, of: ranges.length } : undefined)));
+          kind: 'summarize', source: input.source, doc, ...part.range, part: { index: i, of: parts.length }, ...promptBase,
+        }, `doc ${doc.id} part ${i + 1}/${parts.length}`, undefined, guards ? { docIndex: doc.index, part: i, of: parts.length } : undefined, part.tokens)));
       }
       if (chunkProgress) chunkProgress.done++;
     }
@@ -303,7 +335,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       if (groups.length === 1) {
         // The last combine writes the document's result.
         served(await routeDocument({ kind: 'combine', docId: doc.id, partials, ...promptBase }, `doc ${doc.id} combine ${partials.length}`, {
-          ...base, chunks: ranges.length, attempts, fallbacks, costUsd: cost,
+          ...base, chunks: parts.length, attempts, fallbacks, costUsd: cost,
         }));
         return;
       }
@@ -333,6 +365,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     progress.updatedAt = Date.now();
     setCurrentDetails(`${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'}; run ${progress.run}`);
   }
+  setCurrentDetails(carried ? `run ${progress.run}: ${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'} so far` : 'listing documents');
 
   let cursor: ListCursor | null = carried ? carried.cursor : { index: 0 };
   let buffer: DocRef[] = [];
@@ -405,6 +438,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   } catch (err) {
     if (!isCancellation(err)) {
       await router.flushHealth();
+      setCurrentDetails(`failed: ${failureOf(err).errorClass}: ${failureOf(err).message}\n\n${finalDetails('failed', progress, input.output.jsonlPath)}`);
       throw err;
     }
     // Cancelling keeps what is done: finish the bookkeeping and merge the partial results.
@@ -414,6 +448,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       await files.mergeResults({ partsDir, output: input.output });
     });
     await router.flushHealth();
+    setCurrentDetails(finalDetails('cancelled', progress, input.output.jsonlPath));
     throw err;
   }
 
@@ -439,5 +474,18 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   if ((!guards || outcome === 'completed') && patched('remove-result-parts')) await files.removeResultParts({ partsDir });
   progress.status = budgetStopped ? 'budget-stopped' : 'completed';
   progress.updatedAt = Date.now();
+  setCurrentDetails(finalDetails(outcome.replace(/-/g, ' '), progress, input.output.jsonlPath));
   return { output: input.output, progress: { ...progress, coolingDown: [] }, written: merged.written, ...(guards ? { outcome } : {}) };
+}
+
+/** What the UI's Current Details say once a batch has ended: the totals, and where the output is. */
+export function finalDetails(how: string, p: BatchProgress, jsonlPath: string): string {
+  const servedBy = Object.entries(p.servedBy).sort(([a], [b]) => a.localeCompare(b)).map(([d, n]) => `${d} ${n}`).join(', ');
+  return [
+    `${how}: ${p.done} done, ${p.failed} failed of ${p.total ?? '?'}`,
+    `served by: ${servedBy || 'none'}`,
+    `${p.providerCalls} provider call(s), ${p.fallbacks} fallback(s), ${p.cooldownEvents} cooldown(s), $${p.costUsd.toFixed(4)} at list prices` + (p.chunkedDocuments > 0 ? `, ${p.chunkedDocuments} document(s) in chunks` : ''),
+    `output: ${jsonlPath}`,
+    // Blank lines: the UI renders Current Details as Markdown, which joins single lines into one paragraph.
+  ].join('\n\n');
 }

@@ -61,12 +61,17 @@ export type DocumentPrompt =
     kind: 'summarize';
     source: DocumentSource;
     doc: DocRef;
+    /** A chunk as runs of the older rules cut it: tokens [start, end) of the document. */
     tokenRange?: [number, number];
+    /** A chunk as `splitText` cut it (workflows/split-text.ts): characters [start, end) of the document's text. */
+    charRange?: [number, number];
     part?: { index: number; of: number };
     /** Whole documents only: refuse (DocumentTooLargeError, with `tokens`) one larger than this, so the workflow chunks it. */
     chunkTokens?: number | null;
     /** Whole documents only: refuse (DocumentTokenCapError) one with more tokens than this, before any provider call. */
     maxDocumentTokens?: number;
+    /** With `chunkTokens`: the refusal also carries the chunks (`chunks`: [start, end, tokens] each), cut at headings, paragraphs, sentences, with this overlap. */
+    chunkOverlapTokens?: number;
     instructions?: string;
     maxTokens?: number;
   }
@@ -112,6 +117,8 @@ export interface BatchSummarizeInput {
   instructions?: string;
   maxTokens?: number;
   options?: DurableRoutingOptions;
+  /** Tokens of a chunk's end repeated at the start of the next, for documents summarised in chunks (default `DEFAULT_CHUNK_OVERLAP_TOKENS`). */
+  chunkOverlapTokens?: number;
   /** Continue as new once a run's history reaches this many events (Temporal may suggest it earlier). */
   continueAsNewAfterEvents?: number;
   /** References fetched per listing activity. */

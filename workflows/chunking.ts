@@ -14,6 +14,9 @@ export const DEFAULT_MAX_DOCUMENT_TOKENS = 1_000_000;
 export const CHUNK_PROMPT_RESERVE_TOKENS = 128;
 /** Tokenizers differ between providers by up to ~20%; chunks leave that much room. */
 export const CHUNK_TOKENIZER_MARGIN = 0.8;
+export { DEFAULT_CHUNK_OVERLAP_TOKENS } from './split-text';
+/** Runs that started before this patch cut chunks at fixed token offsets; newer ones at the document's structure. */
+export const STRUCTURED_CHUNKS_PATCH = 'structured-chunks';
 
 /** Every group a request to `group` can reach through fallback lists (generic and context-window), itself included. */
 export function fallbackChainGroups(config: RouterConfig, group: string): string[] {

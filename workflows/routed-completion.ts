@@ -16,6 +16,20 @@ function failedDeployments(attempts: readonly AttemptRecord[]): string[] {
   return failed;
 }
 
+/** The Current Details of a request that got no answer: the error, then each failed call (deployment, model, class, status). */
+export function failureDetails(err: unknown, attempts: readonly AttemptRecord[], failedSoFar: readonly string[]): string {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { type?: unknown; name?: unknown; message?: unknown };
+  const cls = typeof e.type === 'string' ? e.type : typeof e.name === 'string' ? e.name : 'Error';
+  const lines = [`failed: ${cls}: ${typeof e.message === 'string' ? e.message : String(err)}`];
+  for (const a of attempts) {
+    if (a.outcome !== 'failure') continue;
+    lines.push(`#${a.attemptNo} ${a.deploymentId} (${a.model}): ${a.errorClass ?? 'Error'}${a.status === null || a.status === undefined ? '' : ` ${a.status}`}`);
+  }
+  if (attempts.length === 0 && failedSoFar.length > 0) lines.push(`failed deployments: ${failedSoFar.join(', ')}`);
+  // Blank lines: the UI renders Current Details as Markdown, which joins single lines into one paragraph.
+  return lines.join('\n\n');
+}
+
 /**
  * One chat completion routed by the core's driver over a loaded router
  * config: retries within the model group, then fallbacks, every call its own
@@ -51,15 +65,16 @@ export async function routedCompletion(input: RoutedCompletionInput): Promise<Ro
     routed = await router.complete(routingRequestFor(input.config, input.request, input.estimatedInputTokens), (deployment) => ({ deployment, request: input.request }));
   } catch (err) {
     const giveUp = giveUpOfFailure(err);
+    const attempts = giveUp === undefined || giveUp.kind === 'no-deployments' ? [] : giveUp.data.attempts;
     if (giveUp !== undefined && !router.v1) {
-      const attempts = giveUp.kind === 'no-deployments' ? [] : giveUp.data.attempts;
       upsertSearchAttributes([
         { key: LlmModelGroup, value: group },
         { key: LlmFallbackCount, value: countFallbacks(attempts) },
         ...(attempts.length > 0 ? [{ key: LlmFailedDeployments, value: failedDeployments(attempts) }] : []),
       ]);
-      setCurrentDetails(`failed: ${(err as Error).message}`);
     }
+    // Not a command: the UI reads it by query, so every run, of any rules, ends with how it failed rather than "calling …".
+    setCurrentDetails(failureDetails(err, attempts, failed));
     throw err;
   } finally {
     await router.flushHealth();

@@ -176,7 +176,7 @@ export class WorkflowRouter {
     const summary = hopSummary(step, walk.attempts, label);
     this.listeners.onHopStart?.(summary, step);
     const started = Date.now();
-    const input = makeInput({ ...params, timeoutMs: step.timeoutMs }, walk);
+    const input: CallDeploymentInput = { ...makeInput({ ...params, timeoutMs: step.timeoutMs }, walk), hop: step.attemptNo };
     const local = this.localHops && hopRunsLocally(step, 'request' in input && input.request.stream === true, this.options);
     const { callDeployment } = local
       ? proxyLocalActivities<RouterActivities>(localHopActivityOptions(step, this.options))

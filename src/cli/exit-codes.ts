@@ -11,6 +11,8 @@ export const EXIT = {
   DOCUMENTS_FAILED: 4,
   /** A batch stopped at its --max-cost budget; what is done is in its output (batch resume finishes it). */
   BUDGET_REACHED: 5,
+  /** A time limit (`complete --timeout`) ran out; the workflow was cancelled. The `timeout(1)` convention. */
+  TIMED_OUT: 124,
   /** Interrupted (Ctrl-C) while following a job; the job itself keeps running. */
   INTERRUPTED: 130,
 } as const;

@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { registerBatch } from './commands/batch';
 import { registerCodecServer } from './commands/codec-server';
@@ -10,11 +12,29 @@ import { registerServe } from './commands/serve';
 import { registerWorker } from './commands/worker';
 import { CliError, EXIT } from './exit-codes';
 
+/** The package's version: from the sources in a clone (src/cli), from the compiled CLI in an installed package (dist/src/cli). */
+export function packageVersion(): string {
+  for (const up of [['..', '..'], ['..', '..', '..']]) {
+    const file = join(__dirname, ...up, 'package.json');
+    if (!existsSync(file)) continue;
+    const pkg = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+    if (pkg.name === 'temporal-llm-router' && typeof pkg.version === 'string') return pkg.version;
+  }
+  return 'unknown';
+}
+
+/** commander's "error: unknown option '--x'" as the CLI's one line. */
+function usageLine(message: string): string {
+  return `llm-router: ${message.replace(/^error:\s*/, '').replace(/\s*\n\s*/g, ' ').trim()} (llm-router --help for usage)\n`;
+}
+
 export function buildProgram(): Command {
   const program = new Command()
     .name('llm-router')
     .description('Durable LLM routing on Temporal')
-    .showHelpAfterError('(run llm-router --help for usage)')
+    .version(`llm-router ${packageVersion()}`, '-V, --version', 'print the version')
+    // Flag errors (unknown option, missing argument, bad value) are one line; subcommands inherit this.
+    .configureOutput({ outputError: (message, write) => write(usageLine(message)) })
     .exitOverride();
   registerDevServer(program);
   registerWorker(program);

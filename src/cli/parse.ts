@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { DOCUMENT_FORMATS, type DocumentFormat } from '../../workflows/batch-types';
+import { parseDuration } from '../temporal/schedules/duration';
 
 function portParser(min: 0 | 1, range: string): (value: string) => number {
   return (value: string) => {
@@ -29,6 +30,14 @@ export function parsePositiveInt(option: string): (value: string) => number {
   };
 }
 
+/** commander argument parser for a whole number that may be zero, naming the option in its error. */
+export function parseNonNegativeInt(option: string): (value: string) => number {
+  return (value: string) => {
+    if (!/^\d+$/.test(value)) throw new InvalidArgumentError(`${option} "${value}" is not a whole number (0 or more).`);
+    return Number(value);
+  };
+}
+
 /** commander parser for `--format`: one of the document formats the batch activities read. */
 export function parseDocumentFormat(value: string): DocumentFormat {
   const format = DOCUMENT_FORMATS.find((f) => f === value.toLowerCase());
@@ -42,5 +51,15 @@ export function parseUsd(option: string): (value: string) => number {
     const n = Number(value.replace(/^\$/, ''));
     if (!/^\$?\d+(\.\d+)?$/.test(value) || !(n > 0)) throw new InvalidArgumentError(`${option} "${value}" is not a positive amount of US dollars (e.g. 2.50).`);
     return n;
+  };
+}
+
+/** commander parser for a time limit: a duration ("30s", "2m", "1h") or a number of seconds, above zero; milliseconds out. */
+export function parseTimeLimit(option: string): (value: string) => number {
+  return (value: string) => {
+    const parsed = parseDuration(/^\d+(\.\d+)?$/.test(value.trim()) ? `${value.trim()}s` : value);
+    if ('problem' in parsed) throw new InvalidArgumentError(`${option} ${parsed.problem}.`);
+    if (parsed.ms <= 0) throw new InvalidArgumentError(`${option} "${value}" must be more than zero.`);
+    return parsed.ms;
   };
 }

@@ -9,6 +9,8 @@ import { requestNeeds } from '../core/request';
 import { countPromptTokens } from '../providers/tokens';
 import type { ChatRequest } from '../providers/types';
 import { giveUpError } from '../router/errors';
+import { Timeout } from '../errors/classes';
+import { temporal } from '@temporalio/proto';
 import type {
   BatchOutput,
   BatchProgress,
@@ -44,6 +46,8 @@ export interface StartBatchOptions {
   concurrency?: number;
   instructions?: string;
   maxTokens?: number;
+  /** Tokens repeated between consecutive chunks of a document too large for one call (default `DEFAULT_CHUNK_OVERLAP_TOKENS`). */
+  chunkOverlapTokens?: number;
   continueAsNewAfterEvents?: number;
   pageSize?: number;
   workflowId?: string;
@@ -174,6 +178,7 @@ export async function startBatchSummarize(
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     ...(options.instructions === undefined ? {} : { instructions: options.instructions }),
     ...(options.maxTokens === undefined ? {} : { maxTokens: options.maxTokens }),
+    ...(options.chunkOverlapTokens === undefined ? {} : { chunkOverlapTokens: options.chunkOverlapTokens }),
     ...(options.continueAsNewAfterEvents === undefined ? {} : { continueAsNewAfterEvents: options.continueAsNewAfterEvents }),
     ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
     ...(options.allowEmpty === true ? { allowEmpty: true } : {}),
@@ -267,6 +272,69 @@ export async function cancelBatch(client: Client, workflowId: string): Promise<v
   await client.workflow.getHandle(workflowId).cancel();
 }
 
+/** How long `complete()` waits before it tells `onUnclaimed` that no worker has picked the request up. */
+export const DEFAULT_UNCLAIMED_HINT_MS = 3_000;
+/** After `timeoutMs`, how long a cancelled request may take to end before it is terminated. */
+export const DURABLE_CANCEL_GRACE_MS = 3_000;
+/** The server closes a request this long after its `timeoutMs`, should the waiting process have died. */
+export const DURABLE_TIMEOUT_GRACE_MS = 10_000;
+
+export interface CompleteOptions {
+  workflowId?: string;
+  /** Give up after this long: the workflow is cancelled, not left running, and a `Timeout` is thrown. */
+  timeoutMs?: number;
+  /** Called once, while waiting goes on, when no worker has picked the request up after `unclaimedHintMs`. */
+  onUnclaimed?: (info: { workflowId: string; taskQueue: string; waitedMs: number }) => void;
+  /** Default `DEFAULT_UNCLAIMED_HINT_MS`. */
+  unclaimedHintMs?: number;
+}
+
+/** Whether any worker has run a workflow task of the execution yet. */
+async function claimed(handle: WorkflowHandle): Promise<boolean> {
+  const description = await handle.describe();
+  // Started and the first task scheduled: two events, and the task not yet handed to a poller.
+  const pending = description.raw.pendingWorkflowTask?.state;
+  return description.historyLength > 2 || pending === temporal.api.enums.v1.PendingWorkflowTaskState.PENDING_WORKFLOW_TASK_STATE_STARTED;
+}
+
+/** A routed completion's result, with the hint and the timeout of `CompleteOptions`. */
+async function awaitCompletion(handle: WorkflowHandle, taskQueue: string, opts: CompleteOptions): Promise<RoutedCompletionResult> {
+  const result = handle.result() as Promise<RoutedCompletionResult>;
+  // Settled either way before we return, so an abandoned wait never surfaces as an unhandled rejection.
+  const settled = result.then(() => true, () => true);
+  const timers: NodeJS.Timeout[] = [];
+  const started = Date.now();
+  try {
+    if (opts.onUnclaimed !== undefined) {
+      const hintMs = opts.unclaimedHintMs ?? DEFAULT_UNCLAIMED_HINT_MS;
+      const onUnclaimed = opts.onUnclaimed;
+      timers.push(setTimeout(() => {
+        claimed(handle).then((yes) => {
+          if (!yes) onUnclaimed({ workflowId: handle.workflowId, taskQueue, waitedMs: Date.now() - started });
+        }, () => undefined);
+      }, hintMs));
+    }
+    if (opts.timeoutMs === undefined) return await result;
+    const timeoutMs = opts.timeoutMs;
+    const timedOut = new Promise<'timeout'>((resolve) => timers.push(setTimeout(() => resolve('timeout'), timeoutMs)));
+    const first = await Promise.race([settled, timedOut]);
+    if (first !== 'timeout') return await result;
+    const pickedUp = await claimed(handle).catch(() => true);
+    await handle.cancel().catch(() => undefined);
+    const ended = await Promise.race([settled, new Promise<false>((resolve) => timers.push(setTimeout(() => resolve(false), DURABLE_CANCEL_GRACE_MS)))]);
+    if (ended === false) await handle.terminate(`no answer within ${timeoutMs} ms and the cancellation was not taken up`).catch(() => undefined);
+    const seconds = Math.round(timeoutMs / 100) / 10;
+    throw new Timeout(
+      pickedUp
+        ? `no answer within ${seconds} s: workflow ${handle.workflowId} was cancelled`
+        : `no answer within ${seconds} s: no worker polls task queue "${taskQueue}"; workflow ${handle.workflowId} was ${ended === false ? 'terminated' : 'cancelled'}`,
+      { retryable: false },
+    );
+  } finally {
+    for (const t of timers) clearTimeout(t);
+  }
+}
+
 /**
  * The durable counterpart of the in-process `Router`: same config, same
  * driver, every call a workflow whose hops are activities. It raises the
@@ -307,8 +375,14 @@ export class DurableRouter {
     return shared === undefined || shared === false ? undefined : shared.routerName;
   }
 
-  /** One routed chat completion; `request.model` names the model group. */
-  async complete(request: ChatRequest & { model: string }, opts: DurableCompleteOptions = {}): Promise<RoutedCompletionResult> {
+  /**
+   * One routed chat completion; `request.model` names the model group. With
+   * `timeoutMs`, a request still unanswered then is cancelled (terminated if no
+   * worker ever picked it up, since nothing could run its cancellation) and a
+   * `Timeout` without a deployment is thrown; the server's execution timeout
+   * backs that up should this process die first.
+   */
+  async complete(request: ChatRequest & { model: string }, opts: DurableCompleteOptions & CompleteOptions = {}): Promise<RoutedCompletionResult> {
     await Promise.all([this.ensureHealth(), this.ensureConfig()]);
     const durability = resolveDurability(this.config, request.model, opts, this.durability);
     // By reference: history holds the config's hash (first key, see config-ref/codec.ts), the worker's codec the config.
@@ -322,12 +396,14 @@ export class DurableRouter {
     };
     let result: RoutedCompletionResult;
     try {
-      result = (await this.client.workflow.execute('routedCompletion', {
+      const handle = await this.client.workflow.start('routedCompletion', {
         taskQueue: this.taskQueue,
         workflowTaskTimeout: DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
         workflowId: opts.workflowId ?? `completion-${randomUUID()}`,
         args: [input],
-      })) as RoutedCompletionResult;
+        ...(opts.timeoutMs === undefined ? {} : { workflowExecutionTimeout: opts.timeoutMs + DURABLE_TIMEOUT_GRACE_MS }),
+      });
+      result = await awaitCompletion(handle, this.taskQueue, opts);
     } catch (err) {
       // The workflow ended with the router's verdict: raise what the in-process Router raises.
       const giveUp = giveUpOfFailure(err);

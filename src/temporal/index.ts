@@ -16,13 +16,16 @@ export {
   spillInlineDocuments,
   BATCH_PROGRESS_QUERY,
   DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
+  DEFAULT_UNCLAIMED_HINT_MS,
+  DURABLE_CANCEL_GRACE_MS,
+  DURABLE_TIMEOUT_GRACE_MS,
 } from './client';
-export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments, ResumeBatchOptions, DurableCompleteOptions } from './client';
+export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments, ResumeBatchOptions, DurableCompleteOptions, CompleteOptions } from './client';
 export { toDurableConfig, defaultRouterName, withSharedHealth } from './durable-config';
 export type { DurableConfigInput } from './durable-config';
 export { toApplicationFailure, giveUpFailure, giveUpOfFailure, documentFailure } from './to-application-failure';
 export type { ProviderFailureDetails, GiveUpDetails } from './to-application-failure';
-export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments } from './search-attributes';
+export { ROUTER_SEARCH_ATTRIBUTES, LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments, LlmBatchServedBy } from './search-attributes';
 export type { RoutedCompletionInput, RoutedCompletionResult, DurableRouterConfig, DurableRoutingOptions, CarriedRoutingState, DurabilityMode } from '../../workflows/types';
 export type { BatchOutcome, FailureSample, BatchProgress, BatchSummarizeInput, BatchSummarizeResult, DocumentFormat, DocumentSource, DocumentResultRecord, BatchOutput } from '../../workflows/batch-types';
 export type { SharedHealthOptions } from '../../workflows/router-health-link';

@@ -7,8 +7,10 @@ export const LlmModelGroup = defineSearchAttributeKey('LlmModelGroup', SearchAtt
 export const LlmServedBy = defineSearchAttributeKey('LlmServedBy', SearchAttributeType.KEYWORD);
 export const LlmFallbackCount = defineSearchAttributeKey('LlmFallbackCount', SearchAttributeType.INT);
 export const LlmFailedDeployments = defineSearchAttributeKey('LlmFailedDeployments', SearchAttributeType.KEYWORD_LIST);
+/** Batches: every deployment that served at least one of its documents or chunks (`LlmBatchServedBy = "backup"` finds a batch the backup served part of). */
+export const LlmBatchServedBy = defineSearchAttributeKey('LlmBatchServedBy', SearchAttributeType.KEYWORD_LIST);
 
-export const ROUTER_SEARCH_ATTRIBUTES = [LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments] as const;
+export const ROUTER_SEARCH_ATTRIBUTES = [LlmModelGroup, LlmServedBy, LlmFallbackCount, LlmFailedDeployments, LlmBatchServedBy] as const;
 
 /** The CLI's spelling of each type, for `temporal server start-dev --search-attribute Name=Type`. */
 const CLI_TYPE_NAMES: Record<SearchAttributeType, string> = {

@@ -19,6 +19,8 @@ export interface ProviderFailureDetails {
   causeClass?: string;
   /** Shared health news from the worker's health agent, for the workflow to lay over its state. */
   health?: SharedHealthView;
+  /** The hop's attempt number in its request's walk (`#n` in the activity summary), for the worker's log line. */
+  hop?: number;
   /** Histories recorded before single-call hops only: the activity attempt that failed, i.e. the calls the hop made. */
   attempt?: number;
 }
@@ -32,8 +34,9 @@ export interface ProviderFailureDetails {
  * hops that a lost worker ended. An expected 429 is BENIGN so it does not
  * page anyone or pollute error metrics.
  */
-export function toApplicationFailure(error: LlmRouterError, health?: SharedHealthView): ApplicationFailure {
+export function toApplicationFailure(error: LlmRouterError, health?: SharedHealthView, hop?: number): ApplicationFailure {
   const details: ProviderFailureDetails = { errorClass: error.name, retryable: error.retryable };
+  if (hop !== undefined) details.hop = hop;
   if (health !== undefined) details.health = health;
   if (error.status !== undefined) details.status = error.status;
   if (error.provider !== undefined) details.provider = error.provider;
@@ -52,7 +55,7 @@ export function toApplicationFailure(error: LlmRouterError, health?: SharedHealt
 }
 
 /** A document an activity cannot read: retrying will not make it readable, and the batch reports it and goes on. */
-export function documentFailure(errorClass: string, message: string, extra: Record<string, number | string> = {}): ApplicationFailure {
+export function documentFailure(errorClass: string, message: string, extra: Record<string, number | string | ReadonlyArray<readonly number[]>> = {}): ApplicationFailure {
   return ApplicationFailure.create({ type: errorClass, message, nonRetryable: true, details: [{ ...extra, errorClass }] });
 }
 

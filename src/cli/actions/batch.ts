@@ -28,6 +28,7 @@ export interface StartFlags extends ConnectionFlags {
   concurrency?: number;
   instructions?: string;
   maxTokens?: number;
+  chunkOverlap?: number;
   id?: string;
   taskQueue?: string;
   router?: string;
@@ -202,6 +203,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
       ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
       ...(flags.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: flags.maxDocumentTokens }),
       ...(flags.allowEmpty ? { allowEmpty: true } : {}),
+      ...(flags.chunkOverlap === undefined ? {} : { chunkOverlapTokens: flags.chunkOverlap }),
       ...(flags.id ? { workflowId: flags.id } : {}),
       ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),
       ...(routerName === undefined ? {} : { routing: { sharedHealth: { routerName } } }),

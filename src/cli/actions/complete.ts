@@ -24,6 +24,9 @@ export interface CompleteFlags extends ConnectionFlags {
   taskQueue?: string;
   router?: string;
   durability?: string;
+  id?: string;
+  /** Milliseconds (parsed from --timeout). */
+  timeout?: number;
 }
 
 export async function complete(prompt: string, flags: CompleteFlags): Promise<void> {
@@ -42,6 +45,9 @@ export async function complete(prompt: string, flags: CompleteFlags): Promise<vo
     throw new CliError(`--durability "${flags.durability}": expected one of ${DURABILITY_MODES.join(', ')}`, EXIT.USAGE);
   }
   const request = { model: flags.model, messages, ...(flags.maxTokens ? { max_tokens: flags.maxTokens } : {}) };
+  if (flags.direct && (flags.id !== undefined || flags.timeout !== undefined)) {
+    throw new CliError(`${flags.id !== undefined ? '--id' : '--timeout'} applies to durable requests only, not --direct`, EXIT.USAGE);
+  }
   if (flags.direct) {
     const response = await new Router(config).completion(request);
     if (flags.json) return writeJson(response);

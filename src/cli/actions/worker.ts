@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { CliError, EXIT } from '../exit-codes';
 import { ensureRouterHealth } from '../../temporal/health';
 import { installWorkerMetrics } from '../../temporal/observability/metrics';
+import { routerWorkerLogger } from '../../temporal/observability/worker-logger';
 import { createWorker } from '../../temporal/worker';
 import { configPath, loadCliConfig } from '../config-file';
 import { connectClient } from '../connection';
@@ -49,7 +50,7 @@ export async function runWorker(flags: WorkerFlags): Promise<void> {
   }
   const extras = cliTemporalExtras();
   // Metrics (LLM_ROUTER_METRICS_*) live in the process-wide Runtime, so it is installed before any connection.
-  if (!installWorkerMetrics(extras.observability, flags.logLevel)) Runtime.install({ logger: new DefaultLogger(flags.logLevel) });
+  if (!installWorkerMetrics(extras.observability, flags.logLevel)) Runtime.install({ logger: routerWorkerLogger(flags.logLevel) });
   const routerName = sharedHealthRouterName(flags.router);
   for (const name of missingKeyVariables(config.params, process.env)) {
     process.stderr.write(`warning: ${name} is not set in this worker's environment; calls to deployments that use os.environ/${name} will fail with AuthenticationError\n`);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { withConnectionOptions } from '../connection-options';
-import { parseDocumentFormat, parsePositiveInt, parseUsd } from '../parse';
+import { parseDocumentFormat, parsePositiveInt, parseNonNegativeInt, parseUsd } from '../parse';
+import { DEFAULT_CHUNK_OVERLAP_TOKENS } from '../../../workflows/split-text';
 import type { ReadFlags, ResumeFlags, StartFlags } from '../actions/batch';
 
 
@@ -25,6 +26,7 @@ export function registerBatch(program: Command): void {
       .option('--concurrency <n>', 'documents in flight at once', parsePositiveInt('--concurrency'))
       .option('--instructions <text>', 'how to summarise')
       .option('--max-tokens <n>', 'maximum tokens per summary', parsePositiveInt('--max-tokens'))
+      .option('--chunk-overlap <tokens>', `tokens of one chunk's end repeated at the start of the next, for documents too large for one call (default ${DEFAULT_CHUNK_OVERLAP_TOKENS}; 0 for none)`, parseNonNegativeInt('--chunk-overlap'))
       .option('--id <workflowId>', 'batch id (default: batch-<uuid>)')
       .option('--task-queue <name>', 'task queue of the worker')
       .option('--router <name>', 'shared health: router whose routerHealth entity this batch shares (env LLM_ROUTER_NAME; off when unset)')

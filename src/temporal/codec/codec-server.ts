@@ -88,7 +88,9 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Cod
       res.setHeader('Access-Control-Allow-Methods', 'POST, OPTIONS');
       res.setHeader('Access-Control-Allow-Headers', 'Content-Type, X-Namespace, Authorization');
     }
-    const op = codecOperation(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
+    // The path as sent, not parsed as a URL: the Temporal CLI asks for `//decode` when its endpoint ends in a
+    // `/{namespace}` it leaves empty, which a URL parser would read as a host named "decode".
+    const op = codecOperation((req.url ?? '/').split('?')[0] ?? '/');
     if (op === null) return void res.writeHead(404).end();
     if (req.method === 'OPTIONS') return void res.writeHead(origin !== undefined && origins.has(origin) ? 204 : 403).end();
     if (req.method !== 'POST') return void res.writeHead(405, { Allow: 'POST, OPTIONS' }).end();

@@ -1,4 +1,5 @@
-import { DefaultLogger, Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
+import { Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
+import { routerWorkerLogger } from './worker-logger';
 import type { ObservabilitySettings } from './settings';
 
 /** The Runtime options that export worker metrics (task latencies, slots, polls, activity and workflow counts). Undefined when metrics are off. */
@@ -21,6 +22,6 @@ export function runtimeTelemetryOptions(settings: ObservabilitySettings): Runtim
 export function installWorkerMetrics(settings: ObservabilitySettings, logLevel: LogLevel = 'WARN'): boolean {
   const telemetryOptions = runtimeTelemetryOptions(settings);
   if (telemetryOptions === undefined) return false;
-  Runtime.install({ logger: new DefaultLogger(logLevel), telemetryOptions });
+  Runtime.install({ logger: routerWorkerLogger(logLevel), telemetryOptions });
   return true;
 }

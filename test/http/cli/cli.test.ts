@@ -1,6 +1,6 @@
 // The real `llm-router` binary, spawned as a user runs it, for every command
 // that needs no Temporal server, and for bad input on the ones that do.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../src/dev-server';
@@ -118,16 +118,36 @@ describe('complete --direct (the in-process Router, no Temporal)', () => {
 });
 
 describe('bad input and an unreachable server', () => {
-  test('an unknown option exits 2', async () => {
-    const run = await runCli(['batch', 'status', 'x', '--frobnicate']);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("unknown option '--frobnicate'");
+  test('--version prints the package version and exits 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-V']) {
+      const run = await runCli([flag]);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(`llm-router ${version}\n`);
+      expect(run.stderr).toBe('');
+    }
+  });
+
+  test('flag errors are one llm-router: line each with exit 2: unknown option, missing argument, missing required option, bad value, unknown command', async () => {
+    const cases: Array<[string[], string]> = [
+      [['batch', 'status', 'x', '--frobnicate'], "llm-router: unknown option '--frobnicate' (llm-router --help for usage)"],
+      [['batch', 'status'], "llm-router: missing required argument 'id' (llm-router --help for usage)"],
+      [['complete', 'hi'], "llm-router: required option '--model <group>' not specified (llm-router --help for usage)"],
+      [['complete', 'hi', '--model'], "llm-router: option '--model <group>' argument missing (llm-router --help for usage)"],
+      [['complete', 'hi', '--model', 'm', '--max-tokens', 'x'], `llm-router: option '--max-tokens <n>' argument 'x' is invalid. --max-tokens "x" is not a positive integer. (llm-router --help for usage)`],
+      [['summarise'], "llm-router: unknown command 'summarise' (llm-router --help for usage)"],
+    ];
+    const runs = await Promise.all(cases.map(([args]) => runCli(args)));
+    for (const [i, run] of runs.entries()) {
+      expect({ args: cases[i]?.[0], code: run.code, lines: errorLines(run) }).toEqual({ args: cases[i]?.[0], code: 2, lines: [cases[i]?.[1]] });
+      expect(run.stdout).toBe('');
+    }
   });
 
   test('a bad port exits 2 naming the value', async () => {
     const run = await runCli(['dev-server', '--port', '99999']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('"99999" is not a TCP port');
+    expect(errorLines(run)).toEqual([expect.stringContaining('"99999" is not a TCP port')]);
   });
 
   test('batch start on a missing directory exits 2 before contacting anything', async () => {

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { DocumentResultRecord } from '../../../workflows';
 import { errorLines, runCli, startCli, type CliProcess } from '../../http/cli/run-cli';
-import { articleHtml, scannedPdf, textPdf } from '../../support/document-files';
+import { articleHtml, HTML_NOISE, scannedPdf, textPdf } from '../../support/document-files';
 import { createTestBucket, testS3Client, testS3Env } from '../../support/s3';
 import { requireTestEnv } from '../../support/test-env';
 
@@ -70,6 +70,52 @@ test('a folder of PDF, HTML and Markdown files, summarised into an S3 object', a
   expect(records[0]?.summary).toContain('Annual report, page one.');
   expect(records[1]?.summary).toContain('Routing that survives outages');
   expect(records[1]?.summary).not.toContain('SiteNavigationLink');
+});
+
+test('a multi-page PDF too large for one call is summarised in parts cut at its pages and sentences; an HTML page\'s navigation never reaches the provider', async () => {
+  // A narrow window, so the PDF needs several calls: the parts show where the text was cut.
+  const narrowConfig = join(dir, 'narrow.yaml');
+  writeFileSync(narrowConfig, [
+    'model_list:',
+    '  - model_name: summarizer',
+    `    litellm_params: { model: openai/gpt-4o-mini, api_base: "${fake.openaiBaseUrl('primary')}", api_key: os.environ/CLI_DOCS_KEY }`,
+    '    model_info: { id: primary, max_input_tokens: 700 }',
+    '',
+  ].join('\n'));
+  const docs = join(dir, 'formats');
+  mkdirSync(docs);
+  const pages = [1, 2, 3, 4, 5].map((p) => Array.from({ length: 24 }, (_, l) => `Page ${p} line ${l + 1} says the mill keeps turning.`));
+  writeFileSync(join(docs, 'a-minutes.pdf'), await textPdf(pages));
+  writeFileSync(join(docs, 'b-article.html'), articleHtml());
+  const out = join(dir, 'formats.jsonl');
+  fake.reset();
+  const run = await runCli(['batch', 'start', docs, '--model', 'summarizer', '--out', out, '--config', narrowConfig, '--chunk-overlap', '30', '--wait', ...connection], { env });
+  expect(run.code).toBe(0);
+  expect(run.stdout).toContain('2 done, 0 failed');
+  const records = parse(readFileSync(out, 'utf8'));
+  expect(records.map((r) => [r.id, r.status, r.servedBy])).toEqual([['a-minutes.pdf', 'ok', 'primary'], ['b-article.html', 'ok', 'primary']]);
+  const pdf = records[0]!;
+  expect(pdf.chunks).toBeGreaterThan(2);
+
+  const prompts = fake.requests('primary').map((r) => (r.body as { messages: Array<{ content: string }> }).messages[1]?.content ?? '');
+  const parts = prompts.filter((p) => p.startsWith('Summarise this document (part ')).map((p) => p.replace(/^Summarise this document \(part \d+ of \d+\):\n\n/, ''));
+  expect(parts).toHaveLength(pdf.chunks!);
+  // Every part starts and ends on a whole line of the PDF: no sentence, let alone a word, is cut.
+  for (const part of parts) {
+    expect(part).toMatch(/^Page \d line \d+ says/);
+    expect(part).toMatch(/says the mill keeps turning\.$/);
+  }
+  // Every line of every page reached the provider, and each part after the first repeats the end of the one before.
+  for (const lines of pages) for (const line of lines) expect(parts.some((p) => p.includes(line))).toBe(true);
+  for (let i = 1; i < parts.length; i++) {
+    const last = /Page \d line \d+ says the mill keeps turning\.$/.exec(parts[i - 1]!)?.[0];
+    expect(parts[i]).toContain(last!);
+  }
+  // The article's text was summarised; its navigation, header, footer, sidebar and scripts were not.
+  const html = prompts.find((p) => p.includes('Routing that survives outages'));
+  expect(html).toContain('When a deployment fails, the workflow moves to the next one in the chain.');
+  for (const word of HTML_NOISE) expect(prompts.join('\n')).not.toContain(word);
+  expect(records[1]?.summary).toContain('Routing that survives outages');
 });
 
 test('scanned PDFs and binary files fail per document with named errors, and no provider call is made for them', async () => {

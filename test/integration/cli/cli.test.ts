@@ -57,7 +57,7 @@ beforeAll(async () => {
   );
   taskQueue = `cli-it-${Date.now()}`;
   connection = ['--address', requireTestEnv('address'), '--task-queue', taskQueue];
-  worker = startCli(['worker', '--config', configFile, '--address', requireTestEnv('address'), '--task-queue', taskQueue, '--workflow-bundle', requireTestEnv('bundle')], { env, timeoutMs: 600_000 });
+  worker = startCli(['worker', '--config', configFile, '--address', requireTestEnv('address'), '--task-queue', taskQueue, '--workflow-bundle', requireTestEnv('bundle')], { env, timeoutMs: 900_000 });
   await worker.waitFor('worker polling task queue', 60_000);
 });
 
@@ -80,6 +80,65 @@ test('complete (durable) fails over from a 503 and says which deployment served'
   expect(run.stderr).toContain('served by backup');
   expect(run.stderr).toContain('1 fallback(s)');
   expect(fake.count('backup')).toBe(1);
+});
+
+test('the worker logs an expected 503 as one line naming class, status, deployment and hop, without a stack trace', async () => {
+  fake.script('primary', [{ status: 503, errorMessage: 'primary is down' }]);
+  const run = await runCli(['complete', '--config', configFile, '--model', 'summarizer', ...connection, 'Log this'], { env });
+  expect(run.code).toBe(0);
+  await worker.waitFor(/hop failed: ServiceUnavailableError 503, deployment primary, hop #1, workflow completion-/, 10_000);
+  const lines = worker.stderr().split('\n');
+  const at = lines.findIndex((l) => l.includes('hop failed: ServiceUnavailableError 503'));
+  expect(lines[at]).toMatch(/\[WARN\] hop failed: ServiceUnavailableError 503, deployment primary, hop #1, workflow completion-\S+: /);
+  // The next line is another record, not a stack frame.
+  expect(lines[at + 1] ?? '').not.toMatch(/^\s+at /);
+  expect(worker.stderr()).not.toMatch(/ServiceUnavailableError[^\n]*\n\s+at /);
+});
+
+test('complete with no worker on its task queue: a hint naming the queue while it waits, then --timeout ends the workflow and exits 124', async () => {
+  const queue = `nobody-polls-${Date.now()}`;
+  const id = `cli-complete-unclaimed-${Date.now()}`;
+  const run = await runCli(['complete', '--config', configFile, '--model', 'summarizer', '--address', requireTestEnv('address'), '--task-queue', queue, '--id', id, '--timeout', '6s', 'Anyone there?'], { env });
+  expect(run.code).toBe(124);
+  expect(run.stdout).toBe('');
+  // The hint says how long it really waited: 3 s, or a little more on a loaded machine.
+  const lines = errorLines(run);
+  expect(lines).toHaveLength(2);
+  expect(lines[0]).toMatch(new RegExp(`^llm-router: no worker has picked up ${id} after [3-5] s; is \`llm-router worker --task-queue ${queue}\` running against this server\\? Still waiting$`));
+  expect(lines[1]).toBe(`llm-router: no answer within 6 s: no worker polls task queue "${queue}"; workflow ${id} was terminated`);
+  const client = new Client({ connection: await Connection.connect({ address: requireTestEnv('address') }) });
+  try {
+    const description = await client.workflow.getHandle(id).describe();
+    expect(description.type).toBe('routedCompletion');
+    expect(description.taskQueue).toBe(queue);
+    expect(description.status.name).toBe('TERMINATED');
+  } finally {
+    await client.connection.close();
+  }
+});
+
+test('complete --timeout against a worker whose provider hangs cancels the workflow and its call, and exits 124', async () => {
+  const gate = fake.gate();
+  fake.script('primary', [], { after: { gate } });
+  const id = `cli-complete-timeout-${Date.now()}`;
+  const run = await runCli(['complete', '--config', configFile, '--model', 'summarizer', ...connection, '--id', id, '--timeout', '4', 'Take your time'], { env });
+  gate.release();
+  expect(run.code).toBe(124);
+  expect(errorLines(run)).toEqual([`llm-router: no answer within 4 s: workflow ${id} was cancelled`]);
+  expect(fake.count('primary')).toBe(1);
+  const client = new Client({ connection: await Connection.connect({ address: requireTestEnv('address') }) });
+  try {
+    const status = await eventually(async () => {
+      const name = (await client.workflow.getHandle(id).describe()).status.name;
+      return name === 'RUNNING' ? undefined : name;
+    }, 10_000);
+    expect(status).toBe('CANCELLED');
+  } finally {
+    await client.connection.close();
+  }
+  const reused = await runCli(['complete', '--config', configFile, '--model', 'summarizer', ...connection, '--id', id, '--direct', 'x'], { env });
+  expect(reused.code).toBe(2);
+  expect(errorLines(reused)).toEqual(['llm-router: --id applies to durable requests only, not --direct']);
 });
 
 test('batch start --wait runs a batch to the end; status, result and cancel read it', async () => {

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
 import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
@@ -90,6 +92,44 @@ test('with the codec on, history holds neither prompt nor summary, and the codec
   const decoded = (await response.json()) as { payloads: JsonPayload[] };
   expect((valueOf(decoded.payloads[0]!) as RoutedCompletionInput).request.messages[0]?.content).toBe(PROMPT);
   expect((valueOf(decoded.payloads[1]!) as RoutedCompletionResult).response.choices[0]?.message.content).toBe(SUMMARY);
+});
+
+test('the Temporal CLI decodes an encrypted history through `--codec-endpoint` as docs/security.md gives it', async () => {
+  fake.script('dep-a', [{ text: SUMMARY }]);
+  const encryptedClient = new Client({ connection: ctx.connection, dataConverter });
+  const worker = await Worker.create({
+    connection: ctx.nativeConnection,
+    taskQueue: ctx.taskQueue,
+    workflowBundle: { codePath: requireTestEnv('bundle') },
+    activities: createActivities({ providers: createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-fake' } }) }),
+    dataConverter,
+  });
+  const workflowId = uniqueWorkflowId('codec-cli');
+  await worker.runUntil(encryptedClient.workflow.execute('routedCompletion', {
+    taskQueue: ctx.taskQueue,
+    workflowId,
+    args: [{ config: fakeRouterConfig(fake, [{ id: 'dep-a', group: 'chat' }]), request: { model: 'chat', messages: [{ role: 'user', content: PROMPT }] } } satisfies RoutedCompletionInput],
+  }));
+  const show = (endpoint?: string) => promisify(execFile)(requireTestEnv('cliPath'), [
+    'workflow', 'show', '--address', requireTestEnv('address'), '--namespace', requireTestEnv('namespace'), '-w', workflowId, '--output', 'json',
+    ...(endpoint === undefined ? [] : ['--codec-endpoint', endpoint]),
+  ]);
+  // The CLI's JSON output keeps payloads as base64: read every payload's data as text.
+  const texts = (stdout: string) => {
+    const found: string[] = [];
+    JSON.stringify(JSON.parse(stdout), (key, value: unknown) => {
+      if (key === 'data' && typeof value === 'string') found.push(Buffer.from(value, 'base64').toString('utf8'));
+      return value;
+    });
+    return found.join('\n');
+  };
+  // Without the codec the CLI shows ciphertext; with the documented endpoint (and the `/{namespace}` form) the texts.
+  expect(texts((await show()).stdout)).not.toContain('Nightjar');
+  for (const endpoint of [codecServer.url, `${codecServer.url}/{namespace}`]) {
+    const decoded = texts((await show(endpoint)).stdout);
+    expect(decoded).toContain(PROMPT);
+    expect(decoded).toContain(SUMMARY);
+  }
 });
 
 test('codec server: CORS preflight for the UI origin only, /encode round-trips through /decode, bad bodies are 400', async () => {

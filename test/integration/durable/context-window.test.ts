@@ -64,13 +64,59 @@ test('a document larger than the fallback window is summarised map-reduce, every
   const narrow = fake.requests('narrow');
   const sizes = narrow.map((r) => countPromptTokens((r.body as { messages: ChatMessage[] }).messages));
   expect(Math.max(...sizes)).toBeLessThanOrEqual(NARROW_WINDOW);
-  // Two small documents, the big one's parts, and one combine.
-  expect(narrow).toHaveLength(2 + big.chunks! + 1);
+  // Two small documents, the big one's parts, and its combines (more than one round when the partials outgrow a chunk).
+  const prompts = narrow.map((r) => (r.body as { messages: ChatMessage[] }).messages[1]?.content as string);
+  const combines = prompts.filter((p) => p.startsWith('Summarise document doc-1 from these summaries')).length;
+  expect(combines).toBeGreaterThanOrEqual(1);
+  expect(prompts.filter((p) => p.startsWith('Summarise this document (part '))).toHaveLength(big.chunks!);
+  expect(narrow).toHaveLength(2 + big.chunks! + combines);
 
   const summaries = activitySummaries(await ctx.client.workflow.getHandle(workflowId).fetchHistory());
   // The document comes first in each hop's label.
   expect(summaries.filter((s) => s.startsWith(`doc doc-1 part 1/${big.chunks} · `))).toHaveLength(2);
   expect(summaries.some((s) => /^doc doc-1 combine \d+ · /.test(s))).toBe(true);
+});
+
+test('a Markdown document is cut at its headings and sentences, never inside a word, and each part repeats the end of the one before', async () => {
+  const config = fakeRouterConfig(fake, [{ id: 'narrow-md', group: 'md', model: 'openai/gpt-4o-mini', maxInputTokens: NARROW_WINDOW }]);
+  const sentence = (topic: string, n: number) => `The ${topic} section makes point ${n} about durable routing.`;
+  const sections = Array.from({ length: 8 }, (_, i) => {
+    const topic = `topic${i + 1}`;
+    const paragraphs = [0, 1, 2].map((p) => Array.from({ length: 6 }, (_, n) => sentence(topic, p * 6 + n + 1)).join(' '));
+    return `## Section ${i + 1}\n\n${paragraphs.join('\n\n')}`;
+  });
+  const text = `# Handbook\n\n${sections.join('\n\n')}\n`;
+  const path = writeJsonlDocuments(join(dir, 'md'), 1, () => text);
+  const worker = await createTestWorker(ctx, createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'fake-window-key-never-in-history' } }));
+  const workflowId = uniqueWorkflowId('window-md');
+  const result = await worker.runUntil(async () => {
+    await startBatchSummarize(ctx.client, config, {
+      group: 'md', documents: { kind: 'jsonl', path, textField: 'text' }, output: { jsonlPath: join(dir, 'md-out.jsonl') },
+      concurrency: 1, taskQueue: ctx.taskQueue, routing: FAST_ROUTING, workflowId, chunkOverlapTokens: 40,
+    });
+    return getBatchResult(ctx.client, workflowId);
+  });
+  const [record] = readJsonl(result.output.jsonlPath);
+  expect(record).toMatchObject({ status: 'ok', servedBy: 'narrow-md' });
+  const prompts = fake.requests('narrow-md').map((r) => ((r.body as { messages: ChatMessage[] }).messages[1]?.content as string));
+  const parts = prompts.filter((p) => p.startsWith('Summarise this document (part ')).map((p) => p.replace(/^Summarise this document \(part \d+ of \d+\):\n\n/, ''));
+  expect(parts).toHaveLength(record!.chunks!);
+  expect(parts.length).toBeGreaterThan(2);
+  // Every part ends at the end of a sentence and starts at a heading or a sentence: no word is cut.
+  for (const part of parts) {
+    expect(part).toMatch(/(^#{1,2} |^The topic\d+ section makes point \d+)/);
+    expect(part).toMatch(/(durable routing\.|Section \d+)$/);
+  }
+  // Past the first, a part starting with a sentence (not a heading) repeats the previous part's last sentence.
+  for (let i = 1; i < parts.length; i++) {
+    const previousLast = /The topic\d+ section makes point \d+ about durable routing\.$/.exec(parts[i - 1]!)?.[0];
+    expect(previousLast).toBeDefined();
+    expect(parts[i]).toContain(previousLast!);
+  }
+  // Most cuts fall at a section heading: the heading opens the part right after the overlap.
+  expect(parts.filter((p) => /(^|\n\n)## Section \d+\n/.test(p.slice(0, 400))).length).toBeGreaterThanOrEqual(parts.length / 2);
+  const sizes = fake.requests('narrow-md').map((r) => countPromptTokens((r.body as { messages: ChatMessage[] }).messages));
+  expect(Math.max(...sizes)).toBeLessThanOrEqual(NARROW_WINDOW);
 });
 
 test('no API key value appears in the history of any workflow run this file started', async () => {

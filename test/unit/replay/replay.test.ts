@@ -23,11 +23,13 @@ beforeAll(async () => {
 test('the recorded histories cover routed completions, batches across continue-as-new and the health entity', () => {
   expect(files).toEqual(expect.arrayContaining([
     'batch-summarize-first-run.json',
+    'batch-summarize-chunks-token-offsets.json',
+    'batch-summarize-structured-chunks.json',
     'router-health-entity.json',
     'routed-completion-failover-shared-health.json',
     'routed-completion-order-tiers.json',
   ]));
-  expect(files.length).toBeGreaterThanOrEqual(8);
+  expect(files.length).toBeGreaterThanOrEqual(10);
 });
 
 test.each(files)('%s replays against the current workflow code without nondeterminism', async (file) => {
