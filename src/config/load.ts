@@ -74,11 +74,12 @@ function normalize(
     return fail();
   }
   const raw = value as Record<string, unknown>;
-  checkKeys(issues, [], raw, {
-    known: ['model_list', 'router_settings', 'litellm_settings', ...GATEWAY_TOP_LEVEL],
+  checkKeys(issues, [], anchorsRemoved(raw), {
+    known: ['model_list', 'router_settings', 'litellm_settings', ...GATEWAY_TOP_LEVEL, 'include'],
     ignored: IGNORED_TOP_LEVEL,
-    mode: 'warn',
-    ignoredBecause: 'LiteLLM proxy section not used by this router',
+    mode: 'strict',
+    noun: 'section',
+    ignoredBecause: 'LiteLLM proxy-only section',
   });
   if (raw.include !== undefined) issues.error(['include'], 'is not supported; inline the included files into this config');
   const top = configFileSchema.safeParse(raw);
@@ -122,4 +123,9 @@ function normalize(
     ...(source === undefined ? {} : { source }),
     gateway,
   };
+}
+
+/** Top-level `x-` keys hold YAML anchors (`x-shared: &shared`) for the rest of the file to merge; they are not sections. */
+function anchorsRemoved(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('x-')));
 }

@@ -103,20 +103,22 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
   checkKeys(issues, routerPath, routerRaw, {
     known: routerKnown,
     ignored: IGNORED_ROUTER_SETTINGS,
-    mode: 'warn',
-    ignoredBecause: 'LiteLLM proxy setting not used by this router',
+    mode: 'strict',
+    noun: 'router setting',
+    ignoredBecause: 'LiteLLM proxy-only setting',
   });
   checkKeys(issues, [...routerPath, 'retry_policy'], routerRaw?.retry_policy, { known: RETRY_POLICY_KEYS, mode: 'strict' });
   checkKeys(issues, [...routerPath, 'allowed_fails_policy'], routerRaw?.allowed_fails_policy, { known: ALLOWED_FAILS_POLICY_KEYS, mode: 'strict' });
   checkKeys(issues, [...routerPath, 'routing_strategy_args'], routerRaw?.routing_strategy_args, {
     known: Object.keys(routingStrategyArgsSchema.shape),
-    mode: 'warn',
+    mode: 'strict',
   });
   checkKeys(issues, litellmPath, litellmRaw, {
     known: Object.keys(litellmSettingsSchema.shape),
     ignored: IGNORED_LITELLM_SETTINGS,
-    mode: 'warn',
-    ignoredBecause: 'LiteLLM module setting not used by this router',
+    mode: 'strict',
+    noun: 'litellm setting',
+    ignoredBecause: 'LiteLLM proxy-only setting (logging, caching, budgets of keys)',
   });
 
   const router = routerRaw ? parseSection(issues, routerPath, routerRaw, routerSettingsSchema) : undefined;

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { cancelBatch, startBatchSummarize } from '../../temporal/client';
 import { batchSnapshot, formatSnapshot, type BatchSnapshot } from '../batch-progress';
-import { configPath, loadCliConfig } from '../config-file';
+import { configPath, loadDurableCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
 import type { DocumentFormat } from '../../../workflows/batch-types';
@@ -127,7 +127,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
   const source = documentSource(documents, process.cwd(), flags.format);
   const output = { jsonlPath: outputLocation(flags.out, '--out'), ...(flags.markdown ? { markdownPath: outputLocation(flags.markdown, '--markdown') } : {}) };
   const file = configPath(flags.config);
-  const config = loadCliConfig(file);
+  const config = loadDurableCliConfig(file);
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }
