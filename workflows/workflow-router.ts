@@ -9,6 +9,7 @@ import { CancellationScope, condition, isCancellation, patched, proxyActivities,
 import {
   emptyRouterState,
   mergeShared,
+  paramsForDeployment,
   runWalk,
   type SharedHealthView,
   type AttemptStep,
@@ -160,7 +161,7 @@ export class WorkflowRouter {
   /** One hop: one activity, one provider call; its RetryPolicy re-runs it only when a worker was lost. */
   private async hop(step: AttemptStep, walk: WalkState, makeInput: MakeCallInput, label: string | undefined): Promise<CallResult<ChatResponse>> {
     const id = step.deploymentId;
-    const params = this.config.params[id];
+    const params = paramsForDeployment(this.config.params, step.deployment);
     if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
     const summary = hopSummary(step, walk.attempts, label);
     this.listeners.onHopStart?.(summary, step);

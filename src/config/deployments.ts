@@ -128,6 +128,8 @@ function resolveProviderModel(issues: IssueList, path: ConfigPath, model: string
     issues.error(modelPath, `"${model}" is not supported: the only auto router is "${COMPLEXITY_ROUTER_MODEL}"`);
     return undefined;
   }
+  // `model: "*"` under `model_name: "*"`: any model name, provider included, goes through as asked.
+  if (model === '*' && customProvider === undefined) return { provider: 'openai', model: '*' };
   let written = model;
   if (customProvider !== undefined) {
     if (!isProviderId(customProvider)) {
@@ -252,6 +254,7 @@ function normalizeProviderDeployment(
     numRetries: p.num_retries,
     timeoutMs: scale(p.timeout),
     streamTimeoutMs: scale(p.stream_timeout),
+    tags: p.tags,
   });
   const params: DeploymentParams = compact({
     id,

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { buildRouterConfig } from '../core/router-config';
+import type { ModelAlias, RouterConfig } from '../core/types';
+import { suggest } from './suggest';
 import { normalizeDeployments } from './deployments';
 import { GATEWAY_TOP_LEVEL, IGNORED_TOP_LEVEL, configFileSchema } from './file-schema';
 import { parseGatewaySections } from './gateway';
@@ -101,9 +103,13 @@ function normalize(
   checkComplexityTargets(issues, deployments, groupNames);
   const fallbacks = resolveFallbacks(issues, settings, groupNames, deployments);
   const gateway = parseGatewaySections(issues, raw, groupNames);
+  const aliases = resolveAliases(issues, settings.aliases, groupNames);
+  if (deployments.some((d) => d.info.tags !== undefined) && settings.core.enableTagFiltering !== true) {
+    issues.warn(['router_settings'], 'deployments have tags, but tag routing is off: set router_settings.enable_tag_filtering: true to route on metadata.tags');
+  }
   if (issues.hasErrors) return fail();
 
-  const routing = buildRouterConfig(
+  const routing: RouterConfig = buildRouterConfig(
     deployments.map((d) => d.info),
     {
       ...settings.core,
@@ -113,6 +119,7 @@ function normalize(
       ...(fallbacks.defaultFallbacks === undefined ? {} : { defaultFallbacks: fallbacks.defaultFallbacks }),
     },
   );
+  if (aliases !== undefined) routing.aliases = aliases;
   const params: Record<string, NonNullable<(typeof deployments)[number]['params']>> = {};
   for (const d of deployments) if (d.params) params[d.info.id] = d.params;
   return {
@@ -128,4 +135,32 @@ function normalize(
 /** Top-level `x-` keys hold YAML anchors (`x-shared: &shared`) for the rest of the file to merge; they are not sections. */
 function anchorsRemoved(raw: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('x-')));
+}
+
+/** `model_group_alias`: each alias names an existing group and does not shadow one; `{ model, hidden: true }` is left out of model lists. */
+function resolveAliases(
+  issues: IssueList,
+  written: Readonly<Record<string, string | { model: string; hidden?: boolean }>> | undefined,
+  groupNames: ReadonlySet<string>,
+): Record<string, ModelAlias> | undefined {
+  if (written === undefined) return undefined;
+  const out: Record<string, ModelAlias> = {};
+  const base: ConfigPath = ['router_settings', 'model_group_alias'];
+  for (const [alias, target] of Object.entries(written)) {
+    const path: ConfigPath = [...base, alias];
+    if (typeof target === 'object') checkKeys(issues, path, target, { known: ['model', 'hidden'], mode: 'strict' });
+    const group = typeof target === 'string' ? target : target.model;
+    const groupPath = typeof target === 'string' ? path : [...path, 'model'];
+    if (groupNames.has(alias)) {
+      issues.error(path, `"${alias}" is already a model group; an alias cannot replace it`);
+      continue;
+    }
+    if (!groupNames.has(group)) {
+      const hint = suggest(group, [...groupNames]);
+      issues.error(groupPath, `no model group "${group}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`);
+      continue;
+    }
+    out[alias] = { group, hidden: typeof target === 'object' && target.hidden === true };
+  }
+  return out;
 }

@@ -27,6 +27,8 @@ export interface FallbackSource {
 
 export interface ParsedSettings {
   readonly core: CoreSettingsInput;
+  /** `router_settings.model_group_alias` as written, checked against the groups in load.ts. */
+  readonly aliases: Readonly<Record<string, string | { model: string; hidden?: boolean }>> | undefined;
   readonly fallbackSources: readonly FallbackSource[];
   readonly defaultFallbacks: { readonly path: ConfigPath; readonly groups: readonly string[] } | undefined;
   /** `litellm_settings.drop_params`: the default for deployments that do not set their own. */
@@ -153,6 +155,7 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
   setIf('disableCooldowns', merged.disable_cooldowns as boolean | undefined);
   setIf('maxFallbacks', num('max_fallbacks'));
   setIf('enablePreCallChecks', merged.enable_pre_call_checks as boolean | undefined);
+  setIf('enableTagFiltering', merged.enable_tag_filtering as boolean | undefined);
   setIf('timeoutMs', scale(num('timeout'), SECONDS));
   setIf('streamTimeoutMs', scale(num('stream_timeout'), SECONDS));
   setIf('maxAttempts', num('max_attempts'));
@@ -196,6 +199,7 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
     fallbackSources,
     defaultFallbacks: defaultGroups !== undefined && defaultPath !== undefined ? { path: defaultPath, groups: defaultGroups } : undefined,
     dropParams: litellm?.drop_params,
+    aliases: router?.model_group_alias,
   };
 }
 

@@ -10,6 +10,7 @@
 // source of its own, so it runs unchanged inside the workflow sandbox.
 import { onAttemptLost, onAttemptResult, nextAttempt, startWalk } from './walker';
 import { recordAttemptEnd } from './record';
+import { configForModel } from './model-names';
 import type {
   AppliedCooldown,
   AttemptRecord,
@@ -120,7 +121,9 @@ export type WalkOutcome<T> = { ok: true; value: T; routing: RoutingMetadata } | 
 
 // --- The driver ---------------------------------------------------------------------
 
-export async function runWalk<T>(host: WalkHost<T>, config: RouterConfig, request: RoutingRequest): Promise<WalkOutcome<T>> {
+export async function runWalk<T>(host: WalkHost<T>, routerConfig: RouterConfig, request: RoutingRequest): Promise<WalkOutcome<T>> {
+  // A name only a wildcard deployment serves gets its own group, calling the requested model.
+  const config = configForModel(routerConfig, request.group);
   const startedAt = host.now();
   const group = request.group;
   let walk = startWalk(config, request, startedAt);

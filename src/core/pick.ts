@@ -3,6 +3,7 @@
 // already-tried peers, `order` tier) and the configured strategy chooses among
 // what is left. Reads state, never writes it.
 import { groupForTier, scoreComplexity } from './complexity/score';
+import { aliasTarget } from './model-names';
 import { STRATEGIES } from './strategies';
 import { windowOf } from './state';
 import {
@@ -29,16 +30,17 @@ export interface ResolvedGroup {
  * complexity router is routed as an ordinary group, so a config loop cannot hang.
  */
 export function resolveGroup(config: RouterConfig, request: RoutingRequest): ResolvedGroup {
-  const ids = config.groups[request.group];
-  if (ids === undefined) return { group: request.group, complexity: null };
+  const name = aliasTarget(config, request.group);
+  const ids = config.groups[name];
+  if (ids === undefined) return { group: name, complexity: null };
   for (const id of ids) {
     const d = config.deployments[id];
     if (d === undefined || d.model !== COMPLEXITY_ROUTER_MODEL || d.complexityRouterConfig === undefined) continue;
     const scored = scoreComplexity(request.text ?? '', d.complexityRouterConfig, request.estimatedInputTokens);
-    const target = groupForTier(d.complexityRouterConfig, scored.tier) ?? request.group;
+    const target = groupForTier(d.complexityRouterConfig, scored.tier) ?? name;
     return { group: target, complexity: { routerDeploymentId: id, ...scored, targetGroup: target } };
   }
-  return { group: request.group, complexity: null };
+  return { group: name, complexity: null };
 }
 
 export function pick(
@@ -86,9 +88,11 @@ export function pickInGroup(
   let candidates: DeploymentInfo[] = [];
   let states: (DeploymentState | undefined)[] = [];
   let avoided = 0;
+  const tagged = settings.enableTagFiltering === true ? tagMatches(config, ids, request.tags) : undefined;
   for (const id of ids) {
     const d = config.deployments[id];
     if (d === undefined || d.model === COMPLEXITY_ROUTER_MODEL) continue;
+    if (tagged !== undefined && !tagged.has(id)) { skipped.push({ id, reason: 'tags' }); continue; }
     const ds = state.deployments[id];
     if (exclude !== undefined && exclude.includes(id)) { skipped.push({ id, reason: 'excluded' }); continue; }
     if (ds !== undefined && ds.suspect === true && ds.inFlight > 0) { skipped.push({ id, reason: 'probing' }); continue; }
@@ -162,6 +166,25 @@ export function pickInGroup(
   if (orderTier !== undefined) explanation.explanation.orderTier = orderTier;
   if ('scores' in choice && choice.scores !== undefined) explanation.explanation.scores = choice.scores;
   return explanation;
+}
+
+/**
+ * LiteLLM's tag filtering: a tagged request goes to deployments sharing one of
+ * its tags, else to `default` ones; an untagged request goes to `default`
+ * ones when there are any, else anywhere. The set may be empty: then every
+ * deployment is skipped for its tags and the error says so.
+ */
+function tagMatches(config: RouterConfig, ids: readonly string[], tags: readonly string[] | undefined): Set<string> {
+  const matched = new Set<string>();
+  const defaults = new Set<string>();
+  for (const id of ids) {
+    const own = config.deployments[id]?.tags;
+    if (own === undefined) continue;
+    if (own.includes('default')) defaults.add(id);
+    if (tags !== undefined && tags.some((t) => own.includes(t))) matched.add(id);
+  }
+  if (tags !== undefined && tags.length > 0) return matched.size > 0 ? matched : defaults;
+  return defaults.size > 0 ? defaults : new Set(ids);
 }
 
 function unavailable(config: RouterConfig, group: string, skipped: SkippedDeployment[], window: number): PickResult {

@@ -71,6 +71,9 @@ const chatRequestSchema = z.object({
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+  // LiteLLM's routing metadata: `metadata.tags`, or `tags` at the top level as its proxy also takes.
+  metadata: z.looseObject({ tags: z.array(z.string()).optional() }).nullable().optional(),
+  tags: z.array(z.string()).nullable().optional(),
 });
 
 /** OpenAI parameters whose meaning the router cannot keep; sending one is a 400 rather than a silently different answer. */
@@ -139,8 +142,9 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   }
   const parsed = chatRequestSchema.safeParse(body);
   if (!parsed.success) throw firstIssue(parsed.error, body);
-  const { stream, stream_options: streamOptions, ...rest } = parsed.data;
+  const { stream, stream_options: streamOptions, tags, ...rest } = parsed.data;
   // Clients send explicit nulls for "unset"; the router's request type has no nulls.
   const request = dropNulls(rest) as unknown as RouterRequest;
+  if (tags !== undefined && tags !== null) request.metadata = { ...(request.metadata ?? {}), tags: [...(request.metadata?.tags ?? []), ...tags] };
   return { request, stream: stream === true, includeUsage: streamOptions?.include_usage === true };
 }

@@ -1,5 +1,6 @@
 import { loadConfigFile, parseConfigObject, type LoadedRouterConfig } from '../config';
 import { runWalk, type CallResult, type WalkEvent, type WalkHost } from '../core/driver';
+import { paramsForDeployment } from '../core/model-names';
 import { requestNeeds, routingRequestOf, type RequestNeeds } from '../core/request';
 import { emptyRouterState } from '../core/state';
 import type { AttemptStep, RouterConfig, RouterState, RoutingRequest } from '../core/types';
@@ -206,7 +207,7 @@ export class Router {
     const id = step.deploymentId;
     const last = this.timedParams[id];
     if (last !== undefined && last.timeoutMs === step.timeoutMs) return last;
-    const params = this.config.params[id];
+    const params = paramsForDeployment(this.config.params, step.deployment);
     if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
     const timed = { ...params, timeoutMs: step.timeoutMs };
     this.timedParams[id] = timed;

@@ -182,9 +182,19 @@ describe('what the corpus carries beyond routing', () => {
     expect(Object.values(loaded.params)[0]?.maxTokens).toBe(512);
   });
 
+  it('reads aliases, tags and wildcards into the routing config', () => {
+    const aliases = loadConfig(join(CORPUS, '08-model-group-alias.yaml'));
+    expect(aliases.routing.aliases).toEqual({ 'gpt-3.5-turbo': { group: 'gpt-4o-mini', hidden: false }, 'claude-instant': { group: 'claude-haiku', hidden: true } });
+    expect(aliases.warnings).toEqual([]);
+    const tags = loadConfig(join(CORPUS, '09-tags.yaml'));
+    expect(tags.routing.settings.enableTagFiltering).toBe(true);
+    expect(Object.values(tags.routing.deployments).map((d) => d.tags)).toEqual([['free'], ['paid'], ['default']]);
+    const wild = loadConfig(join(CORPUS, '07-wildcards.yaml'));
+    expect(Object.keys(wild.routing.groups)).toEqual(['openai/*', 'anthropic/*', '*']);
+    expect(Object.values(wild.routing.deployments).map((d) => d.model)).toEqual(['openai/*', 'anthropic/*', '*']);
+  });
+
   it.each([
-    ['08-model-group-alias.yaml', 'router_settings.model_group_alias'],
-    ['09-tags.yaml', 'router_settings.enable_tag_filtering'],
     ['10-provider-budgets.yaml', 'router_settings.provider_budget_config'],
     ['11-deployment-budgets.yaml', 'model_list[0].litellm_params.max_budget'],
   ])('%s: %s loads with a warning (routing on it is not implemented in this layer)', (file, path) => {
