@@ -4,6 +4,7 @@ import type { ProviderRegistry } from '../src/providers';
 import { collectStream } from '../src/providers/collect-stream';
 import type { ChatMessage, ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
 import { sharedView, type SharedHealthView } from '../src/core/shared-state';
+import { overBudget } from '../src/core/budgets';
 import type { AttemptResult, CooldownReason } from '../src/core/types';
 import { isLlmRouterError, type LlmRouterError } from '../src/errors';
 import type { HealthAgent, HealthAgents } from '../src/temporal/health/agent';
@@ -110,6 +111,12 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
         if (known !== undefined && known.cooldownUntil > Date.now()) {
           return { skipped: { deploymentId: id, until: known.cooldownUntil, reason: known.cooldownReason }, health: newsFrom(agent) };
         }
+        // A budget spent by any job or replica: no call; the news carries the spend, so the workflow picks another deployment.
+        const shared = agent.routingConfig();
+        const budgetUntil = shared?.budgets === undefined ? undefined : overBudget(shared, agent.state(), [id], Date.now()).get(id);
+        if (budgetUntil !== undefined) {
+          return { skipped: { deploymentId: id, until: budgetUntil, reason: { errorClass: 'BudgetExceeded', status: null, rule: 'immediate' } }, health: newsFrom(agent) };
+        }
       }
       const request = 'request' in input ? input.request : await promptRequest(deps, input.document);
       started = Date.now();
@@ -166,6 +173,7 @@ function successOutcome(response: ChatResponse, latencyMs: number): AttemptResul
   if (response.usage?.completion_tokens !== undefined) result.outputTokens = response.usage.completion_tokens;
   if (response.usage?.total_tokens !== undefined) result.totalTokens = response.usage.total_tokens;
   if (response.routing?.timeToFirstTokenMs !== undefined) result.ttftMs = response.routing.timeToFirstTokenMs;
+  if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
   return result;
 }
 

@@ -34,6 +34,8 @@ export interface ComplexityRouterEntry {
 
 export interface NormalizedDeployment {
   readonly index: number;
+  /** `max_budget` / `budget_duration` as written. */
+  readonly budget?: { readonly limitUsd: number | undefined; readonly duration: string | undefined };
   readonly info: DeploymentInfo;
   /** Provider call parameters; absent for complexity routers, which make no call themselves. */
   readonly params?: DeploymentParams;
@@ -274,7 +276,8 @@ function normalizeProviderDeployment(
     vertex: resolved.provider === 'vertex_ai' ? vertexOf(p) : undefined,
   });
   if (resolved.provider === 'bedrock' && p.api_base === undefined && p.aws_bedrock_runtime_endpoint !== undefined) params.apiBase = p.aws_bedrock_runtime_endpoint;
-  return { index, info: deployment, params, idPath };
+  const budget = p.max_budget === undefined && p.budget_duration === undefined ? undefined : { limitUsd: p.max_budget, duration: p.budget_duration };
+  return { index, info: deployment, params, idPath, ...(budget === undefined ? {} : { budget }) };
 }
 
 type LitellmParams = DeploymentEntryInput['litellm_params'];

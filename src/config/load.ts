@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { buildRouterConfig } from '../core/router-config';
-import type { ModelAlias, RouterConfig } from '../core/types';
+import type { BudgetRule, ModelAlias, RouterConfig } from '../core/types';
+import { PROVIDER_IDS } from '../providers/model-string';
+import type { NormalizedDeployment } from './deployments';
 import { suggest } from './suggest';
 import { normalizeDeployments } from './deployments';
 import { GATEWAY_TOP_LEVEL, IGNORED_TOP_LEVEL, configFileSchema } from './file-schema';
@@ -104,6 +106,7 @@ function normalize(
   const fallbacks = resolveFallbacks(issues, settings, groupNames, deployments);
   const gateway = parseGatewaySections(issues, raw, groupNames);
   const aliases = resolveAliases(issues, settings.aliases, groupNames);
+  const budgets = resolveBudgets(issues, settings.providerBudgets, deployments);
   if (deployments.some((d) => d.info.tags !== undefined) && settings.core.enableTagFiltering !== true) {
     issues.warn(['router_settings'], 'deployments have tags, but tag routing is off: set router_settings.enable_tag_filtering: true to route on metadata.tags');
   }
@@ -120,6 +123,7 @@ function normalize(
     },
   );
   if (aliases !== undefined) routing.aliases = aliases;
+  if (budgets.length > 0) routing.budgets = budgets;
   const params: Record<string, NonNullable<(typeof deployments)[number]['params']>> = {};
   for (const d of deployments) if (d.params) params[d.info.id] = d.params;
   return {
@@ -163,4 +167,51 @@ function resolveAliases(
     out[alias] = { group, hidden: typeof target === 'object' && target.hidden === true };
   }
   return out;
+}
+
+const PERIOD = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|mo)$/;
+const PERIOD_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, mo: 30 * 86_400_000 };
+
+/** A LiteLLM budget period (`30s`, `15m`, `1h`, `1d`, `1mo` = 30 days) in ms, or an error at `path`. */
+function periodMs(issues: IssueList, path: ConfigPath, written: string): number | undefined {
+  const m = PERIOD.exec(written.trim());
+  const ms = m === null ? NaN : Number(m[1]) * (PERIOD_MS[m[2] ?? ''] ?? NaN);
+  if (!(ms > 0)) {
+    issues.error(path, `expected a period such as "30m", "1h", "1d" or "1mo", got ${JSON.stringify(written)}`);
+    return undefined;
+  }
+  return ms;
+}
+
+/** `provider_budget_config` per provider and `max_budget` + `budget_duration` per deployment, as core budget rules. */
+function resolveBudgets(
+  issues: IssueList,
+  providers: Readonly<Record<string, { budget_limit: number; time_period: string }>> | undefined,
+  deployments: readonly NormalizedDeployment[],
+): BudgetRule[] {
+  const rules: BudgetRule[] = [];
+  const used = new Set(deployments.map((d) => d.info.provider));
+  for (const [provider, entry] of Object.entries(providers ?? {})) {
+    const path: ConfigPath = ['router_settings', 'provider_budget_config', provider];
+    checkKeys(issues, path, entry, { known: ['budget_limit', 'time_period'], mode: 'strict' });
+    if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
+      const hint = suggest(provider, PROVIDER_IDS);
+      issues.error(path, `unknown provider "${provider}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`);
+      continue;
+    }
+    if (!used.has(provider)) issues.warn(path, `no deployment uses provider "${provider}"; this budget limits nothing`);
+    const windowMs = periodMs(issues, [...path, 'time_period'], entry.time_period);
+    if (windowMs !== undefined) rules.push({ key: `provider:${provider}`, scope: 'provider', target: provider, limitUsd: entry.budget_limit, windowMs });
+  }
+  for (const d of deployments) {
+    if (d.budget === undefined) continue;
+    const path: ConfigPath = ['model_list', d.index, 'litellm_params'];
+    if (d.budget.limitUsd === undefined || d.budget.duration === undefined) {
+      issues.error([...path, d.budget.limitUsd === undefined ? 'max_budget' : 'budget_duration'], 'max_budget and budget_duration go together: a budget is USD per period');
+      continue;
+    }
+    const windowMs = periodMs(issues, [...path, 'budget_duration'], d.budget.duration);
+    if (windowMs !== undefined) rules.push({ key: `deployment:${d.info.id}`, scope: 'deployment', target: d.info.id, limitUsd: d.budget.limitUsd, windowMs });
+  }
+  return rules;
 }

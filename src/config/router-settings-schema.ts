@@ -87,6 +87,7 @@ export const routerSettingsSchema = z.looseObject({
   // Read in load.ts / model-names: aliases, tag routing.
   model_group_alias: z.record(z.string(), z.union([nonEmptyString(), z.looseObject({ model: nonEmptyString(), hidden: z.boolean().optional() })])).optional(),
   enable_tag_filtering: z.boolean().optional(),
+  provider_budget_config: z.record(z.string(), z.looseObject({ budget_limit: nonNegativeNumber(), time_period: nonEmptyString() })).optional(),
 });
 
 export type RouterSettingsInput = z.infer<typeof routerSettingsSchema>;
@@ -98,7 +99,7 @@ export type RouterSettingsInput = z.infer<typeof routerSettingsSchema>;
 export const IGNORED_ROUTER_SETTINGS = [
   'redis_host', 'redis_port', 'redis_password', 'redis_url', 'cache_responses', 'cache_kwargs',
   'caching_groups', 'client_ttl', 'default_litellm_params', 'set_verbose', 'debug_level',
-  'provider_budget_config', 'optional_pre_call_checks',
+  'optional_pre_call_checks',
   'polling_interval', 'default_max_parallel_requests', 'alerting_config', 'model_group_retry_policy',
   'routing_groups', 'router_general_settings', 'default_priority', 'assistants_config',
 ] as const;

@@ -29,6 +29,8 @@ export interface ParsedSettings {
   readonly core: CoreSettingsInput;
   /** `router_settings.model_group_alias` as written, checked against the groups in load.ts. */
   readonly aliases: Readonly<Record<string, string | { model: string; hidden?: boolean }>> | undefined;
+  /** `router_settings.provider_budget_config` as written. */
+  readonly providerBudgets: Readonly<Record<string, { budget_limit: number; time_period: string }>> | undefined;
   readonly fallbackSources: readonly FallbackSource[];
   readonly defaultFallbacks: { readonly path: ConfigPath; readonly groups: readonly string[] } | undefined;
   /** `litellm_settings.drop_params`: the default for deployments that do not set their own. */
@@ -200,6 +202,7 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
     defaultFallbacks: defaultGroups !== undefined && defaultPath !== undefined ? { path: defaultPath, groups: defaultGroups } : undefined,
     dropParams: litellm?.drop_params,
     aliases: router?.model_group_alias,
+    providerBudgets: router?.provider_budget_config,
   };
 }
 

@@ -182,6 +182,7 @@ export async function runWalk<T>(host: WalkHost<T>, routerConfig: RouterConfig, 
       if (result.outputTokens !== undefined) outcome.outputTokens = result.outputTokens;
       if (result.totalTokens !== undefined) outcome.totalTokens = result.totalTokens;
       if (result.stream !== undefined) outcome.stream = result.stream;
+      if (result.costUsd !== undefined && routerConfig.budgets !== undefined) outcome.costUsd = result.costUsd;
       const recorded = onAttemptResult(config, host.getState(), walk, outcome, now, calls);
       host.setState(recorded.state);
       walk = recorded.walk;

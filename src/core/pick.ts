@@ -4,6 +4,7 @@
 // what is left. Reads state, never writes it.
 import { groupForTier, scoreComplexity } from './complexity/score';
 import { aliasTarget } from './model-names';
+import { overBudget } from './budgets';
 import { STRATEGIES } from './strategies';
 import { windowOf } from './state';
 import {
@@ -89,10 +90,13 @@ export function pickInGroup(
   let states: (DeploymentState | undefined)[] = [];
   let avoided = 0;
   const tagged = settings.enableTagFiltering === true ? tagMatches(config, ids, request.tags) : undefined;
+  const spent = config.budgets === undefined ? undefined : overBudget(config, state, ids, now);
   for (const id of ids) {
     const d = config.deployments[id];
     if (d === undefined || d.model === COMPLEXITY_ROUTER_MODEL) continue;
     if (tagged !== undefined && !tagged.has(id)) { skipped.push({ id, reason: 'tags' }); continue; }
+    const budgetUntil = spent?.get(id);
+    if (budgetUntil !== undefined) { skipped.push({ id, reason: 'budget', until: budgetUntil }); continue; }
     const ds = state.deployments[id];
     if (exclude !== undefined && exclude.includes(id)) { skipped.push({ id, reason: 'excluded' }); continue; }
     if (ds !== undefined && ds.suspect === true && ds.inFlight > 0) { skipped.push({ id, reason: 'probing' }); continue; }
@@ -192,7 +196,7 @@ function unavailable(config: RouterConfig, group: string, skipped: SkippedDeploy
   const nextWindow = (window + 1) * config.settings.routingStrategyArgs.usage.windowMs;
   for (const s of skipped) {
     // Cooldowns end at a known time; rpm/tpm limits reset with the next window.
-    const back = s.reason === 'cooldown' ? s.until : s.reason === 'rpm-limit' || s.reason === 'tpm-limit' ? nextWindow : undefined;
+    const back = s.reason === 'cooldown' || s.reason === 'budget' ? s.until : s.reason === 'rpm-limit' || s.reason === 'tpm-limit' ? nextWindow : undefined;
     if (back !== undefined && (earliest === null || back < earliest)) earliest = back;
   }
   return { kind: 'no-deployments', group, unknownGroup: false, deployments: skipped, earliestAvailableAt: earliest };

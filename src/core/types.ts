@@ -168,6 +168,8 @@ export interface RouterConfig {
   settings: RouterSettings;
   /** `router_settings.model_group_alias`: a name requests may use for a group. */
   aliases?: Record<string, ModelAlias>;
+  /** Spending limits; a deployment whose budget is spent is skipped until its window ends. */
+  budgets?: BudgetRule[];
 }
 
 export interface ModelAlias {
@@ -227,6 +229,25 @@ export interface DeploymentState {
    * pile onto a deployment that may be down.
    */
   suspect?: true;
+  /** Recorded cost, per budget window length (ms, as a string key): `{ window: floor(now / windowMs), usd }`. Only with budgets. */
+  spend?: Record<string, SpendWindow>;
+}
+
+export interface SpendWindow {
+  window: number;
+  usd: number;
+}
+
+/** `provider_budget_config` entries and deployment `max_budget`/`budget_duration`: USD per fixed window. */
+export interface BudgetRule {
+  /** `provider:openai` or `deployment:<id>`. */
+  key: string;
+  scope: 'provider' | 'deployment';
+  /** Provider id or deployment id. */
+  target: string;
+  limitUsd: number;
+  /** Window length; windows are aligned to the epoch so every process counts the same one. */
+  windowMs: number;
 }
 
 export interface RouterState {
@@ -247,7 +268,9 @@ export type SkipReason =
   | 'lower-priority'
   | 'probing'
   /** Tag filtering: the deployment has none of the request's tags (or is not a `default` one). */
-  | 'tags';
+  | 'tags'
+  /** A provider or deployment budget is spent for the current window (`until`: the window's end). */
+  | 'budget';
 
 export interface SkippedDeployment {
   id: string;
@@ -320,6 +343,8 @@ export interface PickConstraints {
 
 export interface SuccessOutcome {
   latencyMs: number;
+  /** What the call cost, counted against budgets. */
+  costUsd?: number;
   ttftMs?: number;
   outputTokens?: number;
   totalTokens?: number;
