@@ -107,16 +107,8 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
     try {
       if (agent !== undefined) {
         await agent.ready();
-        const known = agent.state().deployments[id];
-        if (known !== undefined && known.cooldownUntil > Date.now()) {
-          return { skipped: { deploymentId: id, until: known.cooldownUntil, reason: known.cooldownReason }, health: newsFrom(agent) };
-        }
-        // A budget spent by any job or replica: no call; the news carries the spend, so the workflow picks another deployment.
-        const shared = agent.routingConfig();
-        const budgetUntil = shared?.budgets === undefined ? undefined : overBudget(shared, agent.state(), [id], Date.now()).get(id);
-        if (budgetUntil !== undefined) {
-          return { skipped: { deploymentId: id, until: budgetUntil, reason: { errorClass: 'BudgetExceeded', status: null, rule: 'immediate' } }, health: newsFrom(agent) };
-        }
+        const skipped = skipByFleet(agent, id);
+        if (skipped !== undefined) return skipped;
       }
       const request = 'request' in input ? input.request : await promptRequest(deps, input.document);
       started = Date.now();
@@ -163,7 +155,7 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
 }
 
 /** The shared health worth telling a workflow (empty when the fleet is healthy). */
-function newsFrom(agent: HealthAgent): SharedHealthView {
+export function newsFrom(agent: HealthAgent): SharedHealthView {
   const config = agent.routingConfig();
   return config === null ? {} : sharedView(config, agent.state(), Date.now());
 }
@@ -177,9 +169,28 @@ function successOutcome(response: ChatResponse, latencyMs: number): AttemptResul
   return result;
 }
 
-function failureOutcome(err: LlmRouterError, latencyMs: number): AttemptResult {
+export function failureOutcome(err: LlmRouterError, latencyMs: number): AttemptResult {
   const result: AttemptResult = { ok: false, errorClass: err.name, latencyMs };
   if (err.status !== undefined) result.status = err.status;
   if (err.retryAfterMs !== undefined) result.retryAfterMs = err.retryAfterMs;
   return result;
+}
+
+/**
+ * No call when the fleet already knows better: the deployment is cooling, or
+ * a budget covering it was spent by any job or replica. The news carries why,
+ * so the workflow picks another deployment.
+ */
+export function skipByFleet(agent: HealthAgent, id: string): { skipped: { deploymentId: string; until: number; reason: CooldownReason | null }; health: SharedHealthView } | undefined {
+  const now = Date.now();
+  const known = agent.state().deployments[id];
+  if (known !== undefined && known.cooldownUntil > now) {
+    return { skipped: { deploymentId: id, until: known.cooldownUntil, reason: known.cooldownReason }, health: newsFrom(agent) };
+  }
+  const shared = agent.routingConfig();
+  const budgetUntil = shared?.budgets === undefined ? undefined : overBudget(shared, agent.state(), [id], now).get(id);
+  if (budgetUntil !== undefined) {
+    return { skipped: { deploymentId: id, until: budgetUntil, reason: { errorClass: 'BudgetExceeded', status: null, rule: 'immediate' } }, health: newsFrom(agent) };
+  }
+  return undefined;
 }

@@ -17,7 +17,7 @@ export { fallbackGroups } from './fallback-chain';
 export { startWalk, nextAttempt, onAttemptResult, onAttemptLost } from './walker';
 export { runWalk, countFallbacks } from './driver';
 export type { WalkHost, WalkEvent, WalkOutcome, GiveUp, CallResult, CallSuccess, CallFailure, CallLost } from './driver';
-export { requestNeeds, routingRequestOf, lastUserText } from './request';
+export { requestNeeds, routingRequestOf, lastUserText, embeddingRoutingRequest } from './request';
 export { configForModel, paramsForDeployment, routesModel, listedModels, aliasTarget, matchWildcard, isWildcard } from './model-names';
 export type { RequestNeeds } from './request';
 export { scoreComplexity, groupForTier } from './complexity/score';

@@ -53,3 +53,11 @@ export function routingRequestOf(
   if (Array.isArray(tags) && tags.length > 0) routing.tags = tags.filter((t): t is string => typeof t === 'string');
   return routing;
 }
+
+/** The core's view of an embeddings request: a group and, for tag routing, its tags; it never streams. */
+export function embeddingRoutingRequest(group: string, request: { metadata?: { tags?: unknown } }): RoutingRequest {
+  const routing: RoutingRequest = { group, stream: false };
+  const tags = request.metadata?.tags;
+  if (Array.isArray(tags) && tags.length > 0) routing.tags = tags.filter((t): t is string => typeof t === 'string');
+  return routing;
+}

@@ -8,6 +8,8 @@ export type {
   RouterRequest,
   RouterCallOptions,
   RouterResponse,
+  RouterEmbeddingRequest,
+  RouterEmbeddingResponse,
   RouterChunk,
   RouterEvents,
   AttemptEvent,

@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { requestNeeds } from '../core/request';
 import { countPromptTokens } from '../providers/tokens';
-import type { ChatRequest } from '../providers/types';
+import type { ChatRequest, EmbeddingRequest, RequestMetadata } from '../providers/types';
 import { giveUpError } from '../router/errors';
 import type {
   BatchOutput,
@@ -15,7 +15,7 @@ import type {
   BatchSummarizeResult,
   DocumentSource,
 } from '../../workflows/batch-types';
-import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
+import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult, RoutedEmbeddingInput, RoutedEmbeddingResult } from '../../workflows/types';
 import { isS3Url, parseS3Url, sourceLocation } from '../../workflows/locations';
 import { childLocation, createDocumentStore, type DocumentStore } from '../../activities/document-store';
 import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
@@ -211,6 +211,32 @@ export class DurableRouter {
       })) as RoutedCompletionResult;
     } catch (err) {
       // The workflow ended with the router's verdict: raise what the in-process Router raises.
+      const giveUp = giveUpOfFailure(err);
+      if (giveUp !== undefined) throw giveUpError(giveUp, Date.now());
+      throw err;
+    }
+    if (result.state !== undefined) this.state = result.state;
+    return result;
+  }
+
+  /** Routed embeddings as one `routedEmbedding` workflow: the same groups, strategies, cooldowns, budgets and fallbacks as `complete()`. */
+  async embedding(request: EmbeddingRequest & { model: string; metadata?: RequestMetadata }, opts: { workflowId?: string } = {}): Promise<RoutedEmbeddingResult> {
+    await this.ensureHealth();
+    const input: RoutedEmbeddingInput = {
+      config: this.config,
+      request,
+      options: this.options,
+      ...(this.state === undefined || this.options.sharedHealth !== false ? {} : { state: this.state }),
+    };
+    let result: RoutedEmbeddingResult;
+    try {
+      result = (await this.client.workflow.execute('routedEmbedding', {
+        taskQueue: this.taskQueue,
+        workflowTaskTimeout: DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
+        workflowId: opts.workflowId ?? `embedding-${randomUUID()}`,
+        args: [input],
+      })) as RoutedEmbeddingResult;
+    } catch (err) {
       const giveUp = giveUpOfFailure(err);
       if (giveUp !== undefined) throw giveUpError(giveUp, Date.now());
       throw err;
