@@ -4,6 +4,7 @@ import type { ProviderRegistry } from '../src/providers';
 import { collectStream } from '../src/providers/collect-stream';
 import type { ChatMessage, ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
 import { sharedView, type SharedHealthView } from '../src/core/shared-state';
+import { overBudget } from '../src/core/budgets';
 import type { AttemptResult, CooldownReason } from '../src/core/types';
 import { isLlmRouterError, type LlmRouterError } from '../src/errors';
 import type { HealthAgent, HealthAgents } from '../src/temporal/health/agent';
@@ -132,10 +133,8 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
     try {
       if (agent !== undefined) {
         await agent.ready();
-        const known = agent.state().deployments[id];
-        if (known !== undefined && known.cooldownUntil > Date.now()) {
-          return { skipped: { deploymentId: id, until: known.cooldownUntil, reason: known.cooldownReason }, health: newsFrom(agent) };
-        }
+        const skipped = skipByFleet(agent, id);
+        if (skipped !== undefined) return skipped;
       }
       const request = 'request' in input ? input.request : await promptRequest(deps, input.document);
       started = Date.now();
@@ -186,7 +185,7 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
 }
 
 /** The shared health worth telling a workflow (empty when the fleet is healthy). */
-function newsFrom(agent: HealthAgent): SharedHealthView {
+export function newsFrom(agent: HealthAgent): SharedHealthView {
   const config = agent.routingConfig();
   return config === null ? {} : sharedView(config, agent.state(), Date.now());
 }
@@ -196,12 +195,32 @@ function successOutcome(response: ChatResponse, latencyMs: number): AttemptResul
   if (response.usage?.completion_tokens !== undefined) result.outputTokens = response.usage.completion_tokens;
   if (response.usage?.total_tokens !== undefined) result.totalTokens = response.usage.total_tokens;
   if (response.routing?.timeToFirstTokenMs !== undefined) result.ttftMs = response.routing.timeToFirstTokenMs;
+  if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
   return result;
 }
 
-function failureOutcome(err: LlmRouterError, latencyMs: number): AttemptResult {
+export function failureOutcome(err: LlmRouterError, latencyMs: number): AttemptResult {
   const result: AttemptResult = { ok: false, errorClass: err.name, latencyMs };
   if (err.status !== undefined) result.status = err.status;
   if (err.retryAfterMs !== undefined) result.retryAfterMs = err.retryAfterMs;
   return result;
+}
+
+/**
+ * No call when the fleet already knows better: the deployment is cooling, or
+ * a budget covering it was spent by any job or replica. The news carries why,
+ * so the workflow picks another deployment.
+ */
+export function skipByFleet(agent: HealthAgent, id: string): { skipped: { deploymentId: string; until: number; reason: CooldownReason | null }; health: SharedHealthView } | undefined {
+  const now = Date.now();
+  const known = agent.state().deployments[id];
+  if (known !== undefined && known.cooldownUntil > now) {
+    return { skipped: { deploymentId: id, until: known.cooldownUntil, reason: known.cooldownReason }, health: newsFrom(agent) };
+  }
+  const shared = agent.routingConfig();
+  const budgetUntil = shared?.budgets === undefined ? undefined : overBudget(shared, agent.state(), [id], now).get(id);
+  if (budgetUntil !== undefined) {
+    return { skipped: { deploymentId: id, until: budgetUntil, reason: { errorClass: 'BudgetExceeded', status: null, rule: 'immediate' } }, health: newsFrom(agent) };
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@
 // workflow protects all of them. Routing workflows report outcomes by signal
 // and read a snapshot by query (see docs/health.md for why not an Update);
 // operators cool down or restore deployments through validated Updates.
-import { allHandlersFinished, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, continueAsNew, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { RouterConfig } from '../src/core/types';
 import {
   configQuery,
@@ -21,6 +21,7 @@ import {
   snapshotQuery,
   usageQuery,
   type CarriedHealth,
+  type OutcomeReport,
   type RouterHealthInput,
 } from './router-health-api';
 import {
@@ -43,13 +44,16 @@ export async function routerHealth(input: RouterHealthInput): Promise<never> {
   let fingerprint = configFingerprint(config);
   let health: CarriedHealth = input.carried ?? emptyHealth();
   const maxEvents = input.maxHistoryEvents ?? DEFAULT_HEALTH_MAX_HISTORY_EVENTS;
+  // Runs that started before budgets keep their state as it was: spend is counted from the next run on.
+  const countSpend = patched('provider-budgets');
+  const admitted = (report: OutcomeReport): OutcomeReport => (countSpend ? report : withoutCost(report));
 
   // --- Signals ---
   setHandler(reportOutcomeSignal, (report) => {
-    health = applyOutcome(config, health, report, outcomeTime(report)).health;
+    health = applyOutcome(config, health, admitted(report), outcomeTime(report)).health;
   });
   setHandler(reportOutcomesSignal, (reports) => {
-    for (const report of reports) health = applyOutcome(config, health, report, outcomeTime(report)).health;
+    for (const report of reports) health = applyOutcome(config, health, admitted(report), outcomeTime(report)).health;
   });
   setHandler(reportProbeSignal, (probe) => {
     health = applyProbe(config, health, probe, Date.now(), input.probeBackoff);
@@ -127,4 +131,10 @@ function outcomeTime(report: { at: number }): number {
 
 function by(req: { by?: string; note?: string }): { by?: string; note?: string } {
   return { ...(req.by === undefined ? {} : { by: req.by }), ...(req.note === undefined ? {} : { note: req.note }) };
+}
+
+function withoutCost(report: OutcomeReport): OutcomeReport {
+  if (!report.result.ok || report.result.costUsd === undefined) return report;
+  const { costUsd: _cost, ...result } = report.result;
+  return { ...report, result };
 }

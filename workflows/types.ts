@@ -2,7 +2,7 @@
 // written to workflow history, so they hold references (`os.environ/NAME`,
 // file paths), never secrets or whole documents.
 import type { RouterConfig, RouterState, RoutingMetadata } from '../src/core/types';
-import type { ChatRequest, ChatResponse, DeploymentParams } from '../src/providers/types';
+import type { ChatRequest, ChatResponse, DeploymentParams, EmbeddingRequest, EmbeddingResponse, RequestMetadata } from '../src/providers/types';
 import type { SharedHealthOptions } from './router-health-link';
 
 /**
@@ -90,5 +90,19 @@ export interface RoutedCompletionResult {
    * instead of sharing health (`sharedHealth: false`); absent when health is
    * shared, where the routerHealth entity holds it.
    */
+  state?: CarriedRoutingState;
+}
+
+export interface RoutedEmbeddingInput {
+  config: DurableRouterConfig;
+  /** `model` names the model group; `metadata.tags` routes by tag. */
+  request: EmbeddingRequest & { model: string; metadata?: RequestMetadata };
+  options?: DurableRoutingOptions;
+  state?: CarriedRoutingState;
+}
+
+export interface RoutedEmbeddingResult {
+  response: EmbeddingResponse;
+  routing: RoutingMetadata;
   state?: CarriedRoutingState;
 }

@@ -9,6 +9,7 @@ import { CancellationScope, condition, isCancellation, patched, proxyActivities,
 import {
   emptyRouterState,
   mergeShared,
+  paramsForDeployment,
   runWalk,
   type SharedHealthView,
   type AttemptStep,
@@ -21,9 +22,9 @@ import {
   type WalkHost,
   type WalkState,
 } from '../src/core';
-import type { ChatResponse, DeploymentParams } from '../src/providers/types';
+import type { ChatResponse, DeploymentParams, EmbeddingRequest, EmbeddingResponse } from '../src/providers/types';
 import { giveUpFailure } from '../src/temporal/to-application-failure';
-import type { CallDeploymentInput, CallDeploymentResult, CallHealth, RouterActivities } from '../activities';
+import type { CallDeploymentInput, CallDeploymentResult, CallHealth, EmbedDeploymentInput, RouterActivities } from '../activities';
 import { describeActivityFailure } from './failure-info';
 import { hopActivityOptions, hopRunsLocally, localHopActivityOptions } from './hop-policy';
 import { hopSummary } from './hop-summary';
@@ -128,8 +129,21 @@ export class WorkflowRouter {
 
   /** One routed call: the driver's walk, each call a hop activity; a request that gets no answer fails with the router's error. */
   async complete(request: RoutingRequest, makeInput: MakeCallInput, label?: string): Promise<RoutedResponse> {
+    const outcome = await runWalk(this.host<ChatResponse>((step, walk) => this.hop(step, walk, makeInput, label)), this.routing, request);
+    if (!outcome.ok) throw giveUpFailure(outcome.giveUp);
+    return { response: outcome.value, routing: outcome.routing };
+  }
+
+  /** Routed embeddings: the same driver, groups, cooldowns, budgets and fallbacks; each call an `embedDeployment` hop. */
+  async embed(request: RoutingRequest, embedding: EmbeddingRequest): Promise<{ response: EmbeddingResponse; routing: RoutingMetadata }> {
+    const outcome = await runWalk(this.host<EmbeddingResponse>((step, walk) => this.embedHop(step, walk, embedding)), this.routing, request);
+    if (!outcome.ok) throw giveUpFailure(outcome.giveUp);
+    return { response: outcome.value, routing: outcome.routing };
+  }
+
+  private host<T>(call: (step: AttemptStep, walk: WalkState) => Promise<CallResult<T>>): WalkHost<T> {
     const health = this.health;
-    const host: WalkHost<ChatResponse> = {
+    return {
       now: () => Date.now(),
       random: Math.random,
       sleep: (ms) => sleep(ms),
@@ -150,7 +164,7 @@ export class WorkflowRouter {
       settled: () => {
         this.version++;
       },
-      call: (step, walk) => this.hop(step, walk, makeInput, label),
+      call,
       emit: (event) => {
         if (health !== null) {
           if (event.type === 'success') health.report(event.step.deploymentId, { ok: true, latencyMs: event.latencyMs });
@@ -159,9 +173,43 @@ export class WorkflowRouter {
         this.listeners.onEvent?.(event);
       },
     };
-    const outcome = await runWalk(host, this.routing, request);
-    if (!outcome.ok) throw giveUpFailure(outcome.giveUp);
-    return { response: outcome.value, routing: outcome.routing };
+  }
+
+  private async embedHop(step: AttemptStep, walk: WalkState, request: EmbeddingRequest): Promise<CallResult<EmbeddingResponse>> {
+    const id = step.deploymentId;
+    const params = paramsForDeployment(this.config.params, step.deployment);
+    if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
+    const summary = hopSummary(step, walk.attempts, 'embeddings');
+    this.listeners.onHopStart?.(summary, step);
+    const { embedDeployment } = proxyActivities<RouterActivities>(hopActivityOptions(step, this.options));
+    const started = Date.now();
+    const input: EmbedDeploymentInput = { deployment: { ...params, timeoutMs: step.timeoutMs }, request };
+    try {
+      const hop = await embedDeployment.executeWithOptions({ summary }, [this.callHealth === undefined ? input : { ...input, health: this.callHealth }]);
+      this.learn(hop.health);
+      if ('skipped' in hop) return { ok: 'lost', reason: `${id} is out of rotation by shared health until ${new Date(hop.skipped.until).toISOString()}` };
+      const response = hop.response;
+      const result: CallResult<EmbeddingResponse> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? Date.now() - started, totalTokens: response.usage.total_tokens };
+      if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
+      return result;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      const failure = describeActivityFailure(err);
+      this.learn(failure.health);
+      if (failure.lost !== undefined) return { ok: 'lost', reason: failure.lost };
+      return {
+        ok: false,
+        errorClass: failure.errorClass,
+        message: failure.message,
+        latencyMs: Date.now() - started,
+        deployment: id,
+        provider: step.deployment.provider,
+        ...(failure.status === undefined ? {} : { status: failure.status }),
+        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
+        ...(failure.retryable === undefined ? {} : { retryable: failure.retryable }),
+        ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
+      };
+    }
   }
 
   /**
@@ -171,7 +219,7 @@ export class WorkflowRouter {
    */
   private async hop(step: AttemptStep, walk: WalkState, makeInput: MakeCallInput, label: string | undefined): Promise<CallResult<ChatResponse>> {
     const id = step.deploymentId;
-    const params = this.config.params[id];
+    const params = paramsForDeployment(this.config.params, step.deployment);
     if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
     const summary = hopSummary(step, walk.attempts, label);
     this.listeners.onHopStart?.(summary, step);

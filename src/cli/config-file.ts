@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { formatIssue, isConfigError, loadConfigFile, type ConfigError, type LoadedRouterConfig } from '../config';
+import { assertNoLiteralSecrets, formatIssue, isConfigError, loadConfigFile, type ConfigError, type LoadedRouterConfig } from '../config';
 import { CliError, EXIT } from './exit-codes';
 
 export const DEFAULT_CONFIG_FILES = ['router.yaml', 'router.yml', 'router.json'];
@@ -21,6 +21,22 @@ export function loadCliConfig(path: string): LoadedRouterConfig {
     if (isConfigError(err)) throw new CliError(configErrorMessage(err, path), EXIT.USAGE);
     throw err;
   }
+}
+
+/**
+ * Loads a config for a command that puts it in workflow history (a worker, a
+ * durable `complete`, a batch, a schedule): a literal key is refused before any
+ * connection is made, exit 2, naming the deployment as written.
+ */
+export function loadDurableCliConfig(path: string): LoadedRouterConfig {
+  const config = loadCliConfig(path);
+  try {
+    assertNoLiteralSecrets(config);
+  } catch (err) {
+    if (isConfigError(err)) throw new CliError(configErrorMessage(err, path), EXIT.USAGE);
+    throw err;
+  }
+  return config;
 }
 
 /** One line when there is one problem (the usual case: a missing file, a typo); the full list otherwise. */

@@ -10,6 +10,8 @@ import { registerHealth } from './commands/health';
 import { registerSchedule } from './commands/schedule';
 import { registerServe } from './commands/serve';
 import { registerWorker } from './commands/worker';
+import { isConfigError } from '../config/issues';
+import { configErrorMessage } from './config-file';
 import { CliError, EXIT } from './exit-codes';
 
 /** The package's version: from the sources in a clone (src/cli), from the compiled CLI in an installed package (dist/src/cli). */
@@ -61,6 +63,11 @@ export async function main(argv: string[] = process.argv): Promise<number> {
     if (err instanceof CliError) {
       process.stderr.write(`llm-router: ${err.message}\n`);
       return err.exitCode;
+    }
+    // A config refused after loading (a literal key on a durable path, say) is bad input like any other config error.
+    if (isConfigError(err)) {
+      process.stderr.write(`llm-router: ${configErrorMessage(err, err.source ?? 'config')}\n`);
+      return EXIT.USAGE;
     }
     process.stderr.write(`llm-router: ${oneLine(err)}\n`);
     return EXIT.FAILURE;

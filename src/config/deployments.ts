@@ -34,6 +34,8 @@ export interface ComplexityRouterEntry {
 
 export interface NormalizedDeployment {
   readonly index: number;
+  /** `max_budget` / `budget_duration` as written. */
+  readonly budget?: { readonly limitUsd: number | undefined; readonly duration: string | undefined };
   readonly info: DeploymentInfo;
   /** Provider call parameters; absent for complexity routers, which make no call themselves. */
   readonly params?: DeploymentParams;
@@ -81,12 +83,13 @@ export function normalizeDeployments(issues: IssueList, rawList: readonly unknow
     }
     const rawRecord = raw as Record<string, unknown>;
     if (typeof rawRecord.model_name === 'string' && rawRecord.model_name.trim() !== '') groupNames.add(rawRecord.model_name.trim());
-    checkKeys(issues, path, rawRecord, { known: ENTRY_KNOWN, mode: 'warn' });
+    checkKeys(issues, path, rawRecord, { known: ENTRY_KNOWN, mode: 'strict' });
     checkKeys(issues, [...path, 'litellm_params'], rawRecord.litellm_params, {
       known: PARAMS_KNOWN,
       ignored: IGNORED_LITELLM_PARAMS,
-      mode: 'warn',
-      ignoredBecause: 'provider parameters in the config are not forwarded; set them per request',
+      mode: 'strict',
+      noun: 'litellm_params key',
+      ignoredBecause: 'LiteLLM proxy-only parameter',
     });
     checkKeys(issues, [...path, 'model_info'], rawRecord.model_info, { known: MODEL_INFO_KNOWN, mode: 'silent' });
 
@@ -127,6 +130,8 @@ function resolveProviderModel(issues: IssueList, path: ConfigPath, model: string
     issues.error(modelPath, `"${model}" is not supported: the only auto router is "${COMPLEXITY_ROUTER_MODEL}"`);
     return undefined;
   }
+  // `model: "*"` under `model_name: "*"`: any model name, provider included, goes through as asked.
+  if (model === '*' && customProvider === undefined) return { provider: 'openai', model: '*' };
   let written = model;
   if (customProvider !== undefined) {
     if (!isProviderId(customProvider)) {
@@ -160,8 +165,19 @@ function normalizeProviderDeployment(
   const providerId = resolved.provider as Parameters<typeof getProviderSpec>[0];
   const spec = getProviderSpec(providerId);
 
-  if (spec.requiresApiBase && p.api_base === undefined && spec.apiBaseEnv === undefined) {
+  const label = deploymentLabel(index, entry.model_name);
+  if (spec.id === 'azure') {
+    // LiteLLM reads both from AZURE_API_BASE / AZURE_API_VERSION when absent; a config that names them is one that says where it sends requests.
+    if (p.api_base === undefined) issues.error([...paramsPath, 'api_base'], `is required for azure/ deployments (${label}): the resource endpoint, e.g. https://<resource>.openai.azure.com, or "os.environ/NAME"`);
+    if (p.api_version === undefined) issues.error([...paramsPath, 'api_version'], `is required for azure/ deployments (${label}), e.g. "2024-10-21", or "os.environ/NAME"`);
+  } else if (spec.requiresApiBase && p.api_base === undefined && spec.apiBaseEnv === undefined) {
     issues.error([...paramsPath, 'api_base'], `is required for provider "${spec.id}", which has no default endpoint`);
+  }
+  for (const key of ['api_base', 'aws_bedrock_runtime_endpoint'] as const) {
+    const value = p[key];
+    if (value === undefined) continue;
+    const problem = urlProblem(value);
+    if (problem !== undefined) issues.error([...paramsPath, key], problem);
   }
   if (p.complexity_router_config !== undefined) {
     issues.error([...paramsPath, 'complexity_router_config'], `only applies when model is "${COMPLEXITY_ROUTER_MODEL}"`);
@@ -179,9 +195,9 @@ function normalizeProviderDeployment(
     if (secret.kind === 'invalid-env') {
       issues.error([...paramsPath, 'api_key'], `"os.environ/${secret.name}" is not a valid environment variable name`);
     } else if (secret.kind === 'literal') {
-      literalSecrets.push({ deploymentId: id, path: `model_list[${index}].litellm_params.api_key`, field: 'apiKey' });
-      if (options.allowLiteralSecrets) issues.warn([...paramsPath, 'api_key'], 'literal API key; prefer "os.environ/NAME" (a config with literal keys cannot run durably)');
-      else issues.error([...paramsPath, 'api_key'], 'literal API keys are not allowed here; use "os.environ/NAME"');
+      literalSecrets.push({ deploymentId: id, deployment: label, path: `model_list[${index}].litellm_params.api_key`, field: 'apiKey' });
+      if (options.allowLiteralSecrets) issues.warn([...paramsPath, 'api_key'], `literal API key in ${label}; prefer "os.environ/NAME" (a config with literal keys cannot run durably)`);
+      else issues.error([...paramsPath, 'api_key'], `literal API key in ${label} is not allowed here; use "os.environ/NAME"`);
     }
   }
   const secretLike: Array<[keyof typeof p, LiteralSecretLocation['field']]> = [
@@ -197,9 +213,9 @@ function normalizeProviderDeployment(
     }
     // A key file path is not a secret; the key JSON written inline is.
     if (secret.kind !== 'literal' || (key === 'vertex_credentials' && !value.trimStart().startsWith('{'))) continue;
-    literalSecrets.push({ deploymentId: id, path: `model_list[${index}].litellm_params.${key}`, field });
-    if (options.allowLiteralSecrets) issues.warn([...paramsPath, key], 'literal credential; prefer "os.environ/NAME" (a config with literal credentials cannot run durably)');
-    else issues.error([...paramsPath, key], 'literal credentials are not allowed here; use "os.environ/NAME"');
+    literalSecrets.push({ deploymentId: id, deployment: label, path: `model_list[${index}].litellm_params.${key}`, field });
+    if (options.allowLiteralSecrets) issues.warn([...paramsPath, key], `literal credential in ${label}; prefer "os.environ/NAME" (a config with literal credentials cannot run durably)`);
+    else issues.error([...paramsPath, key], `literal credential in ${label} is not allowed here; use "os.environ/NAME"`);
   }
   if (resolved.provider === 'gemini' && p.api_base !== undefined && /\/openai\/?$/.test(p.api_base)) {
     issues.error([...paramsPath, 'api_base'], 'points at Google\'s OpenAI-compatible endpoint, but gemini/ speaks the native Gemini API (api_base is the host, e.g. https://generativelanguage.googleapis.com); to keep that endpoint, write the model as openai_compatible/<model>');
@@ -210,8 +226,8 @@ function normalizeProviderDeployment(
   const headers = { ...(p.extra_headers ?? {}), ...(p.headers ?? {}) };
   for (const [name, value] of Object.entries(headers)) {
     if (/auth|key|token|secret/i.test(name) && classifySecret(value).kind === 'literal') {
-      literalSecrets.push({ deploymentId: id, path: `model_list[${index}].litellm_params.headers.${name}`, field: 'headers' });
-      if (!options.allowLiteralSecrets) issues.error([...paramsPath, p.headers?.[name] !== undefined ? 'headers' : 'extra_headers', name], 'literal secret in a header; use "os.environ/NAME"');
+      literalSecrets.push({ deploymentId: id, deployment: label, path: `model_list[${index}].litellm_params.headers.${name}`, field: 'headers' });
+      if (!options.allowLiteralSecrets) issues.error([...paramsPath, p.headers?.[name] !== undefined ? 'headers' : 'extra_headers', name], `literal secret in a header of ${label}; use "os.environ/NAME"`);
     }
   }
 
@@ -240,6 +256,7 @@ function normalizeProviderDeployment(
     numRetries: p.num_retries,
     timeoutMs: scale(p.timeout),
     streamTimeoutMs: scale(p.stream_timeout),
+    tags: p.tags,
   });
   const params: DeploymentParams = compact({
     id,
@@ -259,10 +276,32 @@ function normalizeProviderDeployment(
     vertex: resolved.provider === 'vertex_ai' ? vertexOf(p) : undefined,
   });
   if (resolved.provider === 'bedrock' && p.api_base === undefined && p.aws_bedrock_runtime_endpoint !== undefined) params.apiBase = p.aws_bedrock_runtime_endpoint;
-  return { index, info: deployment, params, idPath };
+  const budget = p.max_budget === undefined && p.budget_duration === undefined ? undefined : { limitUsd: p.max_budget, duration: p.budget_duration };
+  return { index, info: deployment, params, idPath, ...(budget === undefined ? {} : { budget }) };
 }
 
 type LitellmParams = DeploymentEntryInput['litellm_params'];
+
+/** A deployment as the user wrote it: `model_list[2] (model_name "gpt-4o")`, never the derived id. */
+export function deploymentLabel(index: number, modelName: string): string {
+  return `model_list[${index}] (model_name ${JSON.stringify(modelName)})`;
+}
+
+/** Why a written endpoint is not usable, or undefined: an http(s) URL, or an `os.environ/NAME` reference resolved by the activity. */
+function urlProblem(value: string): string | undefined {
+  const secret = classifySecret(value);
+  if (secret.kind === 'env') return undefined;
+  if (secret.kind === 'invalid-env') return `"os.environ/${secret.name}" is not a valid environment variable name`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return `must be an http(s) URL such as https://api.example.com/v1, got ${JSON.stringify(value)}`;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http(s) URL, got the ${url.protocol.slice(0, -1)}: scheme in ${JSON.stringify(value)}`;
+  if (url.hostname === '') return `must name a host, got ${JSON.stringify(value)}`;
+  return undefined;
+}
 
 function requestDefaultsOf(p: LitellmParams): RequestDefaults | undefined {
   const out: Record<string, unknown> = {};
@@ -308,7 +347,7 @@ function normalizeComplexityRouter(
   checkKeys(issues, cfgPath, rawCfg, {
     known: COMPLEXITY_KNOWN,
     ignored: COMPLEXITY_IGNORED,
-    mode: 'warn',
+    mode: 'strict',
     ignoredBecause: 'complexity-router option not implemented by this router',
   });
   checkKeys(issues, [...cfgPath, 'tiers'], rawCfg.tiers, { known: COMPLEXITY_TIERS, mode: 'strict' });

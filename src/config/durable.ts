@@ -12,7 +12,7 @@ export function assertNoLiteralSecrets(config: LoadedRouterConfig): void {
     config.literalSecrets.map((s) => ({
       severity: 'error' as const,
       path: s.path,
-      message: `literal secret for deployment "${s.deploymentId}" would be written to workflow history; use "os.environ/NAME"`,
+      message: `literal secret in ${s.deployment} would be written to workflow history; use "os.environ/NAME"`,
     })),
     config.source,
   );

@@ -1,6 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { buildRouterConfig } from '../core/router-config';
+import type { BudgetRule, ModelAlias, RouterConfig } from '../core/types';
+import { PROVIDER_IDS } from '../providers/model-string';
+import type { NormalizedDeployment } from './deployments';
+import { suggest } from './suggest';
 import { normalizeDeployments } from './deployments';
 import { GATEWAY_TOP_LEVEL, IGNORED_TOP_LEVEL, configFileSchema } from './file-schema';
 import { parseDurableSettings } from './durable-settings';
@@ -75,11 +79,12 @@ function normalize(
     return fail();
   }
   const raw = value as Record<string, unknown>;
-  checkKeys(issues, [], raw, {
-    known: ['model_list', 'router_settings', 'litellm_settings', 'durable_settings', ...GATEWAY_TOP_LEVEL],
+  checkKeys(issues, [], anchorsRemoved(raw), {
+    known: ['model_list', 'router_settings', 'litellm_settings', 'durable_settings', ...GATEWAY_TOP_LEVEL, 'include'],
     ignored: IGNORED_TOP_LEVEL,
-    mode: 'warn',
-    ignoredBecause: 'LiteLLM proxy section not used by this router',
+    mode: 'strict',
+    noun: 'section',
+    ignoredBecause: 'LiteLLM proxy-only section',
   });
   if (raw.include !== undefined) issues.error(['include'], 'is not supported; inline the included files into this config');
   const top = configFileSchema.safeParse(raw);
@@ -102,9 +107,14 @@ function normalize(
   const fallbacks = resolveFallbacks(issues, settings, groupNames, deployments);
   const gateway = parseGatewaySections(issues, raw, groupNames);
   const durability = parseDurableSettings(issues, raw.durable_settings, groupNames);
+  const aliases = resolveAliases(issues, settings.aliases, groupNames);
+  const budgets = resolveBudgets(issues, settings.providerBudgets, deployments);
+  if (deployments.some((d) => d.info.tags !== undefined) && settings.core.enableTagFiltering !== true) {
+    issues.warn(['router_settings'], 'deployments have tags, but tag routing is off: set router_settings.enable_tag_filtering: true to route on metadata.tags');
+  }
   if (issues.hasErrors) return fail();
 
-  const routing = buildRouterConfig(
+  const routing: RouterConfig = buildRouterConfig(
     deployments.map((d) => d.info),
     {
       ...settings.core,
@@ -114,6 +124,8 @@ function normalize(
       ...(fallbacks.defaultFallbacks === undefined ? {} : { defaultFallbacks: fallbacks.defaultFallbacks }),
     },
   );
+  if (aliases !== undefined) routing.aliases = aliases;
+  if (budgets.length > 0) routing.budgets = budgets;
   const params: Record<string, NonNullable<(typeof deployments)[number]['params']>> = {};
   for (const d of deployments) if (d.params) params[d.info.id] = d.params;
   return {
@@ -125,4 +137,84 @@ function normalize(
     gateway,
     ...(durability === undefined ? {} : { durability }),
   };
+}
+
+/** Top-level `x-` keys hold YAML anchors (`x-shared: &shared`) for the rest of the file to merge; they are not sections. */
+function anchorsRemoved(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([key]) => !key.startsWith('x-')));
+}
+
+/** `model_group_alias`: each alias names an existing group and does not shadow one; `{ model, hidden: true }` is left out of model lists. */
+function resolveAliases(
+  issues: IssueList,
+  written: Readonly<Record<string, string | { model: string; hidden?: boolean }>> | undefined,
+  groupNames: ReadonlySet<string>,
+): Record<string, ModelAlias> | undefined {
+  if (written === undefined) return undefined;
+  const out: Record<string, ModelAlias> = {};
+  const base: ConfigPath = ['router_settings', 'model_group_alias'];
+  for (const [alias, target] of Object.entries(written)) {
+    const path: ConfigPath = [...base, alias];
+    if (typeof target === 'object') checkKeys(issues, path, target, { known: ['model', 'hidden'], mode: 'strict' });
+    const group = typeof target === 'string' ? target : target.model;
+    const groupPath = typeof target === 'string' ? path : [...path, 'model'];
+    if (groupNames.has(alias)) {
+      issues.error(path, `"${alias}" is already a model group; an alias cannot replace it`);
+      continue;
+    }
+    if (!groupNames.has(group)) {
+      const hint = suggest(group, [...groupNames]);
+      issues.error(groupPath, `no model group "${group}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`);
+      continue;
+    }
+    out[alias] = { group, hidden: typeof target === 'object' && target.hidden === true };
+  }
+  return out;
+}
+
+const PERIOD = /^(\d+(?:\.\d+)?)\s*(s|m|h|d|mo)$/;
+const PERIOD_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, mo: 30 * 86_400_000 };
+
+/** A LiteLLM budget period (`30s`, `15m`, `1h`, `1d`, `1mo` = 30 days) in ms, or an error at `path`. */
+function periodMs(issues: IssueList, path: ConfigPath, written: string): number | undefined {
+  const m = PERIOD.exec(written.trim());
+  const ms = m === null ? NaN : Number(m[1]) * (PERIOD_MS[m[2] ?? ''] ?? NaN);
+  if (!(ms > 0)) {
+    issues.error(path, `expected a period such as "30m", "1h", "1d" or "1mo", got ${JSON.stringify(written)}`);
+    return undefined;
+  }
+  return ms;
+}
+
+/** `provider_budget_config` per provider and `max_budget` + `budget_duration` per deployment, as core budget rules. */
+function resolveBudgets(
+  issues: IssueList,
+  providers: Readonly<Record<string, { budget_limit: number; time_period: string }>> | undefined,
+  deployments: readonly NormalizedDeployment[],
+): BudgetRule[] {
+  const rules: BudgetRule[] = [];
+  const used = new Set(deployments.map((d) => d.info.provider));
+  for (const [provider, entry] of Object.entries(providers ?? {})) {
+    const path: ConfigPath = ['router_settings', 'provider_budget_config', provider];
+    checkKeys(issues, path, entry, { known: ['budget_limit', 'time_period'], mode: 'strict' });
+    if (!(PROVIDER_IDS as readonly string[]).includes(provider)) {
+      const hint = suggest(provider, PROVIDER_IDS);
+      issues.error(path, `unknown provider "${provider}"${hint === undefined ? '' : ` (did you mean "${hint}"?)`}`);
+      continue;
+    }
+    if (!used.has(provider)) issues.warn(path, `no deployment uses provider "${provider}"; this budget limits nothing`);
+    const windowMs = periodMs(issues, [...path, 'time_period'], entry.time_period);
+    if (windowMs !== undefined) rules.push({ key: `provider:${provider}`, scope: 'provider', target: provider, limitUsd: entry.budget_limit, windowMs });
+  }
+  for (const d of deployments) {
+    if (d.budget === undefined) continue;
+    const path: ConfigPath = ['model_list', d.index, 'litellm_params'];
+    if (d.budget.limitUsd === undefined || d.budget.duration === undefined) {
+      issues.error([...path, d.budget.limitUsd === undefined ? 'max_budget' : 'budget_duration'], 'max_budget and budget_duration go together: a budget is USD per period');
+      continue;
+    }
+    const windowMs = periodMs(issues, [...path, 'budget_duration'], d.budget.duration);
+    if (windowMs !== undefined) rules.push({ key: `deployment:${d.info.id}`, scope: 'deployment', target: d.info.id, limitUsd: d.budget.limitUsd, windowMs });
+  }
+  return rules;
 }

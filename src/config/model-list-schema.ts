@@ -38,6 +38,9 @@ export const litellmParamsSchema = z.looseObject({
   extra_headers: z.record(z.string(), z.string()).optional(),
   headers: z.record(z.string(), z.string()).optional(),
   tags: z.array(nonEmptyString()).optional(),
+  // A budget on this deployment alone (LiteLLM's model budgets): USD per budget_duration.
+  max_budget: nonNegativeNumber().optional(),
+  budget_duration: nonEmptyString().optional(),
   mock_response: z.unknown().optional(),
   complexity_router_config: complexityRouterConfigSchema.optional(),
   complexity_router_default_model: nonEmptyString().optional(),
@@ -99,5 +102,5 @@ export type DeploymentEntryInput = z.infer<typeof deploymentEntrySchema>;
 export const IGNORED_LITELLM_PARAMS = [
   'organization', 'region_name', 'use_in_pass_through',
   'input_cost_per_second', 'output_cost_per_second', 'merge_reasoning_content_in_choices',
-  'litellm_credential_name', 'use_litellm_proxy', 'model_info', 'stream', 'budget_duration', 'max_budget',
+  'litellm_credential_name', 'use_litellm_proxy', 'model_info', 'stream',
 ] as const;

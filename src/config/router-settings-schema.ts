@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  nonEmptyString,
   fallbackList,
   groupList,
   nonNegativeInt,
@@ -85,6 +86,10 @@ export const routerSettingsSchema = z.looseObject({
   failure_rate_min_requests: positiveInt().optional(),
   // Batches: documents with more tokens fail with DocumentTokenCapError before any provider call.
   max_document_tokens: positiveInt().optional(),
+  // Read in load.ts / model-names: aliases, tag routing.
+  model_group_alias: z.record(z.string(), z.union([nonEmptyString(), z.looseObject({ model: nonEmptyString(), hidden: z.boolean().optional() })])).optional(),
+  enable_tag_filtering: z.boolean().optional(),
+  provider_budget_config: z.record(z.string(), z.looseObject({ budget_limit: nonNegativeNumber(), time_period: nonEmptyString() })).optional(),
 });
 
 export type RouterSettingsInput = z.infer<typeof routerSettingsSchema>;
@@ -96,7 +101,7 @@ export type RouterSettingsInput = z.infer<typeof routerSettingsSchema>;
 export const IGNORED_ROUTER_SETTINGS = [
   'redis_host', 'redis_port', 'redis_password', 'redis_url', 'cache_responses', 'cache_kwargs',
   'caching_groups', 'client_ttl', 'default_litellm_params', 'set_verbose', 'debug_level',
-  'model_group_alias', 'provider_budget_config', 'optional_pre_call_checks', 'enable_tag_filtering',
+  'optional_pre_call_checks',
   'polling_interval', 'default_max_parallel_requests', 'alerting_config', 'model_group_retry_policy',
   'routing_groups', 'router_general_settings', 'default_priority', 'assistants_config',
 ] as const;

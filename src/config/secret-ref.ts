@@ -27,6 +27,8 @@ export function isEnvReference(value: string): boolean {
 /** Where a literal secret sits, never the secret itself. */
 export interface LiteralSecretLocation {
   readonly deploymentId: string;
+  /** The deployment as written: `model_list[2] (model_name "gpt-4o")`. */
+  readonly deployment: string;
   /** Config path, e.g. `model_list[3].litellm_params.api_key`. */
   readonly path: string;
   readonly field: 'apiKey' | 'headers' | 'awsKeys' | 'vertexCredentials';

@@ -27,6 +27,10 @@ export interface FallbackSource {
 
 export interface ParsedSettings {
   readonly core: CoreSettingsInput;
+  /** `router_settings.model_group_alias` as written, checked against the groups in load.ts. */
+  readonly aliases: Readonly<Record<string, string | { model: string; hidden?: boolean }>> | undefined;
+  /** `router_settings.provider_budget_config` as written. */
+  readonly providerBudgets: Readonly<Record<string, { budget_limit: number; time_period: string }>> | undefined;
   readonly fallbackSources: readonly FallbackSource[];
   readonly defaultFallbacks: { readonly path: ConfigPath; readonly groups: readonly string[] } | undefined;
   /** `litellm_settings.drop_params`: the default for deployments that do not set their own. */
@@ -103,20 +107,22 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
   checkKeys(issues, routerPath, routerRaw, {
     known: routerKnown,
     ignored: IGNORED_ROUTER_SETTINGS,
-    mode: 'warn',
-    ignoredBecause: 'LiteLLM proxy setting not used by this router',
+    mode: 'strict',
+    noun: 'router setting',
+    ignoredBecause: 'LiteLLM proxy-only setting',
   });
   checkKeys(issues, [...routerPath, 'retry_policy'], routerRaw?.retry_policy, { known: RETRY_POLICY_KEYS, mode: 'strict' });
   checkKeys(issues, [...routerPath, 'allowed_fails_policy'], routerRaw?.allowed_fails_policy, { known: ALLOWED_FAILS_POLICY_KEYS, mode: 'strict' });
   checkKeys(issues, [...routerPath, 'routing_strategy_args'], routerRaw?.routing_strategy_args, {
     known: Object.keys(routingStrategyArgsSchema.shape),
-    mode: 'warn',
+    mode: 'strict',
   });
   checkKeys(issues, litellmPath, litellmRaw, {
     known: Object.keys(litellmSettingsSchema.shape),
     ignored: IGNORED_LITELLM_SETTINGS,
-    mode: 'warn',
-    ignoredBecause: 'LiteLLM module setting not used by this router',
+    mode: 'strict',
+    noun: 'litellm setting',
+    ignoredBecause: 'LiteLLM proxy-only setting (logging, caching, budgets of keys)',
   });
 
   const router = routerRaw ? parseSection(issues, routerPath, routerRaw, routerSettingsSchema) : undefined;
@@ -151,6 +157,7 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
   setIf('disableCooldowns', merged.disable_cooldowns as boolean | undefined);
   setIf('maxFallbacks', num('max_fallbacks'));
   setIf('enablePreCallChecks', merged.enable_pre_call_checks as boolean | undefined);
+  setIf('enableTagFiltering', merged.enable_tag_filtering as boolean | undefined);
   setIf('timeoutMs', scale(num('timeout'), SECONDS));
   setIf('streamTimeoutMs', scale(num('stream_timeout'), SECONDS));
   setIf('maxAttempts', num('max_attempts'));
@@ -195,6 +202,8 @@ export function parseSettings(issues: IssueList, rawRouter: unknown, rawLitellm:
     fallbackSources,
     defaultFallbacks: defaultGroups !== undefined && defaultPath !== undefined ? { path: defaultPath, groups: defaultGroups } : undefined,
     dropParams: litellm?.drop_params,
+    aliases: router?.model_group_alias,
+    providerBudgets: router?.provider_budget_config,
   };
 }
 

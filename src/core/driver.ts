@@ -10,6 +10,7 @@
 // source of its own, so it runs unchanged inside the workflow sandbox.
 import { onAttemptLost, onAttemptResult, nextAttempt, startWalk } from './walker';
 import { recordAttemptEnd } from './record';
+import { configForModel } from './model-names';
 import type {
   AppliedCooldown,
   AttemptRecord,
@@ -120,7 +121,9 @@ export type WalkOutcome<T> = { ok: true; value: T; routing: RoutingMetadata } | 
 
 // --- The driver ---------------------------------------------------------------------
 
-export async function runWalk<T>(host: WalkHost<T>, config: RouterConfig, request: RoutingRequest): Promise<WalkOutcome<T>> {
+export async function runWalk<T>(host: WalkHost<T>, routerConfig: RouterConfig, request: RoutingRequest): Promise<WalkOutcome<T>> {
+  // A name only a wildcard deployment serves gets its own group, calling the requested model.
+  const config = configForModel(routerConfig, request.group);
   const startedAt = host.now();
   const group = request.group;
   let walk = startWalk(config, request, startedAt);
@@ -179,6 +182,7 @@ export async function runWalk<T>(host: WalkHost<T>, config: RouterConfig, reques
       if (result.outputTokens !== undefined) outcome.outputTokens = result.outputTokens;
       if (result.totalTokens !== undefined) outcome.totalTokens = result.totalTokens;
       if (result.stream !== undefined) outcome.stream = result.stream;
+      if (result.costUsd !== undefined && routerConfig.budgets !== undefined) outcome.costUsd = result.costUsd;
       const recorded = onAttemptResult(config, host.getState(), walk, outcome, now, calls);
       host.setState(recorded.state);
       walk = recorded.walk;

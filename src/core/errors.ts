@@ -20,6 +20,9 @@ function formatTime(ms: number): string {
 
 export function describeNoDeployments(d: Omit<NoDeploymentsAvailableData, 'name'>): string {
   if (d.unknownGroup) return `No deployments available for model group "${d.group}": the group has no deployments`;
+  if (d.requestTags !== undefined) {
+    return `No deployment of model group "${d.group}" matches the request's tags ${JSON.stringify(d.requestTags)}, and none is tagged "default" (deployments: ${d.deployments.map((u) => u.id).join(', ')})`;
+  }
   const parts = d.deployments.map((u) => {
     if (u.reason === 'cooldown' && u.cooldown) {
       const status = u.cooldown.status === null ? '' : ` ${u.cooldown.status}`;

@@ -3,6 +3,8 @@
 // already-tried peers, `order` tier) and the configured strategy chooses among
 // what is left. Reads state, never writes it.
 import { groupForTier, scoreComplexity } from './complexity/score';
+import { aliasTarget } from './model-names';
+import { overBudget } from './budgets';
 import { STRATEGIES } from './strategies';
 import { windowOf } from './state';
 import {
@@ -29,16 +31,17 @@ export interface ResolvedGroup {
  * complexity router is routed as an ordinary group, so a config loop cannot hang.
  */
 export function resolveGroup(config: RouterConfig, request: RoutingRequest): ResolvedGroup {
-  const ids = config.groups[request.group];
-  if (ids === undefined) return { group: request.group, complexity: null };
+  const name = aliasTarget(config, request.group);
+  const ids = config.groups[name];
+  if (ids === undefined) return { group: name, complexity: null };
   for (const id of ids) {
     const d = config.deployments[id];
     if (d === undefined || d.model !== COMPLEXITY_ROUTER_MODEL || d.complexityRouterConfig === undefined) continue;
     const scored = scoreComplexity(request.text ?? '', d.complexityRouterConfig, request.estimatedInputTokens);
-    const target = groupForTier(d.complexityRouterConfig, scored.tier) ?? request.group;
+    const target = groupForTier(d.complexityRouterConfig, scored.tier) ?? name;
     return { group: target, complexity: { routerDeploymentId: id, ...scored, targetGroup: target } };
   }
-  return { group: request.group, complexity: null };
+  return { group: name, complexity: null };
 }
 
 export function pick(
@@ -86,9 +89,14 @@ export function pickInGroup(
   let candidates: DeploymentInfo[] = [];
   let states: (DeploymentState | undefined)[] = [];
   let avoided = 0;
+  const tagged = settings.enableTagFiltering === true ? tagMatches(config, ids, request.tags) : undefined;
+  const spent = config.budgets === undefined ? undefined : overBudget(config, state, ids, now);
   for (const id of ids) {
     const d = config.deployments[id];
     if (d === undefined || d.model === COMPLEXITY_ROUTER_MODEL) continue;
+    if (tagged !== undefined && !tagged.has(id)) { skipped.push({ id, reason: 'tags' }); continue; }
+    const budgetUntil = spent?.get(id);
+    if (budgetUntil !== undefined) { skipped.push({ id, reason: 'budget', until: budgetUntil }); continue; }
     const ds = state.deployments[id];
     if (exclude !== undefined && exclude.includes(id)) { skipped.push({ id, reason: 'excluded' }); continue; }
     if (ds !== undefined && ds.suspect === true && ds.inFlight > 0) { skipped.push({ id, reason: 'probing' }); continue; }
@@ -164,12 +172,31 @@ export function pickInGroup(
   return explanation;
 }
 
+/**
+ * LiteLLM's tag filtering: a tagged request goes to deployments sharing one of
+ * its tags, else to `default` ones; an untagged request goes to `default`
+ * ones when there are any, else anywhere. The set may be empty: then every
+ * deployment is skipped for its tags and the error says so.
+ */
+function tagMatches(config: RouterConfig, ids: readonly string[], tags: readonly string[] | undefined): Set<string> {
+  const matched = new Set<string>();
+  const defaults = new Set<string>();
+  for (const id of ids) {
+    const own = config.deployments[id]?.tags;
+    if (own === undefined) continue;
+    if (own.includes('default')) defaults.add(id);
+    if (tags !== undefined && tags.some((t) => own.includes(t))) matched.add(id);
+  }
+  if (tags !== undefined && tags.length > 0) return matched.size > 0 ? matched : defaults;
+  return defaults.size > 0 ? defaults : new Set(ids);
+}
+
 function unavailable(config: RouterConfig, group: string, skipped: SkippedDeployment[], window: number): PickResult {
   let earliest: number | null = null;
   const nextWindow = (window + 1) * config.settings.routingStrategyArgs.usage.windowMs;
   for (const s of skipped) {
     // Cooldowns end at a known time; rpm/tpm limits reset with the next window.
-    const back = s.reason === 'cooldown' ? s.until : s.reason === 'rpm-limit' || s.reason === 'tpm-limit' ? nextWindow : undefined;
+    const back = s.reason === 'cooldown' || s.reason === 'budget' ? s.until : s.reason === 'rpm-limit' || s.reason === 'tpm-limit' ? nextWindow : undefined;
     if (back !== undefined && (earliest === null || back < earliest)) earliest = back;
   }
   return { kind: 'no-deployments', group, unknownGroup: false, deployments: skipped, earliestAvailableAt: earliest };

@@ -1,5 +1,6 @@
 // Record functions: attempt start, success, failure. Each returns a new
 // RouterState (see state.ts for why updates are immutable).
+import { recordSpend } from './budgets';
 import { decideCooldown } from './cooldown';
 import { behaviourOf, classifyErrorName } from './error-kinds';
 import { addSample } from './latency-samples';
@@ -41,6 +42,7 @@ export function recordSuccess(
   next.latency = addSample(ds.latency, { at: now, value: finite(perToken) }, args);
   if (outcome.ttftMs !== undefined) next.ttft = addSample(ds.ttft, { at: now, value: finite(outcome.ttftMs) }, args);
   delete next.suspect;
+  if (outcome.costUsd !== undefined) recordSpend(config, next, deploymentId, outcome.costUsd, now);
   // A success ends the probation that follows a cooldown.
   if (ds.cooldownReason !== null && ds.cooldownUntil <= now) next.cooldownReason = null;
   return withDeployment(state, deploymentId, next);

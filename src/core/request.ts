@@ -40,7 +40,7 @@ export function lastUserText(messages: readonly ChatMessage[]): string {
 export function routingRequestOf(
   needs: RequestNeeds,
   group: string,
-  request: Pick<ChatRequest, 'messages' | 'max_tokens' | 'max_completion_tokens'>,
+  request: Pick<ChatRequest, 'messages' | 'max_tokens' | 'max_completion_tokens' | 'metadata'>,
   stream: boolean,
   estimatedInputTokens?: number,
 ): RoutingRequest {
@@ -49,5 +49,15 @@ export function routingRequestOf(
   if (maxOutput !== undefined) routing.maxOutputTokens = maxOutput;
   if (needs.textGroups.has(group)) routing.text = lastUserText(request.messages);
   if (estimatedInputTokens !== undefined) routing.estimatedInputTokens = estimatedInputTokens;
+  const tags = request.metadata?.tags;
+  if (Array.isArray(tags) && tags.length > 0) routing.tags = tags.filter((t): t is string => typeof t === 'string');
+  return routing;
+}
+
+/** The core's view of an embeddings request: a group and, for tag routing, its tags; it never streams. */
+export function embeddingRoutingRequest(group: string, request: { metadata?: { tags?: unknown } }): RoutingRequest {
+  const routing: RoutingRequest = { group, stream: false };
+  const tags = request.metadata?.tags;
+  if (Array.isArray(tags) && tags.length > 0) routing.tags = tags.filter((t): t is string => typeof t === 'string');
   return routing;
 }

@@ -10,7 +10,8 @@
 // deployment one failure early. Each process counts its own calls; the
 // entity counts everyone's and its cooldowns reach everyone.
 import { windowOf } from './state';
-import type { CooldownReason, DeploymentState, LatencySample, RouterConfig, RouterState } from './types';
+import { mergeSpend } from './budgets';
+import type { CooldownReason, DeploymentState, LatencySample, RouterConfig, RouterState, SpendWindow } from './types';
 
 export interface SharedDeploymentView {
   cooldownUntil: number;
@@ -22,6 +23,8 @@ export interface SharedDeploymentView {
   /** Latency samples, when the router routes by latency: a process that has none yet starts from these. */
   latency?: LatencySample[];
   ttft?: LatencySample[];
+  /** Recorded cost in the current budget windows (configs with budgets only). */
+  spend?: Record<string, SpendWindow>;
 }
 
 /** Deployment id → what is known of it elsewhere; deployments with nothing to tell are left out. */
@@ -37,7 +40,8 @@ export function sharedView(config: RouterConfig, state: RouterState, now: number
     const limited = info !== undefined && (info.rpm !== undefined || info.tpm !== undefined) && ds.window === window && (ds.rpmUsed > 0 || ds.tpmUsed > 0);
     const cooling = ds.cooldownUntil > now;
     const samples = latency && (ds.latency.length > 0 || ds.ttft.length > 0);
-    if (!cooling && ds.suspect !== true && !limited && !samples) continue;
+    const spend = config.budgets === undefined || ds.spend === undefined ? undefined : currentSpend(ds.spend, now);
+    if (!cooling && ds.suspect !== true && !limited && !samples && spend === undefined) continue;
     const v: SharedDeploymentView = { cooldownUntil: cooling ? ds.cooldownUntil : 0, cooldownReason: cooling ? ds.cooldownReason : null };
     if (ds.suspect === true) v.suspect = true;
     if (limited) v.usage = { window: ds.window, rpmUsed: ds.rpmUsed, tpmUsed: ds.tpmUsed };
@@ -45,6 +49,7 @@ export function sharedView(config: RouterConfig, state: RouterState, now: number
       v.latency = ds.latency;
       v.ttft = ds.ttft;
     }
+    if (spend !== undefined) v.spend = spend;
     view[id] = v;
   }
   return view;
@@ -81,7 +86,18 @@ export function mergeShared(local: RouterState, view: SharedHealthView): RouterS
     }
     if (mine.latency.length === 0 && shared.latency !== undefined) next.latency = shared.latency;
     if (mine.ttft.length === 0 && shared.ttft !== undefined) next.ttft = shared.ttft;
+    if (shared.spend !== undefined) next.spend = mergeSpend(mine.spend, shared.spend);
     deployments[id] = next;
   }
   return { deployments };
+}
+
+/** Spend in windows that are still current; undefined when none is. */
+function currentSpend(spend: Record<string, SpendWindow>, now: number): Record<string, SpendWindow> | undefined {
+  let out: Record<string, SpendWindow> | undefined;
+  for (const [key, w] of Object.entries(spend)) {
+    if (w.window !== Math.floor(now / Number(key)) || !(w.usd > 0)) continue;
+    (out ??= {})[key] = w;
+  }
+  return out;
 }

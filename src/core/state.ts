@@ -49,6 +49,7 @@ export function copyDeploymentState(ds: DeploymentState): DeploymentState {
     latency: ds.latency,
     ttft: ds.ttft,
     ...(ds.suspect === true ? { suspect: true as const } : {}),
+    ...(ds.spend === undefined ? {} : { spend: ds.spend }),
   };
 }
 

@@ -69,6 +69,14 @@ export interface DeploymentInfo {
   streamTimeoutMs?: number;
   /** Only when `model === COMPLEXITY_ROUTER_MODEL`. */
   complexityRouterConfig?: ComplexityRouterConfig;
+  /** `litellm_params.tags`: matched against a request's `metadata.tags` when tag filtering is on; `default` serves untagged requests. */
+  tags?: string[];
+  /**
+   * Set on a deployment made for one model name from a wildcard deployment
+   * (`model_name: "openai/*"`): the wildcard's id, whose call parameters it
+   * uses with `model` replaced (see `paramsForDeployment`).
+   */
+  wildcardOf?: string;
 }
 
 export type RoutingStrategyName =
@@ -134,6 +142,8 @@ export interface RouterSettings {
   routingStrategy: RoutingStrategyName;
   routingStrategyArgs: RoutingStrategyArgs;
   enablePreCallChecks: boolean;
+  /** LiteLLM `enable_tag_filtering`: route on `metadata.tags` against deployment `tags`. */
+  enableTagFiltering?: boolean;
   timeoutMs?: number;
   streamTimeoutMs?: number;
   /** Total provider calls per request, across retries and fallbacks. */
@@ -155,15 +165,27 @@ export interface RouterSettings {
 /** What `pick` and the walker read. Build it with `buildRouterConfig`. */
 export interface RouterConfig {
   deployments: Record<string, DeploymentInfo>;
-  /** Group → deployment ids in config order. */
+  /** Group → deployment ids in config order. Names with `*` are wildcards (`openai/*`), routed by `configForModel`. */
   groups: Record<string, string[]>;
   settings: RouterSettings;
+  /** `router_settings.model_group_alias`: a name requests may use for a group. */
+  aliases?: Record<string, ModelAlias>;
+  /** Spending limits; a deployment whose budget is spent is skipped until its window ends. */
+  budgets?: BudgetRule[];
+}
+
+export interface ModelAlias {
+  group: string;
+  /** Not listed by the gateway's `/v1/models`; still routed. */
+  hidden: boolean;
 }
 
 // --- Requests ------------------------------------------------------------------
 
 export interface RoutingRequest {
   group: string;
+  /** The request's `metadata.tags`, read when `enableTagFiltering` is on. */
+  tags?: string[];
   estimatedInputTokens?: number;
   maxOutputTokens?: number;
   stream?: boolean;
@@ -209,6 +231,25 @@ export interface DeploymentState {
    * pile onto a deployment that may be down.
    */
   suspect?: true;
+  /** Recorded cost, per budget window length (ms, as a string key): `{ window: floor(now / windowMs), usd }`. Only with budgets. */
+  spend?: Record<string, SpendWindow>;
+}
+
+export interface SpendWindow {
+  window: number;
+  usd: number;
+}
+
+/** `provider_budget_config` entries and deployment `max_budget`/`budget_duration`: USD per fixed window. */
+export interface BudgetRule {
+  /** `provider:openai` or `deployment:<id>`. */
+  key: string;
+  scope: 'provider' | 'deployment';
+  /** Provider id or deployment id. */
+  target: string;
+  limitUsd: number;
+  /** Window length; windows are aligned to the epoch so every process counts the same one. */
+  windowMs: number;
 }
 
 export interface RouterState {
@@ -227,7 +268,11 @@ export type SkipReason =
   | 'rpm-limit'
   | 'tpm-limit'
   | 'lower-priority'
-  | 'probing';
+  | 'probing'
+  /** Tag filtering: the deployment has none of the request's tags (or is not a `default` one). */
+  | 'tags'
+  /** A provider or deployment budget is spent for the current window (`until`: the window's end). */
+  | 'budget';
 
 export interface SkippedDeployment {
   id: string;
@@ -300,6 +345,8 @@ export interface PickConstraints {
 
 export interface SuccessOutcome {
   latencyMs: number;
+  /** What the call cost, counted against budgets. */
+  costUsd?: number;
   ttftMs?: number;
   outputTokens?: number;
   totalTokens?: number;
@@ -468,6 +515,8 @@ export interface FallbacksExhaustedData {
 
 export interface NoDeploymentsAvailableData extends Omit<NoDeploymentsAvailable, 'kind'> {
   name: 'NoDeploymentsAvailableError';
+  /** The request's tags, when tag filtering left no deployment. */
+  requestTags?: string[];
 }
 
 export interface GiveUpStep {

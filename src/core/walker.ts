@@ -412,6 +412,7 @@ function giveUp(w: WalkState, state: RouterState, reason: GiveUpReason, now: num
       deployments,
       earliestAvailableAt: earliest,
       ...(w.complexity === null ? {} : { complexity: w.complexity }),
+      ...(w.request.tags !== undefined && deployments.length > 0 && deployments.every((d) => d.reason === 'tags') ? { requestTags: w.request.tags } : {}),
     };
   } else {
     error = {

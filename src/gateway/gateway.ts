@@ -3,6 +3,7 @@
  * the in-process Router, and optionally over a DurableRouter for requests
  * that ask for the durable path. `llm-router serve` is this plus flags.
  */
+import { listedModels } from '../core/model-names';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { LoadedRouterConfig } from '../config';
@@ -99,7 +100,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const state: GatewayState = {
     config,
     router,
-    groups: new Set(Object.keys(config.routing.groups)),
+    // Model lists show groups and visible aliases; wildcards and hidden aliases route without being listed.
+    groups: new Set(listedModels(config.routing)),
     keys,
     metrics,
     inProcess: inProcessBackend(router),

@@ -71,6 +71,9 @@ const chatRequestSchema = z.object({
   frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
   stream: z.boolean().nullable().optional(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullable().optional(),
+  // LiteLLM's routing metadata: `metadata.tags`, or `tags` at the top level as its proxy also takes.
+  metadata: z.looseObject({ tags: z.array(z.string()).optional() }).nullable().optional(),
+  tags: z.array(z.string()).nullable().optional(),
 });
 
 /** OpenAI parameters whose meaning the router cannot keep; sending one is a 400 rather than a silently different answer. */
@@ -145,5 +148,12 @@ export function parseChatRequest(body: unknown): ParsedChatRequest {
   const parsed = chatRequestSchema.safeParse(body);
   if (!parsed.success) throw firstIssue(parsed.error, body);
   const data = parsed.data;
-  return { request: routerRequestOf(data), stream: data.stream === true, includeUsage: data.stream_options?.include_usage === true };
+  const request = routerRequestOf(data);
+  // A top-level `tags` (LiteLLM's form) joins metadata.tags; it is routing input, never sent to the provider.
+  const tags = data.tags;
+  if (tags !== undefined && tags !== null) {
+    delete (request as { tags?: unknown }).tags;
+    request.metadata = { ...(request.metadata ?? {}), tags: [...(request.metadata?.tags ?? []), ...tags] };
+  }
+  return { request, stream: data.stream === true, includeUsage: data.stream_options?.include_usage === true };
 }

@@ -1,4 +1,5 @@
 /** OpenAI's wire format: `POST /v1/chat/completions` (JSON and SSE) and `GET /v1/models`. */
+import { routesModel } from '../core/model-names';
 import type { FastifyInstance } from 'fastify';
 import { GatewayError } from './gateway-error';
 import { parseChatRequest } from './openai-request';
@@ -34,7 +35,7 @@ export function registerOpenAIRoutes(app: FastifyInstance, state: GatewayState):
     app.get<{ Params: { model: string } }>(`${prefix}/models/:model`, { config: { wire: 'openai', api: true } }, async (request) => {
       const caller = exchangeOf(request).caller;
       const id = request.params.model;
-      if (!state.groups.has(id) || (caller?.models !== undefined && !caller.models.has(id))) {
+      if (!routesModel(state.config.routing, id) || (caller?.models !== undefined && !caller.models.has(id))) {
         throw new GatewayError(404, 'not_found', `model group "${id}" does not exist or this key may not call it`, { param: 'model' });
       }
       return { id, object: 'model', created: state.startedAt, owned_by: 'llm-router' };

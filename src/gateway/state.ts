@@ -1,3 +1,4 @@
+import { routesModel } from '../core/model-names';
 import type { LoadedRouterConfig } from '../config';
 import { noGroup } from '../config/references';
 import type { Router } from '../router';
@@ -40,7 +41,7 @@ function parseFlag(value: string | string[] | undefined): boolean | undefined {
 
 /** The group must exist; a typo is a 400 naming the field and listing the groups the caller may use (never others). */
 export function checkGroup(state: GatewayState, group: string, allowed: ReadonlySet<string> | undefined): void {
-  if (state.groups.has(group)) return;
+  if (state.groups.has(group) || routesModel(state.config.routing, group)) return;
   const visible = allowed === undefined ? state.groups : new Set([...state.groups].filter((g) => allowed.has(g)));
   throw invalidRequest('model', noGroup(group, visible));
 }

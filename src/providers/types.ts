@@ -159,6 +159,14 @@ export interface ChatRequest {
   reasoning_effort?: ReasoningEffort;
   /** Anthropic's extended thinking (LiteLLM passes it through); mapped per provider. */
   thinking?: ThinkingConfig;
+  /** LiteLLM's request `metadata`: read by the router (`tags` for tag routing), never sent to a provider. */
+  metadata?: RequestMetadata;
+}
+
+export interface RequestMetadata {
+  /** Matched against deployment `litellm_params.tags` when `router_settings.enable_tag_filtering` is on. */
+  tags?: string[];
+  [key: string]: unknown;
 }
 
 export type ReasoningEffort = 'minimal' | 'low' | 'medium' | 'high';

@@ -10,6 +10,8 @@ export type {
   RouterRequest,
   RouterCallOptions,
   RouterResponse,
+  RouterEmbeddingRequest,
+  RouterEmbeddingResponse,
   RouterChunk,
   RouterEvents,
   AttemptEvent,

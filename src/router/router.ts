@@ -1,19 +1,20 @@
 import { loadConfigFile, parseConfigObject, type LoadedRouterConfig } from '../config';
 import { runWalk, type CallResult, type WalkEvent, type WalkHost } from '../core/driver';
 import { mergeShared, type SharedHealthView } from '../core/shared-state';
-import { requestNeeds, routingRequestOf, type RequestNeeds } from '../core/request';
+import { paramsForDeployment } from '../core/model-names';
+import { embeddingRoutingRequest, requestNeeds, routingRequestOf, type RequestNeeds } from '../core/request';
 import { emptyRouterState } from '../core/state';
 import type { AttemptStep, RouterConfig, RouterState, RoutingRequest } from '../core/types';
 import { BadRequestError, type LlmRouterError } from '../errors';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { countPromptTokens } from '../providers/tokens';
-import type { ChatResponse, DeploymentParams } from '../providers/types';
+import type { ChatResponse, DeploymentParams, EmbeddingResponse } from '../providers/types';
 import { asRouterError, failureOf, giveUpError } from './errors';
 import { RouterEventEmitter } from './events';
 import { sleep as timerSleep, waitFor } from './sleep';
 import { attemptResultOf, type SharedHealthSource } from './shared-health';
 import { streamThroughDriver } from './stream';
-import type { RouterCallOptions, RouterChunk, RouterEvents, RouterOptions, RouterRequest, RouterResponse } from './types';
+import type { RouterCallOptions, RouterChunk, RouterEmbeddingRequest, RouterEmbeddingResponse, RouterEvents, RouterOptions, RouterRequest, RouterResponse } from './types';
 
 /** A loaded config, a path to a LiteLLM `config.yaml` / `.json`, or a LiteLLM-shaped object. */
 export type RouterConfigInput = LoadedRouterConfig | string | object;
@@ -105,6 +106,35 @@ export class Router {
     if (!outcome.ok) throw giveUpError(outcome.giveUp, this.now());
     // The registry built this response for us alone: replacing its metadata in place saves a copy per call.
     const response = outcome.value as unknown as RouterResponse;
+    response.routing = outcome.routing;
+    return response;
+  }
+
+  /**
+   * Embeddings from the model group named by `request.model`: the same
+   * groups, strategies, cooldowns, budgets and fallbacks as `completion()`,
+   * through the same driver; each call is one provider `embed()`.
+   */
+  async embedding(request: RouterEmbeddingRequest, options: RouterCallOptions = {}): Promise<RouterEmbeddingResponse> {
+    const group = request.model;
+    if (typeof group !== 'string' || group === '') throw new BadRequestError('request.model must name a model group');
+    const routingRequest = embeddingRoutingRequest(group, request);
+    const host = this.host(options.signal, false, async (step): Promise<CallResult<EmbeddingResponse>> => {
+      const started = this.now();
+      try {
+        const response = await this.providers.embed(this.paramsFor(step), request, options);
+        const result: CallResult<EmbeddingResponse> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? this.now() - started, totalTokens: response.usage.total_tokens };
+        if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
+        return result;
+      } catch (caught) {
+        const error = asRouterError(caught, step.deploymentId, step.deployment.provider);
+        if (error.name === 'RequestAbortedError') throw error;
+        return failureOf(error, this.now() - started);
+      }
+    });
+    const outcome = await runWalk(host, this.routing, routingRequest);
+    if (!outcome.ok) throw giveUpError(outcome.giveUp, this.now());
+    const response = outcome.value as unknown as RouterEmbeddingResponse;
     response.routing = outcome.routing;
     return response;
   }
@@ -227,7 +257,7 @@ export class Router {
     const id = step.deploymentId;
     const last = this.timedParams[id];
     if (last !== undefined && last.timeoutMs === step.timeoutMs) return last;
-    const params = this.config.params[id];
+    const params = paramsForDeployment(this.config.params, step.deployment);
     if (params === undefined) throw new Error(`no call parameters for deployment "${id}"`);
     const timed = { ...params, timeoutMs: step.timeoutMs };
     this.timedParams[id] = timed;

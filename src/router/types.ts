@@ -1,7 +1,7 @@
 import type { AppliedCooldown, AttemptReason, RouterState, RoutingMetadata, WaitStep } from '../core/types';
 import type { LlmRouterError } from '../errors';
 import type { ProviderRegistry } from '../providers/registry';
-import type { ChatChunk, ChatRequest, ChatResponse } from '../providers/types';
+import type { ChatChunk, ChatRequest, ChatResponse, EmbeddingRequest, EmbeddingResponse, RequestMetadata } from '../providers/types';
 import type { Env } from '../providers/resolve';
 import type { ProviderLogOptions } from '../providers/logger';
 import type { SharedHealthSource } from './shared-health';
@@ -39,6 +39,15 @@ export interface RouterCallOptions {
 
 /** A chat completion with `routing`: which deployment answered, after which attempts, at what cost (the same fields on every path). */
 export type RouterResponse = Omit<ChatResponse, 'routing'> & { routing: RoutingMetadata };
+/** An OpenAI-shaped embeddings request whose `model` names a model group (`metadata.tags` routes by tag, as for chat). */
+export interface RouterEmbeddingRequest extends EmbeddingRequest {
+  model: string;
+  metadata?: RequestMetadata;
+}
+
+/** Embeddings with `routing`, the same fields as a chat completion's (cost from the input tokens and price data). */
+export type RouterEmbeddingResponse = Omit<EmbeddingResponse, 'routing'> & { routing: RoutingMetadata };
+
 /** A stream chunk; the final one carries `routing`. */
 export type RouterChunk = Omit<ChatChunk, 'routing'> & { routing?: RoutingMetadata };
 

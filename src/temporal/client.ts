@@ -7,7 +7,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { requestNeeds } from '../core/request';
 import { countPromptTokens } from '../providers/tokens';
-import type { ChatRequest } from '../providers/types';
+import type { ChatRequest, EmbeddingRequest, RequestMetadata } from '../providers/types';
 import { giveUpError } from '../router/errors';
 import { Timeout } from '../errors/classes';
 import { temporal } from '@temporalio/proto';
@@ -18,7 +18,7 @@ import type {
   BatchSummarizeResult,
   DocumentSource,
 } from '../../workflows/batch-types';
-import type { CarriedRoutingState, DurabilityMode, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows/types';
+import type { CarriedRoutingState, DurabilityMode, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult, RoutedEmbeddingInput, RoutedEmbeddingResult } from '../../workflows/types';
 import { isS3Url, parseS3Url, sourceLocation } from '../../workflows/locations';
 import { childLocation, createDocumentStore, type DocumentStore } from '../../activities/document-store';
 import { configRefOf, storeConfig } from './config-ref';
@@ -428,6 +428,32 @@ export class DurableRouter {
       throw err;
     });
     return this.configReady;
+  }
+
+  /** Routed embeddings as one `routedEmbedding` workflow: the same groups, strategies, cooldowns, budgets and fallbacks as `complete()`. */
+  async embedding(request: EmbeddingRequest & { model: string; metadata?: RequestMetadata }, opts: { workflowId?: string } = {}): Promise<RoutedEmbeddingResult> {
+    await this.ensureHealth();
+    const input: RoutedEmbeddingInput = {
+      config: this.config,
+      request,
+      options: this.options,
+      ...(this.state === undefined || this.options.sharedHealth !== false ? {} : { state: this.state }),
+    };
+    let result: RoutedEmbeddingResult;
+    try {
+      result = (await this.client.workflow.execute('routedEmbedding', {
+        taskQueue: this.taskQueue,
+        workflowTaskTimeout: DEFAULT_WORKFLOW_TASK_TIMEOUT_MS,
+        workflowId: opts.workflowId ?? `embedding-${randomUUID()}`,
+        args: [input],
+      })) as RoutedEmbeddingResult;
+    } catch (err) {
+      const giveUp = giveUpOfFailure(err);
+      if (giveUp !== undefined) throw giveUpError(giveUp, Date.now());
+      throw err;
+    }
+    if (result.state !== undefined) this.state = result.state;
+    return result;
   }
 
   /** The first call on a fresh namespace starts the routerHealth entity with this config (once per instance). */

@@ -85,7 +85,7 @@ export async function createRouterWorker(options: CreateRouterWorkerOptions): Pr
 export interface CreateWorkerOptions extends Omit<CreateRouterWorkerOptions, 'providers'> {
   /** Same forms `DurableRouter` and the in-process `Router` take; validated here so a bad config fails at start, not mid-batch. */
   config?: DurableConfigInput;
-  providers?: Pick<ProviderRegistry, 'complete' | 'stream'>;
+  providers?: Pick<ProviderRegistry, 'complete' | 'stream'> & Partial<Pick<ProviderRegistry, 'embed'>>;
   /** Where activities resolve `os.environ/NAME` (default `process.env`). */
   env?: Env;
 }

@@ -41,7 +41,7 @@ export async function connectToTestServer(address = requireTestEnv('address')): 
 
 export function createTestWorker(
   ctx: TemporalTestContext,
-  providers: Pick<ProviderRegistry, 'complete' | 'stream'>,
+  providers: Pick<ProviderRegistry, 'complete' | 'stream'> & Partial<Pick<ProviderRegistry, 'embed'>>,
   extra: Pick<CreateRouterWorkerOptions, 'documents' | 'workerOptions'> = {},
 ): Promise<Worker> {
   return createRouterWorker({

@@ -8,7 +8,7 @@ import { isS3Url, sourceLocation } from '../../../workflows/locations';
 import { BatchNotResumableError, cancelBatch, resumeBatch, startBatchSummarize } from '../../temporal/client';
 import { estimateBatch, formatEstimate } from '../batch-estimate';
 import { batchSnapshot, formatSnapshot, verdictOf, type BatchSnapshot } from '../batch-progress';
-import { configPath, loadCliConfig } from '../config-file';
+import { configPath, loadDurableCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
 import type { DocumentFormat } from '../../../workflows/batch-types';
@@ -173,7 +173,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
   const source = documentSource(documents, process.cwd(), flags.format);
   const output = { jsonlPath: outputLocation(flags.out, '--out'), ...(flags.markdown ? { markdownPath: outputLocation(flags.markdown, '--markdown') } : {}) };
   const file = configPath(flags.config);
-  const config = loadCliConfig(file);
+  const config = loadDurableCliConfig(file);
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }

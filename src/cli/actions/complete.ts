@@ -1,5 +1,5 @@
 import { Router } from '../../router';
-import { configPath, loadCliConfig } from '../config-file';
+import { configPath, loadCliConfig, loadDurableCliConfig } from '../config-file';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
 import type { ConnectionFlags } from '../connection-options';
@@ -32,7 +32,7 @@ export interface CompleteFlags extends ConnectionFlags {
 export async function complete(prompt: string, flags: CompleteFlags): Promise<void> {
   if (prompt.trim() === '') throw new CliError('the prompt is empty', EXIT.USAGE);
   const file = configPath(flags.config);
-  const config = loadCliConfig(file);
+  const config = flags.direct ? loadCliConfig(file) : loadDurableCliConfig(file);
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }

@@ -17,7 +17,7 @@ import { outputLocationProblem } from '../../../activities/documents';
 import { toDurableConfig } from '../../temporal/durable-config';
 import { DEFAULT_TASK_QUEUE } from '../../temporal/worker';
 import type { BatchSummarizeInput, DocumentFormat } from '../../../workflows/batch-types';
-import { configPath, loadCliConfig } from '../config-file';
+import { configPath, loadDurableCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
 import { documentSource, outputLocation } from '../documents';
@@ -105,7 +105,7 @@ export async function scheduleCreate(id: string, documents: string, flags: Sched
   const schedule = specFromFlags(flags);
   const source = documentSource(documents, process.cwd(), flags.format);
   const file = configPath(flags.config);
-  const config = loadCliConfig(file);
+  const config = loadDurableCliConfig(file);
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }

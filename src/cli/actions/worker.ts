@@ -5,7 +5,7 @@ import { ensureRouterHealth } from '../../temporal/health';
 import { installWorkerMetrics } from '../../temporal/observability/metrics';
 import { routerWorkerLogger } from '../../temporal/observability/worker-logger';
 import { createWorker } from '../../temporal/worker';
-import { configPath, loadCliConfig } from '../config-file';
+import { configPath, loadDurableCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
 import { sharedHealthRouterName } from '../shared-health';
@@ -41,7 +41,7 @@ export function missingKeyVariables(
 
 export async function runWorker(flags: WorkerFlags): Promise<void> {
   const file = configPath(flags.config);
-  const config = loadCliConfig(file);
+  const config = loadDurableCliConfig(file);
   if (!['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR'].includes(flags.logLevel)) {
     throw new CliError(`--log-level "${flags.logLevel}": expected TRACE, DEBUG, INFO, WARN or ERROR`, EXIT.USAGE);
   }

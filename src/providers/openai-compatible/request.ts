@@ -10,7 +10,7 @@ export function toOpenAiBody(
   profile: OpenAiCompatibleProfile,
   stream: boolean,
 ): Record<string, unknown> {
-  const { model: _ignored, stream: _flag, ...rest } = request;
+  const { model: _ignored, stream: _flag, metadata: _routing, ...rest } = request;
   const body: Record<string, unknown> = { ...rest, model: target.model };
   if (request.messages.some(hasCacheControl)) body.messages = request.messages.map(withoutCacheControl);
   if (request.max_tokens === undefined && request.max_completion_tokens === undefined) {

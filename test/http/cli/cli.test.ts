@@ -70,6 +70,43 @@ describe('config validate', () => {
     expect(report.issues).toEqual([expect.objectContaining({ path: 'router_settings.fallbacks[0].a[0]', message: expect.stringContaining('no model group "tertiary"') })]);
   });
 
+  test('a router_settings typo exits 2 with a "did you mean", not a proxy-setting warning', async () => {
+    const bad = join(dir, 'typo.yaml');
+    writeFileSync(bad, 'model_list:\n  - model_name: a\n    litellm_params: { model: openai/x }\nrouter_settings:\n  num_retry: 2\n');
+    const run = await runCli(['config', 'validate', bad]);
+    expect(run.code).toBe(2);
+    expect(errorLines(run)).toEqual([`llm-router: ${bad}:5:14 router_settings.num_retry: unknown key; did you mean "num_retries"?`]);
+    expect(run.stdout).not.toContain('proxy');
+  });
+
+  test('durable commands refuse a literal key with exit 2, naming the deployment as written, before connecting', async () => {
+    const literal = join(dir, 'literal.yaml');
+    writeFileSync(literal, [
+      'model_list:',
+      '  - model_name: summarizer',
+      '    litellm_params: { model: openai/gpt-4o-mini, api_key: os.environ/CLI_TEST_KEY }',
+      '  - model_name: gpt-4o',
+      '    litellm_params: { model: openai/gpt-4o, api_key: sk-literal-in-config }',
+      '',
+    ].join('\n'));
+    // Port 1 has no server: reaching it would fail differently (exit 1), so exit 2 means the refusal came first.
+    const address = ['--address', '127.0.0.1:1'];
+    const expected = `llm-router: ${literal}: model_list[1].litellm_params.api_key: literal secret in model_list[1] (model_name "gpt-4o") would be written to workflow history; use "os.environ/NAME"`;
+    for (const args of [
+      ['complete', '--config', literal, '--model', 'summarizer', 'hi'],
+      ['batch', 'start', dir, '--config', literal, '--model', 'summarizer', '--out', join(dir, 'out.jsonl')],
+      ['worker', '--config', literal],
+    ]) {
+      const run = await runCli([...args, ...address]);
+      expect({ args, code: run.code, lines: errorLines(run) }).toEqual({ args, code: 2, lines: [expected] });
+      expect(run.stderr).not.toContain('sk-literal-in-config');
+    }
+    // In-process use is allowed, with a warning.
+    const validate = await runCli(['config', 'validate', literal]);
+    expect(validate.code).toBe(0);
+    expect(validate.stdout).toContain('literal API key in model_list[1] (model_name "gpt-4o")');
+  });
+
   test('a missing file exits 2 with one line naming it', async () => {
     const missing = join(dir, 'nope.yaml');
     const run = await runCli(['config', 'validate', missing]);

@@ -182,13 +182,29 @@ describe('what the corpus carries beyond routing', () => {
     expect(Object.values(loaded.params)[0]?.maxTokens).toBe(512);
   });
 
-  it.each([
-    ['08-model-group-alias.yaml', 'router_settings.model_group_alias'],
-    ['09-tags.yaml', 'router_settings.enable_tag_filtering'],
-    ['10-provider-budgets.yaml', 'router_settings.provider_budget_config'],
-    ['11-deployment-budgets.yaml', 'model_list[0].litellm_params.max_budget'],
-  ])('%s: %s loads with a warning (routing on it is not implemented in this layer)', (file, path) => {
-    expect(loadConfig(join(CORPUS, file)).warnings.map((w) => w.path)).toContain(path);
+  it('reads aliases, tags and wildcards into the routing config', () => {
+    const aliases = loadConfig(join(CORPUS, '08-model-group-alias.yaml'));
+    expect(aliases.routing.aliases).toEqual({ 'gpt-3.5-turbo': { group: 'gpt-4o-mini', hidden: false }, 'claude-instant': { group: 'claude-haiku', hidden: true } });
+    expect(aliases.warnings).toEqual([]);
+    const tags = loadConfig(join(CORPUS, '09-tags.yaml'));
+    expect(tags.routing.settings.enableTagFiltering).toBe(true);
+    expect(Object.values(tags.routing.deployments).map((d) => d.tags)).toEqual([['free'], ['paid'], ['default']]);
+    const wild = loadConfig(join(CORPUS, '07-wildcards.yaml'));
+    expect(Object.keys(wild.routing.groups)).toEqual(['openai/*', 'anthropic/*', '*']);
+    expect(Object.values(wild.routing.deployments).map((d) => d.model)).toEqual(['openai/*', 'anthropic/*', '*']);
+  });
+
+  it('reads provider and deployment budgets into budget rules', () => {
+    const providers = loadConfig(join(CORPUS, '10-provider-budgets.yaml'));
+    expect(providers.routing.budgets).toEqual([
+      { key: 'provider:openai', scope: 'provider', target: 'openai', limitUsd: 100, windowMs: 86_400_000 },
+      { key: 'provider:anthropic', scope: 'provider', target: 'anthropic', limitUsd: 50, windowMs: 10 * 86_400_000 },
+      { key: 'provider:gemini', scope: 'provider', target: 'gemini', limitUsd: 25, windowMs: 30 * 86_400_000 },
+      { key: 'provider:bedrock', scope: 'provider', target: 'bedrock', limitUsd: 0.01, windowMs: 3_600_000 },
+    ]);
+    const deployments = loadConfig(join(CORPUS, '11-deployment-budgets.yaml'));
+    expect(deployments.routing.budgets?.map((b) => [b.scope, b.limitUsd, b.windowMs])).toEqual([['deployment', 100, 86_400_000], ['deployment', 20, 3_600_000]]);
+    expect(deployments.warnings).toEqual([]);
   });
 
   it('reads every kind of fallback', () => {

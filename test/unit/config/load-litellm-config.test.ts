@@ -188,15 +188,17 @@ describe('secrets', () => {
   it('records where literal secrets sit, never the secret itself', () => {
     const loaded = parseConfigObject(config, { pricing: null });
     expect(loaded.literalSecrets).toEqual([
-      { deploymentId: 'literal', path: 'model_list[0].litellm_params.api_key', field: 'apiKey' },
-      { deploymentId: 'header', path: 'model_list[1].litellm_params.headers.Authorization', field: 'headers' },
+      { deploymentId: 'literal', deployment: 'model_list[0] (model_name "g")', path: 'model_list[0].litellm_params.api_key', field: 'apiKey' },
+      { deploymentId: 'header', deployment: 'model_list[1] (model_name "g")', path: 'model_list[1].litellm_params.headers.Authorization', field: 'headers' },
     ]);
     expect(JSON.stringify(loaded.warnings)).not.toContain('sk-live-123');
   });
 
   it('lets the durable path refuse a config with literal secrets', () => {
     const loaded = parseConfigObject(config, { pricing: null });
-    expect(() => assertNoLiteralSecrets(loaded)).toThrow(/model_list\[0\]\.litellm_params\.api_key: literal secret for deployment "literal"/);
+    expect(() => assertNoLiteralSecrets(loaded)).toThrow('model_list[0].litellm_params.api_key: literal secret in model_list[0] (model_name "g") would be written to workflow history');
+    // The derived or written id is not how the user finds the entry.
+    expect(() => assertNoLiteralSecrets(loaded)).not.toThrow(/"literal"/);
   });
 
   it('can make literal keys a load error', () => {
@@ -205,7 +207,7 @@ describe('secrets', () => {
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(isConfigError(error)).toBe(true);
-      expect((error as Error).message).toContain('model_list[0].litellm_params.api_key: literal API keys are not allowed');
+      expect((error as Error).message).toContain('model_list[0].litellm_params.api_key: literal API key in model_list[0] (model_name "g") is not allowed');
       expect((error as Error).message).not.toContain('sk-live-123');
     }
   });
