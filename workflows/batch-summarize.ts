@@ -16,6 +16,7 @@ import type { RouterActivities } from '../activities';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS } from './chunking';
 import { partsLocation } from './locations';
+import { RESUME_AFTER_NAME_PATCH, resumeCursor } from './batch-resume';
 import { WorkflowRouter, type RoutedResponse } from './workflow-router';
 import type {
   BatchProgress,
@@ -279,6 +280,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
 
   let cursor: ListCursor | null = carried ? carried.cursor : { index: 0 };
   let buffer: DocRef[] = [];
+  let previous: DocRef | undefined;
   let launched = carried?.launched ?? 0;
   let inFlight = 0;
   const rotate = () => {
@@ -302,6 +304,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
         }
         await condition(() => inFlight < concurrency);
         const doc = buffer.shift() as DocRef;
+        previous = doc;
         inFlight++;
         launched++;
         progress.inFlight = inFlight;
@@ -337,7 +340,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   const more = buffer.length > 0 || cursor !== null;
   if (more) {
     const next = buffer[0];
-    const resume: ListCursor | null = next === undefined ? cursor : { index: next.index, ...(next.offset === undefined ? {} : { byteOffset: next.offset }) };
+    const resume: ListCursor | null = next === undefined ? cursor : resumeCursor(next, cursor, previous, patched(RESUME_AFTER_NAME_PATCH));
     await continueAsNew<typeof batchSummarize>({
       ...input,
       carried: { cursor: resume, launched, total: progress.total ?? 0, progress: { ...progress, inFlight: 0 }, routing: router.carry() },
