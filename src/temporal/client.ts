@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { requestNeeds } from '../core/request';
-import { countPromptTokens } from '../providers/tokens';
 import type { ChatRequest } from '../providers/types';
 import { giveUpError } from '../router/errors';
 import type {
@@ -21,7 +20,13 @@ import { childLocation, createDocumentStore, type DocumentStore } from '../../ac
 import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
 import { ensureRouterHealth } from './health/client';
 import { giveUpOfFailure } from './to-application-failure';
-import { DEFAULT_TASK_QUEUE } from './worker';
+import { DEFAULT_TASK_QUEUE } from './task-queue';
+
+/** The tokenizer's tables are loaded on first use: a client that only starts batches never pays for them. */
+function promptTokens(messages: ChatRequest['messages']): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../providers/tokens') as typeof import('../providers/tokens')).countPromptTokens(messages);
+}
 
 export const BATCH_PROGRESS_QUERY = 'batchProgress';
 /**
@@ -199,7 +204,7 @@ export class DurableRouter {
       request,
       options: this.options,
       ...(this.state === undefined || this.options.sharedHealth !== false ? {} : { state: this.state }),
-      ...(this.countTokens ? { estimatedInputTokens: countPromptTokens(request.messages) } : {}),
+      ...(this.countTokens ? { estimatedInputTokens: promptTokens(request.messages) } : {}),
     };
     let result: RoutedCompletionResult;
     try {
