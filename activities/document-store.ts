@@ -16,6 +16,20 @@ export interface ListOptions {
   after?: string;
 }
 
+/**
+ * A file or object written as a stream: nothing is visible at its location
+ * until `close()`, which makes the whole of it visible at once. A large merge
+ * is written this way in bounded memory.
+ */
+export interface DocumentWriter {
+  /** Appends; resolves once the chunk is buffered or sent, so a fast producer waits for a slow store. */
+  write(chunk: string): Promise<void>;
+  /** Makes everything written visible at the location, replacing what was there. */
+  close(): Promise<void>;
+  /** Drops what was written; the location keeps what it had. Safe after a failed write or close. */
+  abort(): Promise<void>;
+}
+
 export interface DocumentStore {
   readFile(location: string): Promise<Buffer>;
   /** `length` bytes from `offset` (fewer at the end). */
@@ -29,6 +43,8 @@ export interface DocumentStore {
   list(dir: string, options: ListOptions): AsyncIterable<string>;
   /** Replaces the file in one step (a disk file is written aside, then renamed), so a crash never leaves half a file. */
   writeFileAtomic(location: string, data: string): Promise<void>;
+  /** The streaming form of `writeFileAtomic`, for outputs too large to build as one string. */
+  createWriter(location: string): Promise<DocumentWriter>;
   /** Deletes `dir` and everything under it; nothing there is not an error. */
   removeAll(dir: string): Promise<void>;
 }
@@ -64,6 +80,7 @@ export function createDocumentStore(options: DocumentStoreOptions = {}): Documen
     readStream: (location, offset) => pick(location).readStream(location, offset),
     list: (dir, listOptions) => pick(dir).list(dir, listOptions),
     writeFileAtomic: (location, data) => pick(location).writeFileAtomic(location, data),
+    createWriter: (location) => pick(location).createWriter(location),
     removeAll: (dir) => pick(dir).removeAll(dir),
   };
 }

@@ -20,6 +20,7 @@ import { documentFailure } from '../src/temporal/to-application-failure';
 import { childLocation, type DocumentStore } from './document-store';
 import { decodeDocument, decodeField, DocumentFormatError } from './formats';
 import { globToRegExp, splitGlob } from './glob';
+import { inOrderWindow } from './ordered-window';
 
 export const DEFAULT_TEXT_FIELD = 'text';
 export const DEFAULT_ID_FIELD = 'id';
@@ -457,33 +458,48 @@ export function createDocumentActivities(deps: DocumentDeps) {
     await writeResultPart(deps, input.partsDir, input.record);
   }
 
-  /**
-   * Joins the per-document files into the JSONL (and markdown), in input
-   * order. Each document has exactly one file, so each appears exactly once,
-   * however often its activity ran.
-   */
-  async function mergeResults(input: { partsDir: string; output: BatchOutput }): Promise<{ written: number; failed: number }> {
-    const names: string[] = [];
+  /** Names of the per-document files, in input order, as the listing pages in; none when there is no parts folder. */
+  async function* partNames(partsDir: string): AsyncGenerator<string> {
     try {
-      for await (const name of deps.documents.list(input.partsDir, { recursive: false })) if (PART_NAME.test(name)) names.push(name);
+      for await (const name of deps.documents.list(partsDir, { recursive: false })) if (PART_NAME.test(name)) yield name;
     } catch (err) {
       if (errorCode(err) !== 'ENOENT') throw err;
     }
-    const lines: string[] = [];
-    const markdown: string[] = [];
+  }
+
+  /**
+   * Joins the per-document files into the JSONL (and markdown), in input
+   * order. Each document has exactly one file, so each appears exactly once,
+   * however often its activity ran. Streamed: a window of reads in flight and
+   * the output written as it goes (a multipart upload in a bucket), so memory
+   * stays bounded however many documents the batch had.
+   */
+  async function mergeResults(input: { partsDir: string; output: BatchOutput }): Promise<{ written: number; failed: number }> {
+    const jsonl = await deps.documents.createWriter(input.output.jsonlPath);
+    const markdown = input.output.markdownPath === undefined ? undefined : await deps.documents.createWriter(input.output.markdownPath);
+    let written = 0;
     let failed = 0;
-    for (const [i, name] of names.entries()) {
-      heartbeat(i);
-      const record = JSON.parse((await deps.documents.readFile(childLocation(input.partsDir, name))).toString('utf8')) as DocumentResultRecord;
-      if (record.status === 'failed') failed++;
-      lines.push(JSON.stringify(record));
-      if (input.output.markdownPath !== undefined) {
-        markdown.push(`## ${record.id}\n\n${record.status === 'ok' ? record.summary ?? '' : `_failed: ${record.errorClass}: ${record.error}_`}\n`);
+    try {
+      const reads = inOrderWindow(partNames(input.partsDir), MERGE_READS_IN_FLIGHT, (name) => deps.documents.readFile(childLocation(input.partsDir, name)));
+      for await (const bytes of reads) {
+        heartbeat(written);
+        const record = JSON.parse(bytes.toString('utf8')) as DocumentResultRecord;
+        if (record.status === 'failed') failed++;
+        await jsonl.write(`${JSON.stringify(record)}\n`);
+        if (markdown !== undefined) {
+          const entry = `## ${record.id}\n\n${record.status === 'ok' ? record.summary ?? '' : `_failed: ${record.errorClass}: ${record.error}_`}\n`;
+          await markdown.write(written === 0 ? entry : `\n${entry}`);
+        }
+        written++;
       }
+      await jsonl.close();
+      await markdown?.close();
+    } catch (err) {
+      await jsonl.abort();
+      await markdown?.abort();
+      throw err;
     }
-    await deps.documents.writeFileAtomic(input.output.jsonlPath, lines.length ? `${lines.join('\n')}\n` : '');
-    if (input.output.markdownPath !== undefined) await deps.documents.writeFileAtomic(input.output.markdownPath, markdown.join('\n'));
-    return { written: lines.length, failed };
+    return { written, failed };
   }
 
   /** After the final merge: the per-document files are in the JSONL now. Deleting twice is harmless. */
@@ -496,6 +512,8 @@ export function createDocumentActivities(deps: DocumentDeps) {
 
 const PART_NAME = /^\d{10}\.json$/;
 const CHUNKS_DIR = 'chunks';
+/** Result files read at once by the merge: enough to hide a bucket's round trip, few enough to stay small. */
+export const MERGE_READS_IN_FLIGHT = 32;
 
 function partName(index: number): string {
   return `${String(index).padStart(10, '0')}.json`;

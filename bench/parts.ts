@@ -9,6 +9,7 @@ import { scaleCharts } from './scale/report';
 import { runGateways, type GatewaysResult } from './gateways/gateways';
 import { runGatewayOutage, type GatewayOutageResult } from './gateways/gateway-outage';
 import { runScale, type ScaleResult } from './scale/scale';
+import { runBatchScale, type BatchScaleResult } from './batch-scale/batch-scale';
 
 export interface Part<R> {
   run(ctx: BenchContext): Promise<R>;
@@ -27,6 +28,7 @@ export const PARTS = {
   scale: part<ScaleResult>(runScale, scaleCharts),
   gateways: part<GatewaysResult>(runGateways, () => ({})),
   'gateway-outage': part<GatewayOutageResult>(runGatewayOutage, (r) => outageCharts(r, 'gateway-outage')),
+  'batch-scale': part<BatchScaleResult>(runBatchScale, () => ({})),
 } satisfies Record<string, Part<unknown>>;
 
 export type PartName = keyof typeof PARTS;

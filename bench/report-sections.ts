@@ -10,6 +10,8 @@ import type { ScaleResult } from './scale/scale';
 import { gatewayOutageHeadline, gatewayOutageMarkdown, gatewaysHeadline, gatewaysMarkdown } from './gateways/report';
 import type { GatewaysResult } from './gateways/gateways';
 import type { GatewayOutageResult } from './gateways/gateway-outage';
+import { batchScaleHeadline, batchScaleMarkdown } from './batch-scale/report';
+import type { BatchScaleResult } from './batch-scale/batch-scale';
 
 export interface ReportSection {
   part: string;
@@ -29,4 +31,5 @@ export const REPORT_SECTIONS: ReportSection[] = [
   section<ScaleResult>('scale', '4. Scale: worker processes and concurrency', scaleHeadline, scaleMarkdown),
   section<GatewaysResult>('gateways', '5. Like against like: in-process routers, and gateways', gatewaysHeadline, gatewaysMarkdown),
   section<GatewayOutageResult>('gateway-outage', '6. Gateways under an outage, two replicas', gatewayOutageHeadline, gatewayOutageMarkdown),
+  section<BatchScaleResult>('batch-scale', '7. Batches at scale: 20,000 and 100,000 documents from S3', batchScaleHeadline, batchScaleMarkdown),
 ];

@@ -18,6 +18,7 @@ import { LlmBatchServedBy, LlmFailedDeployments, LlmFallbackCount, LlmModelGroup
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, DEFAULT_MAX_DOCUMENT_TOKENS, STRUCTURED_CHUNKS_PATCH } from './chunking';
 import { DEFAULT_CHUNK_OVERLAP_TOKENS, type TextChunk } from './split-text';
 import { partsLocation, sourceLocation } from './locations';
+import { RESUME_AFTER_NAME_PATCH, resumeCursor } from './batch-resume';
 import { WorkflowRouter, type RoutedResponse } from './workflow-router';
 import type {
   BatchOutcome,
@@ -369,6 +370,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
 
   let cursor: ListCursor | null = carried ? carried.cursor : { index: 0 };
   let buffer: DocRef[] = [];
+  let previous: DocRef | undefined;
   let launched = carried?.launched ?? 0;
   let inFlight = 0;
   const rotate = () => {
@@ -420,6 +422,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
           break;
         }
         const doc = buffer.shift() as DocRef;
+        previous = doc;
         inFlight++;
         launched++;
         progress.inFlight = inFlight;
@@ -459,7 +462,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   const more = !budgetStopped && (buffer.length > 0 || cursor !== null);
   if (more) {
     const next = buffer[0];
-    const resume: ListCursor | null = next === undefined ? cursor : { index: next.index, ...(next.offset === undefined ? {} : { byteOffset: next.offset }) };
+    const resume: ListCursor | null = next === undefined ? cursor : resumeCursor(next, cursor, previous, patched(RESUME_AFTER_NAME_PATCH));
     await continueAsNew<typeof batchSummarize>({
       ...input,
       carried: { cursor: resume, launched, total: progress.total ?? 0, progress: { ...progress, inFlight: 0 }, routing: router.carry() },

@@ -1,9 +1,41 @@
 // The local file system as a document store.
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, open, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import type { DocumentStore } from '../document-store';
+import type { DocumentStore, DocumentWriter } from '../document-store';
+
+/** Written aside, renamed into place on close: a reader sees the old file or the whole new one. */
+async function createFileWriter(path: string): Promise<DocumentWriter> {
+  await mkdir(dirname(path), { recursive: true });
+  const aside = `${path}.${randomUUID()}.tmp`;
+  const stream = createWriteStream(aside);
+  let failure: Error | undefined;
+  stream.on('error', (err) => {
+    failure ??= err;
+  });
+  await once(stream, 'open');
+  return {
+    async write(chunk) {
+      if (failure) throw failure;
+      // `once` rejects if the stream fails instead of draining.
+      if (!stream.write(chunk)) await once(stream, 'drain');
+      if (failure) throw failure;
+    },
+    async close() {
+      if (failure) throw failure;
+      stream.end();
+      await once(stream, 'close');
+      if (failure) throw failure;
+      await rename(aside, path);
+    },
+    async abort() {
+      stream.destroy();
+      await rm(aside, { force: true });
+    },
+  };
+}
 
 export function createFsDocumentStore(): DocumentStore {
   return {
@@ -41,6 +73,7 @@ export function createFsDocumentStore(): DocumentStore {
         throw err;
       }
     },
+    createWriter: (path) => createFileWriter(path),
     removeAll: (dir) => rm(dir, { recursive: true, force: true }),
   };
 }

@@ -13,6 +13,7 @@ import {
 import { parseS3Url } from '../../workflows/locations';
 import type { DocumentStore } from '../document-store';
 import { describeEndpoint, s3ClientConfigFromEnv } from './s3-config';
+import { createS3Writer } from './s3-writer';
 import { StoreError } from './store-error';
 
 /** S3's own maximum per ListObjectsV2 page and per DeleteObjects call. */
@@ -145,6 +146,7 @@ export function createS3DocumentStore(options: S3StoreOptions = {}): DocumentSto
       const { bucket, key } = parseS3Url(location);
       await send(location, () => client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: data, ContentType: contentType(key) })));
     },
+    createWriter: (location) => Promise.resolve(createS3Writer(location, { client, send, contentType: contentType(parseS3Url(location).key) })),
     async removeAll(dir) {
       const { bucket, key } = parseS3Url(dir);
       const prefix = folderPrefix(key);

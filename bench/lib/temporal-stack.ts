@@ -16,7 +16,8 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: s
 export interface TemporalStack {
   readonly server: DevServerHandle;
   readonly client: Client;
-  startWorker(kind: WorkerKind, taskQueue: string): Promise<ChildHandle<{ type: 'hello' }>>;
+  /** `env` adds to this process's environment (e.g. S3 settings, NODE_OPTIONS). */
+  startWorker(kind: WorkerKind, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<ChildHandle<{ type: 'hello' }>>;
   stop(): Promise<void>;
 }
 
@@ -51,8 +52,9 @@ export async function startTemporalStack(log: (line: string) => void): Promise<T
   return {
     server,
     client,
-    async startWorker(kind, taskQueue) {
+    async startWorker(kind, taskQueue, env = {}) {
       const child = forkTs<{ type: 'hello' }>(resolve(__dirname, 'worker-process.ts'), [], {
+        ...env,
         BENCH_TEMPORAL_ADDRESS: server.address,
         BENCH_TASK_QUEUE: taskQueue,
         BENCH_BUNDLE: bundles[kind],

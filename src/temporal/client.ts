@@ -25,7 +25,13 @@ import { configRefOf, storeConfig } from './config-ref';
 import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
 import { ensureRouterHealth } from './health/client';
 import { giveUpOfFailure } from './to-application-failure';
-import { DEFAULT_TASK_QUEUE } from './worker';
+import { DEFAULT_TASK_QUEUE } from './task-queue';
+
+/** The tokenizer's tables are loaded on first use: a client that only starts batches never pays for them. */
+function promptTokens(messages: ChatRequest['messages']): number {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../providers/tokens') as typeof import('../providers/tokens')).countPromptTokens(messages);
+}
 
 export const BATCH_PROGRESS_QUERY = 'batchProgress';
 /**
@@ -392,7 +398,7 @@ export class DurableRouter {
       // Standard runs carry no durability field: their input is what it was before the mode existed.
       options: durability === 'standard' ? this.optionsWithout() : { ...this.options, durability },
       ...(this.state === undefined || this.options.sharedHealth !== false ? {} : { state: this.state }),
-      ...(this.countTokens ? { estimatedInputTokens: countPromptTokens(request.messages) } : {}),
+      ...(this.countTokens ? { estimatedInputTokens: promptTokens(request.messages) } : {}),
     };
     let result: RoutedCompletionResult;
     try {

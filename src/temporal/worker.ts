@@ -6,8 +6,9 @@ import { createProviderRegistry, type ProviderRegistry } from '../providers';
 import type { Env } from '../providers/resolve';
 import { ConfigRefCodec, ConfigSource } from './config-ref';
 import { toDurableConfig, type DurableConfigInput } from './durable-config';
+import { DEFAULT_TASK_QUEUE } from './task-queue';
 
-export const DEFAULT_TASK_QUEUE = 'llm-router';
+export { DEFAULT_TASK_QUEUE };
 /**
  * A dead worker's cached workflows are resumed elsewhere after this (the SDK's
  * default is 10 s): together with the hops' heartbeat timeout, a lost worker

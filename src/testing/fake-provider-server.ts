@@ -19,6 +19,7 @@ import {
 } from './wire-bedrock';
 import { geminiCannedInput, geminiEmbedResponse, geminiErrorBody, geminiResponse, geminiStreamChunks, fakeVector, FAKE_EMBEDDING_DIMENSIONS } from './wire-gemini';
 import { checkTokenRequest, oauthErrorBody, type TokenGrant } from './wire-google-oauth';
+import { createFakeBatches, type FakeBatchRecord, type FakeBatchScript } from './wire-batches';
 import { openaiCannedInput, openaiChunks, openaiCompletion, openaiErrorBody } from './wire-openai';
 
 export type WireProtocol = 'openai' | 'anthropic' | 'gemini' | 'bedrock' | 'google-oauth';
@@ -140,6 +141,10 @@ export interface FakeProviderServer {
   responseEnd(route: string, callNumber?: number): Promise<ResponseEnd>;
   /** Resolves once the route has received `n` requests in total (default: one more than now). */
   waitForRequests(route: string, n?: number, timeoutMs?: number): Promise<readonly RecordedRequest[]>;
+  /** Scripts the batches a route accepts (OpenAI Batch API, Anthropic Message Batches): outcome per request, polls before the end. */
+  scriptBatches(route: string, script: FakeBatchScript): void;
+  /** The batches a route has accepted, with their requests, polls and whether they were cancelled. */
+  batches(route: string): FakeBatchRecord[];
   /** Forgets scripts, counts and recorded requests; releases held gates. */
   reset(): void;
   /** Stops listening and destroys every open socket, so no handle outlives the test. */
@@ -359,6 +364,7 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
   const sockets = new Set<Socket>();
   const gates = new Set<FakeGate>();
   const issuedTokens = new Set<string>();
+  const batchWire = createFakeBatches();
   let closing = false;
   let signalClosed!: () => void;
   const closed = new Promise<void>((resolve) => {
@@ -398,6 +404,11 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
   async function handle(req: FakeRequest, res: FakeResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const raw = await readBody(req);
+    const batchAnswer = answerBatch(req, url, raw);
+    if (batchAnswer) {
+      res.writeHead(batchAnswer.status, { 'content-type': batchAnswer.contentType }).end(batchAnswer.body);
+      return;
+    }
     const endpoint = req.method === 'POST' ? matchEndpoint(url.pathname) : undefined;
     if (!endpoint) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(openaiErrorBody(404, `no fake endpoint at ${req.method} ${url.pathname}`)));
@@ -537,6 +548,17 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
     res.end();
   }
 
+  /** The batch endpoints (files, batches, message batches) of a route, answered by wire-batches.ts. */
+  function answerBatch(req: FakeRequest, url: URL, raw: string): ReturnType<typeof batchWire.handle> {
+    if (!/\/v1\/(files|batches|messages\/batches)(\/|$)/.test(url.pathname)) return undefined;
+    const segments = url.pathname.split('/').filter((x) => x !== '');
+    const route = segments[0] === 'v1' ? 'default' : (segments[0] ?? 'default');
+    const path = segments[0] === 'v1' ? url.pathname : `/${segments.slice(1).join('/')}`;
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers[k] = v;
+    return batchWire.handle({ method: req.method ?? 'GET', path, route, headers, raw: Buffer.from(raw, 'utf8'), baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  }
+
   async function authOf(protocol: WireProtocol, endpoint: Endpoint, request: { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body: string }): Promise<RecordedAuth | undefined> {
     if (protocol === 'bedrock') return verifySigV4(request, options.aws);
     if (endpoint.kind === 'token') return checkTokenRequest(request.body, options.googleServiceAccountPublicKey, Math.floor(Date.now() / 1000));
@@ -608,7 +630,10 @@ export async function startFakeProviderServer(options: FakeProviderServerOptions
         });
       });
     },
+    scriptBatches: (route, script) => batchWire.script(checkRoute(route), script),
+    batches: (route) => batchWire.batches(route),
     reset() {
+      batchWire.reset();
       for (const gate of gates) gate.release();
       gates.clear();
       // Issued tokens survive a reset, as a token service's would: clients cache them.

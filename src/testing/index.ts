@@ -14,3 +14,4 @@ export type {
   EndpointKind,
 } from './fake-provider-server';
 export { summarize as fakeSummary } from './canned';
+export type { FakeBatchOutcome, FakeBatchRecord, FakeBatchScript } from './wire-batches';

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export interface ChildWorker {
   process: ChildProcess;
@@ -16,6 +17,13 @@ export interface ArmedChildWorker extends ChildWorker {
 }
 
 const WORKER_SCRIPT = join(__dirname, 'worker-process.ts');
+/** tsx's loader by absolute URL: a worker started in a folder of its own (no node_modules there) still finds it. */
+const TSX_LOADER = pathToFileURL(require.resolve('tsx')).href;
+
+export interface ChildWorkerOptions {
+  /** The process's working directory, e.g. an empty folder of its own, as a separate machine would have. */
+  cwd?: string;
+}
 const READY_TIMEOUT_MS = 60_000;
 
 function exited(child: ChildProcess): Promise<void> {
@@ -23,8 +31,9 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-function spawnWorker(taskQueue: string, env: Record<string, string>, armed: boolean): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', WORKER_SCRIPT], {
+function spawnWorker(taskQueue: string, env: Record<string, string>, armed: boolean, options: ChildWorkerOptions = {}): ChildProcess {
+  return spawn(process.execPath, ['--import', TSX_LOADER, WORKER_SCRIPT], {
+    ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     env: { ...process.env, ...env, TLR_WORKER_TASK_QUEUE: taskQueue, ...(armed ? { TLR_WORKER_WAIT_FOR_GO: '1' } : {}) },
     stdio: [armed ? 'pipe' : 'ignore', 'pipe', 'pipe'],
   });
@@ -94,8 +103,8 @@ function collectOutput(child: ChildProcess): { text: string } {
 }
 
 /** Starts a router worker process (through tsx) and resolves once it polls its task queue. */
-export async function startChildWorker(taskQueue: string, env: Record<string, string>): Promise<ChildWorker> {
-  const child = spawnWorker(taskQueue, env, false);
+export async function startChildWorker(taskQueue: string, env: Record<string, string>, options: ChildWorkerOptions = {}): Promise<ChildWorker> {
+  const child = spawnWorker(taskQueue, env, false, options);
   await printed(child, collectOutput(child), 'worker-ready');
   return handleFor(child);
 }

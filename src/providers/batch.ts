@@ -1,0 +1,48 @@
+// The providers' batch endpoints in one shape: submit many chat requests at
+// once (at the provider's batch price), ask whether the batch has ended, read
+// each request's outcome by its custom id, cancel. One module per provider
+// folder implements it (openai/batch.ts, anthropic/batch.ts) over its SDK.
+import type { ChatRequest, ChatResponse } from './types';
+
+export interface ProviderBatchItem {
+  /** Unique in the batch; maps the result back (e.g. a document's index). Letters, digits, `_` and `-`, at most 64. */
+  customId: string;
+  request: ChatRequest;
+}
+
+export type ProviderBatchResult =
+  | { customId: string; outcome: 'succeeded'; response: ChatResponse }
+  /** Failed at the provider (`status` when it gave one), ran out of the completion window, or cancelled with the batch. */
+  | { customId: string; outcome: 'errored' | 'expired' | 'cancelled'; message: string; status?: number };
+
+export interface ProviderBatchStatus {
+  id: string;
+  /** No request will change any more: results can be read. */
+  ended: boolean;
+  /** The provider's own word for the state ('in_progress', 'completed', 'ended', 'canceling'…). */
+  providerStatus: string;
+  total: number;
+  succeeded: number;
+  /** Errored, expired or cancelled so far. */
+  failed: number;
+}
+
+export interface ProviderBatchClient {
+  submit(items: readonly ProviderBatchItem[]): Promise<string>;
+  status(batchId: string): Promise<ProviderBatchStatus>;
+  /** Every request's outcome once the batch has ended, in the provider's order. */
+  results(batchId: string): AsyncIterable<ProviderBatchResult>;
+  cancel(batchId: string): Promise<void>;
+}
+
+/** What the providers accept as a custom id. */
+export const BATCH_CUSTOM_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function checkCustomIds(items: readonly ProviderBatchItem[]): void {
+  const seen = new Set<string>();
+  for (const item of items) {
+    if (!BATCH_CUSTOM_ID.test(item.customId)) throw new Error(`batch custom id "${item.customId}": expected 1-64 letters, digits, "_" or "-"`);
+    if (seen.has(item.customId)) throw new Error(`batch custom id "${item.customId}" appears twice`);
+    seen.add(item.customId);
+  }
+}

@@ -1,0 +1,101 @@
+import { createAnthropicBatchClient } from '../../../src/providers/anthropic/batch';
+import { createAnthropicClient } from '../../../src/providers/anthropic/client';
+import type { ProviderBatchClient, ProviderBatchItem, ProviderBatchResult } from '../../../src/providers/batch';
+import { createOpenAiBatchClient } from '../../../src/providers/openai/batch';
+import { createOpenAiClient } from '../../../src/providers/openai-compatible/client';
+import { resolveDeployment } from '../../../src/providers/resolve';
+import { startFakeProviderServer, type FakeBatchOutcome, type FakeProviderServer } from '../../../src/testing';
+import { collect, deploymentOn, TEST_ENV } from './helpers';
+
+// The providers' batch endpoints through the real SDKs (openai's files and
+// batches, @anthropic-ai/sdk's messages.batches) against the fake server,
+// which speaks both batch protocols: partial failure, expiry, cancellation.
+let fake: FakeProviderServer;
+
+beforeAll(async () => {
+  fake = await startFakeProviderServer();
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+function openai(route: string): ProviderBatchClient {
+  const target = resolveDeployment(deploymentOn(fake, route, 'openai/gpt-4o-mini'), TEST_ENV);
+  return createOpenAiBatchClient(createOpenAiClient(target, false), target);
+}
+
+function anthropic(route: string): ProviderBatchClient {
+  const target = resolveDeployment(deploymentOn(fake, route, 'anthropic/claude-3-5-haiku-20241022'), TEST_ENV);
+  return createAnthropicBatchClient(createAnthropicClient(target), target);
+}
+
+const items = (n: number): ProviderBatchItem[] => Array.from({ length: n }, (_, i) => ({
+  customId: `doc-${i}`,
+  request: { model: 'sum', messages: [{ role: 'user', content: `Summarise document ${i}: durable routing keeps its state across crashes.` }], max_tokens: 64 },
+}));
+
+/** 180 answers, 15 failures, 5 expired, by position. */
+const acceptanceOutcome = (position: number): FakeBatchOutcome => (position < 180 ? 'succeeded' : position < 195 ? 'errored' : 'expired');
+
+async function pollUntilEnded(client: ProviderBatchClient, id: string): Promise<number> {
+  for (let polls = 1; polls <= 20; polls++) if ((await client.status(id)).ended) return polls;
+  throw new Error(`batch ${id} did not end`);
+}
+
+function byOutcome(results: ProviderBatchResult[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const r of results) out[r.outcome] = (out[r.outcome] ?? 0) + 1;
+  return out;
+}
+
+test.each([
+  ['OpenAI (files + batches)', openai, 'oa-batch'],
+  ['Anthropic (message batches)', anthropic, 'an-batch'],
+] as const)('%s: 200 requests, 180 answers, 15 failures and 5 expired, each mapped back once by custom id', async (_name, make, route) => {
+  fake.scriptBatches(route, { outcome: acceptanceOutcome, pollsBeforeEnd: 3 });
+  const client = make(route);
+  const id = await client.submit(items(200));
+  const first = await client.status(id);
+  expect(first).toMatchObject({ ended: false, succeeded: 0 });
+  expect(await pollUntilEnded(client, id)).toBe(2);
+  expect(await client.status(id)).toMatchObject({ ended: true, total: 200, succeeded: 180, failed: 20 });
+
+  const results = await collect(client.results(id));
+  expect(byOutcome(results)).toEqual({ succeeded: 180, errored: 15, expired: 5 });
+  expect(results.map((r) => r.customId).sort()).toEqual(items(200).map((i) => i.customId).sort());
+  for (const r of results) {
+    const position = Number(r.customId.slice('doc-'.length));
+    expect(r.outcome).toBe(acceptanceOutcome(position));
+    if (r.outcome !== 'succeeded') continue;
+    // The canned answer summarises this document's own prompt, with usage for the cost.
+    expect(r.response.choices[0]?.message.content).toContain(`document ${position}:`);
+    expect(r.response.usage?.prompt_tokens).toBeGreaterThan(0);
+    expect(r.response.usage?.completion_tokens).toBeGreaterThan(0);
+  }
+  const [batch] = fake.batches(route);
+  expect(batch?.requests).toHaveLength(200);
+  expect(batch?.requests[7]?.body).toMatchObject({ max_tokens: 64, messages: [{ role: 'user' }] });
+});
+
+test.each([
+  ['OpenAI', openai, 'oa-cancel'],
+  ['Anthropic', anthropic, 'an-cancel'],
+] as const)('%s: a cancelled batch ends with every unfinished request cancelled', async (_name, make, route) => {
+  fake.scriptBatches(route, { pollsBeforeEnd: 1_000 });
+  const client = make(route);
+  const id = await client.submit(items(12));
+  expect((await client.status(id)).ended).toBe(false);
+  await client.cancel(id);
+  const ended = await client.status(id);
+  expect(ended).toMatchObject({ ended: true, succeeded: 0, failed: 12 });
+  expect(ended.providerStatus).toBe(route.startsWith('oa') ? 'cancelled' : 'ended');
+  const results = await collect(client.results(id));
+  expect(byOutcome(results)).toEqual({ cancelled: 12 });
+  expect(fake.batches(route)[0]?.cancelled).toBe(true);
+});
+
+test('custom ids the providers refuse are one clear error before anything is sent', async () => {
+  const client = openai('oa-ids');
+  await expect(client.submit([{ ...items(1)[0] as ProviderBatchItem, customId: 'doc 1/2' }])).rejects.toThrow('batch custom id "doc 1/2": expected 1-64 letters, digits, "_" or "-"');
+  await expect(client.submit([...items(2), ...items(1)])).rejects.toThrow('batch custom id "doc-0" appears twice');
+  expect(fake.batches('oa-ids')).toEqual([]);
+});
