@@ -6,7 +6,6 @@ import { dirname, resolve } from 'node:path';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { requestNeeds } from '../core/request';
-import { countPromptTokens } from '../providers/tokens';
 import type { ChatRequest, EmbeddingRequest, RequestMetadata } from '../providers/types';
 import { giveUpError } from '../router/errors';
 import { Timeout } from '../errors/classes';
