@@ -15,7 +15,7 @@ import type {
 import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { isS3Url, parseS3Url, sourceLocation } from '../workflows/locations';
+import { isS3Url, parseS3Url, partsLocation, sourceLocation } from '../workflows/locations';
 import { documentFailure } from '../src/temporal/to-application-failure';
 import { childLocation, type DocumentStore } from './document-store';
 import { decodeDocument, decodeField, DocumentFormatError } from './formats';
@@ -363,8 +363,20 @@ export function createDocumentActivities(deps: DocumentDeps) {
   async function checkOutput(input: { output: BatchOutput }): Promise<void> {
     for (const location of [input.output.jsonlPath, input.output.markdownPath]) {
       if (location === undefined) continue;
-      const problem = await outputLocationProblem(location);
+      const problem = isS3Url(location) ? await bucketWriteProblem(location) : await outputLocationProblem(location);
       if (problem !== undefined) throw documentFailure('OutputNotWritableError', `output ${problem}`);
+    }
+  }
+
+  /** A bucket output is tried with the worker's own credentials: one small object written beside the results, then deleted. */
+  async function bucketWriteProblem(location: string): Promise<string | undefined> {
+    const probeDir = childLocation(partsLocation(location), WRITE_CHECK_DIR);
+    try {
+      await deps.documents.writeFileAtomic(childLocation(probeDir, 'probe'), 'llm-router write check');
+      await deps.documents.removeAll(probeDir);
+      return undefined;
+    } catch (err) {
+      return `${location}: ${err instanceof Error ? err.message : String(err)}`;
     }
   }
 
@@ -512,6 +524,8 @@ export function createDocumentActivities(deps: DocumentDeps) {
 
 const PART_NAME = /^\d{10}\.json$/;
 const CHUNKS_DIR = 'chunks';
+/** Where checkOutput tries a bucket write; removed at once. */
+const WRITE_CHECK_DIR = 'write-check';
 /** Result files read at once by the merge: enough to hide a bucket's round trip, few enough to stay small. */
 export const MERGE_READS_IN_FLIGHT = 32;
 

@@ -13,6 +13,10 @@ import { connectToTestServer } from '../../support/temporal';
 import { docText, readJsonl } from '../../support/batch';
 import { errorLines, runCli, startCli, type CliProcess } from '../../http/cli/run-cli';
 import { createTestBucket, testS3Env } from '../../support/s3';
+import { createDocumentStore } from '../../../activities/document-store';
+import { tokenCount } from '../../../activities/documents';
+import { chunkTokensFor } from '../../../workflows/chunking';
+import { DEFAULT_CHUNK_OVERLAP_TOKENS, splitText } from '../../../workflows/split-text';
 import { requireTestEnv } from '../../support/test-env';
 
 let fake: FakeProviderServer;
@@ -232,41 +236,47 @@ test('an over-budget batch stops, keeps what is done, says so and exits 5', asyn
 });
 
 test('a cancelled batch keeps its finished documents and chunk summaries; resume pays only for what is missing', async () => {
-  // Three documents of ~700 tokens; the small window splits each into 4 chunks (+1 combine).
+  // Three documents of ~700 tokens; the small window splits each into n chunks (+1 combine), cut as the activity cuts them.
   const words = 330;
-  const docs = folder('resume', { 'a.txt': docText(1, words), 'b.txt': docText(2, words), 'c.txt': docText(3, words) });
+  const texts = [docText(1, words), docText(2, words), docText(3, words)];
+  const docs = folder('resume', { 'a.txt': texts[0] as string, 'b.txt': texts[1] as string, 'c.txt': texts[2] as string });
   const out = join(dir, 'resume.jsonl');
-  // a.txt's 4 chunks and combine and b.txt's first chunk are answered; b.txt's second chunk is held: the cancel lands there.
+  const chunkTokens = chunkTokensFor(loadConfigFile(configFile).routing, 'small') as number;
+  const cuts = texts.map((t) => splitText(t, { maxTokens: chunkTokens, overlapTokens: DEFAULT_CHUNK_OVERLAP_TOKENS, countTokens: tokenCount, totalTokens: tokenCount(t) }).length);
+  expect(new Set(cuts).size).toBe(1);
+  const n = cuts[0] as number;
+  expect(n).toBeGreaterThan(1);
+  // a.txt's n chunks and combine and b.txt's first chunk are answered; b.txt's second chunk is held: the cancel lands there.
   const gate = fake.gate();
-  fake.script('small', [{}, {}, {}, {}, {}, {}], { after: { gate } });
+  fake.script('small', Array.from({ length: n + 2 }, () => ({})), { after: { gate } });
   const started = await runCli(start(docs, 'small', out, '--concurrency', '1', '--id', 'outcomes-resume'), { env });
   expect(started.code).toBe(0);
-  await fake.waitForRequests('small', 7, 60_000);
+  await fake.waitForRequests('small', n + 3, 60_000);
   const cancel = await runCli(['batch', 'cancel', 'outcomes-resume', ...address]);
   expect(cancel.code).toBe(0);
   const result = await runCli(['batch', 'result', 'outcomes-resume', '--wait', ...address]);
   expect(result.code).toBe(1);
   expect(verdictLines(result)).toEqual(['llm-router: batch outcomes-resume was cancelled: 1 done, 0 failed of 3; what is done is kept; llm-router batch resume outcomes-resume finishes it']);
   const kept = readJsonl(out);
-  expect(kept.map((r) => [r.id, r.status, r.chunks])).toEqual([['a.txt', 'ok', 4]]);
+  expect(kept.map((r) => [r.id, r.status, r.chunks])).toEqual([['a.txt', 'ok', n]]);
   const chunkFiles = readdirSync(join(`${out}.parts`, 'chunks'));
-  // a.txt's 4 chunks and b.txt's first.
-  expect(chunkFiles.filter((f) => f.startsWith('0000000000-'))).toHaveLength(4);
+  // a.txt's n chunks and b.txt's first.
+  expect(chunkFiles.filter((f) => f.startsWith('0000000000-'))).toHaveLength(n);
   expect(chunkFiles.filter((f) => f.startsWith('0000000001-'))).toEqual(['0000000001-000000.json']);
 
   // The held call was cancelled with the batch: the worker aborted it, so it never answers.
-  expect(await fake.responseEnd('small', 7)).toBe('closed-by-client');
+  expect(await fake.responseEnd('small', n + 3)).toBe('closed-by-client');
   fake.reset();
   const resumed = await runCli(['batch', 'resume', 'outcomes-resume', '--id', 'outcomes-resumed', '--wait', '--json', ...address]);
   expect(resumed.code).toBe(0);
-  // b.txt: its 3 missing chunks and its combine; c.txt: 4 chunks and a combine. Nothing for a.txt.
-  expect(fake.count('small')).toBe(3 + 1 + 5);
+  // b.txt: its n - 1 missing chunks and its combine; c.txt: n chunks and a combine. Nothing for a.txt.
+  expect(fake.count('small')).toBe((n - 1) + 1 + (n + 1));
   const json = jsonOf(resumed.stdout) as { outcome: string; progress: { reused: { documents: number; chunks: number }; chunks: { done: number; total: number } } };
   expect(json.outcome).toBe('completed');
   expect(json.progress.reused).toEqual({ documents: 1, chunks: 1 });
-  expect(json.progress.chunks).toEqual({ done: 8, total: 8 });
+  expect(json.progress.chunks).toEqual({ done: 2 * n, total: 2 * n });
   const records = readJsonl(out);
-  expect(records.map((r) => [r.id, r.status, r.chunks])).toEqual([['a.txt', 'ok', 4], ['b.txt', 'ok', 4], ['c.txt', 'ok', 4]]);
+  expect(records.map((r) => [r.id, r.status, r.chunks])).toEqual([['a.txt', 'ok', n], ['b.txt', 'ok', n], ['c.txt', 'ok', n]]);
   // A completed batch leaves only its outputs.
   expect(existsSync(`${out}.parts`)).toBe(false);
   // Nothing is left to resume in a batch that completed.
@@ -275,3 +285,29 @@ test('a cancelled batch keeps its finished documents and chunk summaries; resume
   expect(errorLines(again)).toEqual(['llm-router: batch outcomes-resumed completed with every document summarised; nothing to resume']);
   expect(filesUnder(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
 }, 300_000);
+
+test('an S3 output the worker cannot write (no such bucket) fails the batch with OutputNotWritableError before any call, and a writable one leaves no probe behind', async () => {
+  const docs = folder('s3-out-missing', { 'a.txt': docText(1) });
+  const missing = `s3://no-such-bucket-${Date.now()}/out.jsonl`;
+  const ctx = await connectToTestServer();
+  try {
+    const config = loadConfigFile(configFile);
+    const started = await startBatchSummarize(ctx.client, config, { group: 'summarizer', documents: { kind: 'directory', path: docs }, output: { jsonlPath: missing }, taskQueue });
+    const failure = await ctx.client.workflow.getHandle(started.workflowId).result().then(() => undefined, (err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    const cause = (failure as WorkflowFailedError).cause as { type?: string; message?: string };
+    expect(cause.type).toBe('OutputNotWritableError');
+    expect(cause.message).toMatch(new RegExp(`^output ${missing.replace(/[/.]/g, '\\$&')}: `));
+  } finally {
+    await ctx.close();
+  }
+  expect(fake.count('primary')).toBe(0);
+
+  const bucket = await createTestBucket('outcomes-out');
+  const run = await runCli(start(docs, 'summarizer', `s3://${bucket}/results/out.jsonl`, '--wait', '--id', 'outcomes-s3-out-ok'), { env: { ...env, ...testS3Env() } });
+  expect(run.code).toBe(0);
+  const store = createDocumentStore({ s3: { env: testS3Env() } });
+  const keys: string[] = [];
+  for await (const name of store.list(`s3://${bucket}/results/`, { recursive: true })) keys.push(name);
+  expect(keys).toEqual(['out.jsonl']);
+});
