@@ -1,6 +1,6 @@
 // The real `llm-router` binary, spawned as a user runs it, for every command
 // that needs no Temporal server, and for bad input on the ones that do.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../../src/dev-server';
@@ -202,11 +202,15 @@ describe('bad input and an unreachable server', () => {
   test('every server command against an unreachable server exits 1 with one line naming the address', async () => {
     const port = await freePort();
     const address = ['--address', `127.0.0.1:${port}`];
+    // A source with a document: an empty one is refused (exit 2) before any connection.
+    const docs = join(dir, 'unreachable-docs');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(join(docs, 'a.txt'), 'A document to summarise.');
     const commands = [
       ['batch', 'status', 'some-batch'],
       ['batch', 'result', 'some-batch'],
       ['batch', 'cancel', 'some-batch'],
-      ['batch', 'start', dir, '--model', 'summarizer', '--out', join(dir, 'o.jsonl'), '--config', configFile],
+      ['batch', 'start', docs, '--model', 'summarizer', '--out', join(dir, 'o.jsonl'), '--config', configFile],
       ['complete', '--model', 'summarizer', '--config', configFile, 'hi'],
     ];
     // Concurrently: each waits out the connect timeout.

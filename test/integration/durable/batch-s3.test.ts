@@ -61,7 +61,7 @@ async function keysUnder(prefix: string): Promise<string[]> {
   return out;
 }
 
-test('S3 to S3, on a worker process configured only by AWS_* variables: every document once, in order, across pages and continue-as-new; parts removed', async () => {
+test('S3 to S3, on a worker process configured only by AWS_* variables: every document once, in order, across pages and continue-as-new; parts kept for resume after a failed document', async () => {
   const texts = Array.from({ length: 10 }, (_, i) => docText(i));
   for (const [i, text] of texts.entries()) await put(`in/doc-${String(i).padStart(2, '0')}.txt`, text);
   await put('in/page.html', `<html><body><nav>Home Pricing Login</nav><article><h1>Release notes</h1><p>${docText(50)}</p></article><footer>Copyright</footer></body></html>`);
@@ -91,8 +91,11 @@ test('S3 to S3, on a worker process configured only by AWS_* variables: every do
   expect(fake.count('dep-a')).toBe(11);
   expect(result.progress).toMatchObject({ status: 'completed', total: 12, done: 11, failed: 1 });
   expect(await getText('out/summaries.md')).toContain('## page.html');
-  // The per-document results are gone once the JSONL holds them.
-  expect(await keysUnder('out')).toEqual(['summaries.jsonl', 'summaries.md']);
+  // One document failed, so the batch completed with failures: its per-document results stay beside the JSONL
+  // for `batch resume`, which pays only for the failed one (a batch that completes cleanly removes them).
+  const keys = await keysUnder('out');
+  expect(keys.filter((k) => !k.startsWith('summaries.jsonl.parts/'))).toEqual(['summaries.jsonl', 'summaries.md']);
+  expect(keys.filter((k) => k.startsWith('summaries.jsonl.parts/'))).toHaveLength(12);
   // Several runs: the listing resumed after continue-as-new without repeating or losing a document.
   expect((await chainHistories(ctx.client, workflowId)).length).toBeGreaterThan(1);
 });
@@ -139,7 +142,8 @@ test('a missing bucket fails the batch with a named error before any provider ca
     taskQueue: ctx.taskQueue, routing: FAST_ROUTING,
   });
   const error = await worker.runUntil(getBatchResult(ctx.client, workflowId).catch((e: unknown) => e));
-  const cause = (error as { cause?: { cause?: { type?: string; message?: string } } }).cause?.cause;
+  // The batch fails with the document error itself, named by its class (not wrapped in the activity's failure).
+  const cause = (error as { cause?: { type?: string; message?: string } }).cause;
   expect(cause).toMatchObject({ type: 'SourceNotFoundError', message: 'document source s3://no-such-bucket-for-batch/in: no such bucket "no-such-bucket-for-batch"' });
   expect(fake.count('dep-a')).toBe(0);
 });
