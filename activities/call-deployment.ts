@@ -10,14 +10,12 @@ import { isLlmRouterError, type LlmRouterError } from '../src/errors';
 import type { HealthAgent, HealthAgents } from '../src/temporal/health/agent';
 import { documentFailure, toApplicationFailure } from '../src/temporal/to-application-failure';
 import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
-import { splitText } from '../workflows/split-text';
+import { structuredChunks } from './structured-chunks';
 import { loadDocument, tokenCount, tokenCountWithin, tokenSlice, writeChunkPart, writeResultPart, type DocumentDeps } from './documents';
 
 export const DEFAULT_SUMMARY_INSTRUCTIONS = 'You summarise documents faithfully and concisely.';
 export const DEFAULT_SUMMARY_MAX_TOKENS = 256;
 
-/** Documents up to this size are cut at headings, paragraphs and sentences (5 MB took about 0.9 s here); larger ones at token offsets, so cutting never outlasts the hop's heartbeat timeout. */
-export const STRUCTURED_CHUNKS_MAX_CHARS = 4_000_000;
 
 /** Where a successful summary is stored, and what the workflow already knows about the document. */
 export interface StoreSummary {
@@ -91,11 +89,11 @@ async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): 
       }
       // Too big for the smallest window of the chain: the workflow splits it and summarises map-reduce,
       // over the chunks cut here (at headings, paragraphs, sentences; the same text always cuts the same way).
-      // Cutting is synchronous: a text too big to cut between two heartbeats is split at token offsets instead.
+      // A large text is cut segment by segment, with the event loop free between them, so heartbeats go on.
       if (prompt.chunkTokens !== undefined && prompt.chunkTokens !== null && tokens > prompt.chunkTokens) {
-        const chunks = prompt.chunkOverlapTokens === undefined || text.length > STRUCTURED_CHUNKS_MAX_CHARS
+        const chunks = prompt.chunkOverlapTokens === undefined
           ? undefined
-          : splitText(text, { maxTokens: prompt.chunkTokens, overlapTokens: prompt.chunkOverlapTokens, countTokens: tokenCount, totalTokens: tokens });
+          : await structuredChunks(text, { maxTokens: prompt.chunkTokens, overlapTokens: prompt.chunkOverlapTokens, countTokens: tokenCount, totalTokens: tokens });
         throw documentFailure('DocumentTooLargeError', `${prompt.doc.id}: ${tokens} tokens, chunks hold ${prompt.chunkTokens}`, { tokens, ...(chunks === undefined ? {} : { chunks }) });
       }
     }

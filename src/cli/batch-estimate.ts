@@ -3,11 +3,13 @@
 // the way the worker does (the same readers, the same tokenizer, the same
 // chunk size and token cap); the cost is the group's list prices from the
 // config's price data.
-import { createDocumentActivities, loadDocument, tokenCountWithin } from '../../activities/documents';
+import { createDocumentActivities, loadDocument, tokenCount, tokenCountWithin } from '../../activities/documents';
+import { structuredChunks } from '../../activities/structured-chunks';
 import { DEFAULT_SUMMARY_MAX_TOKENS } from '../../activities/call-deployment';
 import type { DocumentStore } from '../../activities/document-store';
 import type { DocumentPage, DocumentSource, ListCursor } from '../../workflows/batch-types';
 import { CHUNK_PROMPT_RESERVE_TOKENS, chunkTokensFor } from '../../workflows/chunking';
+import { DEFAULT_CHUNK_OVERLAP_TOKENS } from '../../workflows/split-text';
 import type { RouterConfig } from '../core';
 
 export interface DocumentEstimate {
@@ -61,12 +63,15 @@ export async function estimateBatch(options: {
   group: string;
   maxDocumentTokens: number;
   maxTokens?: number;
+  /** The overlap the workflow cuts chunks with (default DEFAULT_CHUNK_OVERLAP_TOKENS). */
+  chunkOverlapTokens?: number;
 }): Promise<BatchEstimate> {
   const { store, source, routing, group, maxDocumentTokens } = options;
   const deps = { documents: store };
   const activities = createDocumentActivities(deps);
   const chunkTokens = chunkTokensFor(routing, group);
   const out = options.maxTokens ?? DEFAULT_SUMMARY_MAX_TOKENS;
+  const overlap = Math.max(0, options.chunkOverlapTokens ?? DEFAULT_CHUNK_OVERLAP_TOKENS);
   const perDocument: DocumentEstimate[] = [];
   let inputTokens = 0;
   let outputTokens = 0;
@@ -87,7 +92,11 @@ export async function estimateBatch(options: {
         });
         continue;
       }
-      const chunks = chunkTokens !== null && tokens > chunkTokens ? Math.ceil(tokens / chunkTokens) : 1;
+      // Cut as the activity cuts it (by structure, with the batch's overlap), so the estimate names the chunks the run will pay for.
+      const cut = chunkTokens !== null && tokens > chunkTokens
+        ? await structuredChunks(loaded.text, { maxTokens: chunkTokens, overlapTokens: overlap, countTokens: tokenCount, totalTokens: tokens })
+        : undefined;
+      const chunks = chunkTokens !== null && tokens > chunkTokens ? cut?.length ?? Math.ceil(tokens / chunkTokens) : 1;
       const combines = chunks > 1 && chunkTokens !== null ? combineCalls(chunks, out, chunkTokens) : 0;
       const calls = chunks + combines;
       inputTokens += tokens + calls * CHUNK_PROMPT_RESERVE_TOKENS + (chunks > 1 ? (chunks + combines - 1) * out : 0);

@@ -186,6 +186,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
       group: flags.model,
       maxDocumentTokens: flags.maxDocumentTokens ?? config.routing.settings.maxDocumentTokens ?? DEFAULT_MAX_DOCUMENT_TOKENS,
       ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
+      ...(flags.chunkOverlap === undefined ? {} : { chunkOverlapTokens: flags.chunkOverlap }),
     });
     if (flags.json) return writeJson({ dryRun: true, source: sourceLocation(source), group: flags.model, ...estimate });
     process.stdout.write(`${formatEstimate(estimate, flags.model)}\n`);
