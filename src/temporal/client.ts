@@ -279,8 +279,12 @@ export async function cancelBatch(client: Client, workflowId: string): Promise<v
 
 /** How long `complete()` waits before it tells `onUnclaimed` that no worker has picked the request up. */
 export const DEFAULT_UNCLAIMED_HINT_MS = 3_000;
-/** After `timeoutMs`, how long a cancelled request may take to end before it is terminated. */
-export const DURABLE_CANCEL_GRACE_MS = 3_000;
+/**
+ * After `timeoutMs`, how long a cancelled request may take to end before it is terminated. A latency-mode
+ * request holds its workflow task open while its local-activity hop runs, and the server delivers the
+ * cancellation only when that task next heartbeats (at 80% of the workflow task timeout): the grace covers it.
+ */
+export const DURABLE_CANCEL_GRACE_MS = DEFAULT_WORKFLOW_TASK_TIMEOUT_MS + 2_000;
 /** The server closes a request this long after its `timeoutMs`, should the waiting process have died. */
 export const DURABLE_TIMEOUT_GRACE_MS = 10_000;
 
@@ -326,7 +330,8 @@ async function awaitCompletion(handle: WorkflowHandle, taskQueue: string, opts: 
     if (first !== 'timeout') return await result;
     const pickedUp = await claimed(handle).catch(() => true);
     await handle.cancel().catch(() => undefined);
-    const ended = await Promise.race([settled, new Promise<false>((resolve) => timers.push(setTimeout(() => resolve(false), DURABLE_CANCEL_GRACE_MS)))]);
+    // Nobody picked the request up, so nobody will run its cancellation: it is terminated at once.
+    const ended = pickedUp ? await Promise.race([settled, new Promise<false>((resolve) => timers.push(setTimeout(() => resolve(false), DURABLE_CANCEL_GRACE_MS)))]) : false;
     if (ended === false) await handle.terminate(`no answer within ${timeoutMs} ms and the cancellation was not taken up`).catch(() => undefined);
     const seconds = Math.round(timeoutMs / 100) / 10;
     throw new Timeout(
