@@ -13,6 +13,7 @@ import {
   runWalk,
   type SharedHealthView,
   type AttemptStep,
+  type CallFailure,
   type CallResult,
   type RouterConfig,
   type RouterState,
@@ -25,7 +26,7 @@ import {
 import type { ChatResponse, DeploymentParams, EmbeddingRequest, EmbeddingResponse } from '../src/providers/types';
 import { giveUpFailure } from '../src/temporal/to-application-failure';
 import type { CallDeploymentInput, CallDeploymentResult, CallHealth, EmbedDeploymentInput, RouterActivities } from '../activities';
-import { describeActivityFailure } from './failure-info';
+import { describeActivityFailure, type HopFailure } from './failure-info';
 import { hopActivityOptions, hopRunsLocally, localHopActivityOptions } from './hop-policy';
 import { hopSummary } from './hop-summary';
 import { RouterHealthLink } from './router-health-link';
@@ -197,18 +198,7 @@ export class WorkflowRouter {
       const failure = describeActivityFailure(err);
       this.learn(failure.health);
       if (failure.lost !== undefined) return { ok: 'lost', reason: failure.lost };
-      return {
-        ok: false,
-        errorClass: failure.errorClass,
-        message: failure.message,
-        latencyMs: Date.now() - started,
-        deployment: id,
-        provider: step.deployment.provider,
-        ...(failure.status === undefined ? {} : { status: failure.status }),
-        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-        ...(failure.retryable === undefined ? {} : { retryable: failure.retryable }),
-        ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
-      };
+      return callFailureOf(failure, step, Date.now() - started);
     }
   }
 
@@ -249,22 +239,22 @@ export class WorkflowRouter {
       // The document, not the deployment, is at fault: nothing to record against it, nothing another deployment could fix.
       if (REQUEST_SIDE_ERRORS.includes(failure.errorClass)) throw err;
       if (failure.lost !== undefined && !this.v1) return { ok: 'lost', reason: failure.lost };
-      return {
-        ok: false,
-        errorClass: failure.errorClass,
-        message: failure.message,
-        latencyMs: Date.now() - started,
-        deployment: id,
-        provider: step.deployment.provider,
-        ...(failure.status === undefined ? {} : { status: failure.status }),
-        ...(failure.retryAfterMs === undefined ? {} : { retryAfterMs: failure.retryAfterMs }),
-        ...(failure.retryable === undefined ? {} : { retryable: failure.retryable }),
-        ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }),
-        ...(failure.causeClass === undefined ? {} : { causeClass: failure.causeClass }),
-        ...(this.v1 && failure.attempt !== undefined && failure.attempt > 1 ? { calls: failure.attempt } : {}),
-      };
+      const result = callFailureOf(failure, step, Date.now() - started);
+      if (this.v1 && failure.attempt !== undefined && failure.attempt > 1) result.calls = failure.attempt;
+      return result;
     }
   }
+}
+
+/** A failed hop as the driver records it: the same fields for chat and embeddings hops. */
+function callFailureOf(failure: HopFailure, step: AttemptStep, latencyMs: number): CallFailure {
+  const result: CallFailure = { ok: false, errorClass: failure.errorClass, message: failure.message, latencyMs, deployment: step.deploymentId, provider: step.deployment.provider };
+  if (failure.status !== undefined) result.status = failure.status;
+  if (failure.retryAfterMs !== undefined) result.retryAfterMs = failure.retryAfterMs;
+  if (failure.retryable !== undefined) result.retryable = failure.retryable;
+  if (failure.requestId !== undefined) result.requestId = failure.requestId;
+  if (failure.causeClass !== undefined) result.causeClass = failure.causeClass;
+  return result;
 }
 
 /** Hops of the older rules returned the response itself. */

@@ -1,14 +1,14 @@
 import { loadConfigFile, parseConfigObject, type LoadedRouterConfig } from '../config';
-import { runWalk, type CallResult, type WalkEvent, type WalkHost } from '../core/driver';
+import { runWalk, type CallResult, type CallSuccess, type WalkEvent, type WalkHost } from '../core/driver';
 import { mergeShared, type SharedHealthView } from '../core/shared-state';
 import { paramsForDeployment } from '../core/model-names';
 import { embeddingRoutingRequest, requestNeeds, routingRequestOf, type RequestNeeds } from '../core/request';
 import { emptyRouterState } from '../core/state';
-import type { AttemptStep, RouterConfig, RouterState, RoutingRequest } from '../core/types';
+import type { AttemptStep, RouterConfig, RouterState, RoutingMetadata, RoutingRequest } from '../core/types';
 import { BadRequestError, type LlmRouterError } from '../errors';
 import { createProviderRegistry, type ProviderRegistry } from '../providers/registry';
 import { countPromptTokens } from '../providers/tokens';
-import type { ChatResponse, DeploymentParams, EmbeddingResponse } from '../providers/types';
+import type { CallMetadata, DeploymentParams } from '../providers/types';
 import { asRouterError, failureOf, giveUpError } from './errors';
 import { RouterEventEmitter } from './events';
 import { sleep as timerSleep, waitFor } from './sleep';
@@ -86,28 +86,12 @@ export class Router {
    */
   async completion(request: RouterRequest, options: RouterCallOptions = {}): Promise<RouterResponse> {
     const routingRequest = this.routingRequest(request, false);
-    const host = this.host(options.signal, false, async (step): Promise<CallResult<ChatResponse>> => {
-      const started = this.now();
-      try {
-        const response = await this.providers.complete(this.paramsFor(step), request, options);
-        const usage = response.usage;
-        const result: CallResult<ChatResponse> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? this.now() - started };
-        if (usage?.completion_tokens !== undefined) result.outputTokens = usage.completion_tokens;
-        if (usage?.total_tokens !== undefined) result.totalTokens = usage.total_tokens;
-        if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
-        return result;
-      } catch (caught) {
-        const error = asRouterError(caught, step.deploymentId, step.deployment.provider);
-        if (error.name === 'RequestAbortedError') throw error;
-        return failureOf(error, this.now() - started);
-      }
+    const response = await this.route(routingRequest, options, (step) => this.providers.complete(this.paramsFor(step), request, options), (response, result) => {
+      const usage = response.usage;
+      if (usage?.completion_tokens !== undefined) result.outputTokens = usage.completion_tokens;
+      if (usage?.total_tokens !== undefined) result.totalTokens = usage.total_tokens;
     });
-    const outcome = await runWalk(host, this.routing, routingRequest);
-    if (!outcome.ok) throw giveUpError(outcome.giveUp, this.now());
-    // The registry built this response for us alone: replacing its metadata in place saves a copy per call.
-    const response = outcome.value as unknown as RouterResponse;
-    response.routing = outcome.routing;
-    return response;
+    return response as unknown as RouterResponse;
   }
 
   /**
@@ -119,11 +103,29 @@ export class Router {
     const group = request.model;
     if (typeof group !== 'string' || group === '') throw new BadRequestError('request.model must name a model group');
     const routingRequest = embeddingRoutingRequest(group, request);
-    const host = this.host(options.signal, false, async (step): Promise<CallResult<EmbeddingResponse>> => {
+    const response = await this.route(routingRequest, options, (step) => this.providers.embed(this.paramsFor(step), request, options), (response, result) => {
+      result.totalTokens = response.usage.total_tokens;
+    });
+    return response as unknown as RouterEmbeddingResponse;
+  }
+
+  /**
+   * One non-streaming request through the driver: each step is one provider
+   * call (`call`), whose usage `measure` copies onto the driver's result; the
+   * caller gets the provider's response with the request's routing metadata.
+   */
+  private async route<T extends { routing?: CallMetadata }>(
+    routingRequest: RoutingRequest,
+    options: RouterCallOptions,
+    call: (step: AttemptStep) => Promise<T>,
+    measure: (response: T, result: CallSuccess<T>) => void,
+  ): Promise<Omit<T, 'routing'> & { routing: RoutingMetadata }> {
+    const host = this.host(options.signal, false, async (step): Promise<CallResult<T>> => {
       const started = this.now();
       try {
-        const response = await this.providers.embed(this.paramsFor(step), request, options);
-        const result: CallResult<EmbeddingResponse> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? this.now() - started, totalTokens: response.usage.total_tokens };
+        const response = await call(step);
+        const result: CallSuccess<T> = { ok: true, value: response, latencyMs: response.routing?.latencyMs ?? this.now() - started };
+        measure(response, result);
         if (response.routing?.costUsd !== undefined) result.costUsd = response.routing.costUsd;
         return result;
       } catch (caught) {
@@ -134,7 +136,8 @@ export class Router {
     });
     const outcome = await runWalk(host, this.routing, routingRequest);
     if (!outcome.ok) throw giveUpError(outcome.giveUp, this.now());
-    const response = outcome.value as unknown as RouterEmbeddingResponse;
+    // The registry built this response for us alone: replacing its metadata in place saves a copy per call.
+    const response = outcome.value as unknown as Omit<T, 'routing'> & { routing: RoutingMetadata };
     response.routing = outcome.routing;
     return response;
   }
