@@ -36,6 +36,14 @@ export const DEFAULT_HEALTH_FLUSH_DELAY_MS = 1_000;
 export const HEALTH_AGENT_IDLE_MS = 30_000;
 /** The first read waits at most this long before a call goes ahead on what is known. */
 export const DEFAULT_HEALTH_FIRST_READ_WAIT_MS = 500;
+/**
+ * One read of the entity gives up after this long. The client retries a
+ * refused query with backoff (a busy entity's query buffer answers
+ * RESOURCE_EXHAUSTED, retried after 1 s, 1.7 s, ...); the next poll is a
+ * better retry than a stale one, and close() waits for reads in flight, so
+ * this bounds how long a stopping process waits.
+ */
+export const HEALTH_READ_DEADLINE_MS = 2_000;
 
 export interface HealthAgentOptions {
   client: Client;
@@ -64,6 +72,8 @@ export class HealthAgent {
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> | null = null;
   private firstRead: Promise<void> | null = null;
+  /** Entity reads under way: close() waits for them, so none outlives the client's connection. */
+  private readonly reads = new Set<Promise<void>>();
   private lastUsed = 0;
   private closed = false;
   /** False while the entity cannot be read (not started yet, or unreachable). */
@@ -124,12 +134,16 @@ export class HealthAgent {
     if (this.flushTimer !== null) clearTimeout(this.flushTimer);
     this.pollTimer = null;
     this.flushTimer = null;
-    await this.flush();
+    await Promise.all([this.flush(), ...this.reads]);
   }
 
   /** Reads the entity now (the poll timer does this on its own). The agent works for every request of the process, so it traces apart from any one of them. */
   poll(): Promise<void> {
-    return context.with(ROOT_CONTEXT, () => this.read());
+    if (this.closed) return Promise.resolve();
+    const read = context.with(ROOT_CONTEXT, () => this.client.withDeadline(Date.now() + HEALTH_READ_DEADLINE_MS, () => this.read()));
+    this.reads.add(read);
+    void read.finally(() => this.reads.delete(read));
+    return read;
   }
 
   private async read(): Promise<void> {

@@ -3,6 +3,7 @@ import type { Worker } from '@temporalio/worker';
 import { buildRouterConfig } from '../../../src/core';
 import type { DeploymentInfo } from '../../../src/core/types';
 import { createProviderRegistry } from '../../../src/providers';
+import { HealthAgent, HEALTH_READ_DEADLINE_MS } from '../../../src/temporal/health/agent';
 import { cooldownDeployment, ensureRouterHealth, getRouterHealthReport, restoreDeployment, routerHealthHandle } from '../../../src/temporal/health';
 import { reportOutcomeSignal, snapshotQuery, type OutcomeReport } from '../../../workflows/router-health-api';
 import { startFakeProviderServer } from '../../../src/testing';
@@ -189,4 +190,41 @@ test('every outcome of a routed request reaches the entity within one flush of t
   } finally {
     await fake.close();
   }
+});
+
+test('a health agent\'s close() waits for the entity read in flight and then reads no more, so the client\'s connection may close right after it', async () => {
+  const routerName = uniqueWorkflowId('health-close');
+  const worker: Worker = await createTestWorker(ctx, createProviderRegistry({ env: {} }));
+  await worker.runUntil(async () => {
+    await ensureRouterHealth(ctx.client, { routerName, config, taskQueue: ctx.taskQueue });
+    const agent = new HealthAgent({ client: ctx.client, routerName, pollIntervalMs: 10 });
+    agent.state(); // in use: the poll timer runs
+    const read = agent.poll();
+    expect(agent.available).toBe(false);
+    await agent.close();
+    // close() returned only after the read in flight had answered.
+    expect(agent.available).toBe(true);
+    await read;
+    agent.available = false;
+    await new Promise((r) => setTimeout(r, 100));
+    await agent.poll();
+    // Ten poll intervals later, closed: no read ran and none can start.
+    expect(agent.available).toBe(false);
+  });
+});
+
+test('a health agent whose entity has no worker to answer gives up the read within its deadline and routes on what it has', async () => {
+  const routerName = uniqueWorkflowId('health-stuck');
+  // Started on a task queue no worker polls: the query waits for a worker that never comes.
+  await ensureRouterHealth(ctx.client, { routerName, config, taskQueue: `${ctx.taskQueue}-nobody` });
+  const agent = new HealthAgent({ client: ctx.client, routerName });
+  const started = Date.now();
+  await agent.poll();
+  const tookMs = Date.now() - started;
+  expect(agent.available).toBe(false);
+  expect(agent.routingConfig()).toBeNull();
+  expect(tookMs).toBeGreaterThanOrEqual(HEALTH_READ_DEADLINE_MS - 50);
+  expect(tookMs).toBeLessThan(HEALTH_READ_DEADLINE_MS + 6_000);
+  await agent.close();
+  await routerHealthHandle(ctx.client, routerName).terminate('test over');
 });
