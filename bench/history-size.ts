@@ -14,7 +14,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import { startDevServer } from '../src/dev-server';
 import { createProviderRegistry } from '../src/providers';
 import { DurableRouter } from '../src/temporal/client';
-import { createRouterWorker } from '../src/temporal/worker';
+import { createRouterWorker, routerBundleOptions } from '../src/temporal/worker';
 import { startFakeProviderServer, type FakeProviderServer } from '../src/testing';
 import { FAKE_KEY_ENV, fakeRouterConfig, type FakeDeployment } from '../test/support/router-config';
 import type { DurabilityMode } from '../workflows';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   const native = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
   const taskQueue = 'history-size';
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const { code } = await bundleWorkflowCode({ ...routerBundleOptions(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
   const worker = await createRouterWorker({ connection: native, taskQueue, providers: createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-bench' } }), workflowBundle: { code } });
   const rows: Row[] = [];
   try {

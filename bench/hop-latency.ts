@@ -17,7 +17,7 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import { startDevServer } from '../src/dev-server';
 import { createProviderRegistry } from '../src/providers';
 import { ensureRouterHealth, restoreDeployment } from '../src/temporal/health';
-import { createRouterWorker } from '../src/temporal/worker';
+import { createRouterWorker, routerBundleOptions } from '../src/temporal/worker';
 import { startFakeProviderServer } from '../src/testing';
 import type { RoutedCompletionInput } from '../workflows';
 import { snapshotQuery } from '../workflows/router-health-api';
@@ -41,7 +41,7 @@ async function main(): Promise<void> {
   const nativeConnection = await NativeConnection.connect({ address: server.address });
   const client = new Client({ connection });
   const taskQueue = 'hop-bench';
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
+  const { code } = await bundleWorkflowCode({ ...routerBundleOptions(), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
   const worker = await createRouterWorker({
     connection: nativeConnection, taskQueue, providers: createProviderRegistry({ env: { [FAKE_KEY_ENV]: 'sk-bench' } }), workflowBundle: { code },
   });

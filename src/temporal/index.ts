@@ -3,7 +3,7 @@
 // injected registry, batch client helpers, search attributes, the one
 // error-to-failure translation, payload encryption, shared health, schedules,
 // observability and the document stores batches read and write.
-export { createRouterWorker, createWorker, DEFAULT_TASK_QUEUE, DEFAULT_STICKY_QUEUE_TIMEOUT_MS } from './worker';
+export { createRouterWorker, createWorker, DEFAULT_TASK_QUEUE, DEFAULT_STICKY_QUEUE_TIMEOUT_MS, routerBundleOptions } from './worker';
 export type { CreateRouterWorkerOptions, CreateWorkerOptions } from './worker';
 export {
   DurableRouter,

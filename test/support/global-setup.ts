@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, startS3Server, type DevServerHandle, type S3ServerHandle } from '../../src/dev-server';
+import { routerBundleOptions } from '../../src/temporal/worker';
 import { TEST_ENV } from './test-env';
 
 // One real Temporal dev server, one real S3 server (SeaweedFS) and one
@@ -35,7 +36,7 @@ export default async function globalSetup(): Promise<void> {
 
   const bundleStarted = Date.now();
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
+    ...routerBundleOptions(),
     logger: { trace() {}, debug() {}, info() {}, warn: (m: string) => log(m), error: (m: string) => log(m), log() {} },
   });
   const bundlePath = join(dir, 'workflow-bundle.js');

@@ -10,6 +10,7 @@ import {
   tracingPlugin,
 } from '../../../src/temporal/observability';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
+import { routerBundleOptions } from '../../../src/temporal/worker';
 import type { RoutedCompletionInput } from '../../../workflows';
 import { FAKE_KEY_ENV, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
@@ -52,7 +53,7 @@ test('with tracing on, one trace covers the client start, the workflow and the p
   const plugin = tracingPlugin(undefined, { spanProcessor: new SimpleSpanProcessor(exporter), serviceName: 'llm-router-test' })!;
   // Workflow spans come from interceptors inside the bundle, so this worker gets its own.
   const { code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../../workflows'),
+    ...routerBundleOptions(),
     plugins: [plugin],
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   });

@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { routerBundleOptions } from '../../../src/temporal/worker';
 
 const DIR = join(__dirname, '../../fixtures/histories');
 const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
@@ -15,7 +16,7 @@ let code: string;
 beforeAll(async () => {
   Runtime.install({ logger: new DefaultLogger('ERROR') });
   ({ code } = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../../workflows'),
+    ...routerBundleOptions(),
     logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
   }));
 }, 60_000);
