@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServerHandle } from '../../src/dev-server';
+import { routerBundleOptions } from '../../src/temporal/worker';
 import { forkTs, type ChildHandle } from './child';
 import type { WorkerKind } from './worker-process';
 
@@ -39,9 +40,11 @@ export async function startTemporalStack(log: (line: string) => void): Promise<T
   log(`Temporal dev server (${server.source}) at ${server.address}, SQLite on ${temporalDbLocation()}, in ${Date.now() - started} ms`);
   started = Date.now();
   const bundles: Record<WorkerKind, string> = { router: join(dir, 'router-bundle.js'), noop: join(dir, 'noop-bundle.js') };
+  const noopWorkflows = resolve(__dirname, '../durable-throughput/noop-workflow.ts');
   const [router, noop] = await Promise.all([
-    bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger }),
-    bundleWorkflowCode({ workflowsPath: resolve(__dirname, '../durable-throughput/noop-workflow.ts'), logger: quietLogger }),
+    bundleWorkflowCode({ ...routerBundleOptions(), logger: quietLogger }),
+    // Like with like: the floor's workflow API is shared between workflows the way ours is (routerBundleOptions).
+    bundleWorkflowCode({ workflowsPath: noopWorkflows, preloadModules: [require.resolve('@temporalio/workflow'), noopWorkflows], logger: quietLogger }),
   ]);
   writeFileSync(bundles.router, router.code);
   writeFileSync(bundles.noop, noop.code);

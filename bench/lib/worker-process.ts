@@ -1,6 +1,9 @@
 // One Temporal worker in its own process: the routing worker (routedCompletion
 // over the provider registry) or the no-op baseline worker. It runs until the
 // parent stops it or goes away.
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { createProviderRegistry } from '../../src/providers';
 import { createRouterWorker, ROUTER_WORKER_TUNING } from '../../src/temporal/worker';
@@ -20,6 +23,27 @@ function env(name: keyof WorkerProcessEnv): string {
   const value = process.env[name];
   if (!value) throw new Error(`worker process: ${name} is not set`);
   return value;
+}
+
+// BENCH_WORKER_CPU_PROFILE=<dir>: profiles this worker's main thread; `kill -USR2 <pid>` writes the profile
+// there (open it in Chrome DevTools). Workflow code runs in worker threads, which this does not see.
+const profileDir = process.env.BENCH_WORKER_CPU_PROFILE;
+const profiler = profileDir === undefined ? undefined : (async () => {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return session;
+})();
+
+async function writeProfile(): Promise<void> {
+  if (profiler === undefined || profileDir === undefined) return;
+  const session = await profiler;
+  const { profile } = await session.post('Profiler.stop');
+  const file = join(profileDir, `worker-${process.pid}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  console.error(`worker ${process.pid}: CPU profile written to ${file}`);
 }
 
 const created = (async (): Promise<{ worker: Worker; running: Promise<void> }> => {
@@ -45,6 +69,9 @@ serveParent<{ type: 'hello' }>(async () => {
   while (worker.getState() !== 'RUNNING') await new Promise((r) => setTimeout(r, 20));
   return null;
 });
+
+// SIGUSR2 writes the CPU profile (the SDK's runtime handles SIGTERM itself).
+process.on('SIGUSR2', () => void writeProfile().catch((err: unknown) => console.error('cpu profile', err)));
 
 process.once('SIGTERM', () => {
   setTimeout(() => process.exit(0), 5_000).unref();
