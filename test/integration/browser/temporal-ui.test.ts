@@ -3,7 +3,8 @@
 // served-by search attribute; a request that gave up without falling back
 // (its failure in Current Details, a fallback count of 0); and a batch two
 // deployments served (found by either in LlmBatchServedBy, its totals in
-// Current Details). Screenshots land in test-artifacts/.
+// Current Details); and the same failover in latency mode, its hops recorded
+// as markers. Screenshots land in test-artifacts/ (docs/images holds copies).
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -32,6 +33,7 @@ let running: Promise<void>;
 let client: Client;
 let gaveUpId: string;
 let batchId: string;
+let latencyId: string;
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) {
@@ -48,8 +50,9 @@ beforeAll(async () => {
       { model_name: 'summarizer', litellm_params: { model: 'openai/gpt-4o-mini', api_base: fake.openaiBaseUrl('primary'), api_key: 'os.environ/UI_TEST_KEY' }, model_info: { id: 'primary' } },
       { model_name: 'backup', litellm_params: { model: 'anthropic/claude-3-5-haiku-latest', api_base: fake.anthropicBaseUrl('backup'), api_key: 'os.environ/UI_TEST_KEY' }, model_info: { id: 'backup' } },
       { model_name: 'solo', litellm_params: { model: 'openai/gpt-4o-mini', api_base: fake.openaiBaseUrl('solo'), api_key: 'os.environ/UI_TEST_KEY' }, model_info: { id: 'solo' } },
+      { model_name: 'interactive', litellm_params: { model: 'openai/gpt-4o-mini', api_base: fake.openaiBaseUrl('interactive'), api_key: 'os.environ/UI_TEST_KEY' }, model_info: { id: 'interactive' } },
     ],
-    router_settings: { num_retries: 1, fallbacks: [{ summarizer: ['backup'] }] },
+    router_settings: { num_retries: 1, fallbacks: [{ summarizer: ['backup'] }, { interactive: ['backup'] }] },
   };
   nativeConnection = await NativeConnection.connect({ address: server.address });
   connection = await Connection.connect({ address: server.address });
@@ -75,6 +78,11 @@ beforeAll(async () => {
   await router.startBatch({ group: 'summarizer', documents: { kind: 'inline', texts }, output: { jsonlPath: join(mkdtempSync(join(tmpdir(), 'tlr-ui-batch-')), 'out.jsonl') }, concurrency: 1, workflowId: batchId });
   const batch = await router.batchResult(batchId);
   expect(batch.progress.servedBy).toEqual({ primary: 2, backup: 2 });
+  // The same failover in latency mode: its hops are local activities, recorded as markers.
+  fake.script('interactive', [], { after: { status: 503, errorMessage: 'interactive is down' } });
+  latencyId = `ui-latency-${Date.now()}`;
+  const interactive = await router.complete({ model: 'interactive', messages: [{ role: 'user', content: 'quick one' }] }, { workflowId: latencyId, durability: 'latency' });
+  expect(interactive.routing.deployment).toBe('backup');
   runId = (await connection.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId } })).workflowExecutionInfo?.execution?.runId ?? '';
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -104,6 +112,24 @@ test('the history page shows every hop summary and the failure of the first hop'
   expect(body).toContain('routedCompletion');
   expect(body).toContain('Completed');
   await page.screenshot({ path: join(ARTIFACTS, 'temporal-ui-failover-history.png'), fullPage: false });
+  await page.close();
+});
+
+test('latency mode: the history page shows each hop as a marker with its summary, and no activity events', async () => {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1100 } });
+  await page.goto(`${server.uiUrl}/namespaces/default/workflows/${latencyId}`);
+  const fallbackHop = '#3 backup (anthropic/claude-3-5-haiku-latest) · fallback from interactive (openai/gpt-4o-mini) after ServiceUnavailableError ×2';
+  await page.getByText(fallbackHop).first().waitFor({ timeout: 30_000 });
+  await page.getByText('#1 interactive (openai/gpt-4o-mini)', { exact: false }).first().waitFor();
+  await page.getByText('#2 interactive (openai/gpt-4o-mini) · retry of interactive', { exact: false }).first().waitFor();
+  const body = await page.innerText('body');
+  // The UI names a hop's marker "Local Activity", with its activity type and summary; the patch markers stay "Marker Recorded".
+  expect(body.match(/Local Activity/g)?.length).toBeGreaterThanOrEqual(3);
+  expect(body).not.toMatch(/Activity ?Task ?Scheduled/);
+  expect(body).toContain('Completed');
+  // The event list under the timeline: the hops' markers with their summaries.
+  await page.getByText('#1 interactive (openai/gpt-4o-mini)', { exact: false }).first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(ARTIFACTS, 'temporal-ui-latency-history.png'), fullPage: false });
   await page.close();
 });
 
