@@ -4,10 +4,13 @@
  * shape (vLLM puts `message` at the top level, Gemini wraps it in an array),
  * and those bodies are exactly where context-window wordings live.
  */
+import { httpFetch } from './http-fetch';
+
 const errorBodies = new WeakMap<object, string>();
 
+/** Over our own HTTP transport (http-fetch.ts), which the SDKs take for `fetch`. */
 export const capturingFetch: typeof fetch = async (input, init) => {
-  const response = await fetch(input, init);
+  const response = await httpFetch(input, init);
   if (!response.ok) {
     try {
       errorBodies.set(response.headers, await response.clone().text());
