@@ -27,9 +27,10 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 export async function structuredChunks(text: string, options: SplitOptions, segmentChars = STRUCTURED_SEGMENT_CHARS): Promise<TextChunk[] | undefined> {
   if (text.length <= segmentChars) return splitText(text, options);
   const chunks: TextChunk[] = [];
+  // The whole text's token count says nothing about one segment.
+  const { totalTokens: _whole, ...perSegment } = options;
   for (let start = 0; start < text.length;) {
     const end = segmentEnd(text, start, start + segmentChars);
-    const { totalTokens: _whole, ...perSegment } = options;
     for (const [s, e, n] of splitText(text.slice(start, end), perSegment)) chunks.push([s + start, e + start, n]);
     if (chunks.length > MAX_STRUCTURED_CHUNKS) return undefined;
     start = end;

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServerHandle } from '../../src/dev-server';
-import { routerBundleOptions } from '../../src/temporal/worker';
+import { routerBundleOptions, sharedModulesBundle } from '../../src/temporal/worker';
 import { forkTs, type ChildHandle } from './child';
 import type { WorkerKind } from './worker-process';
 
@@ -44,7 +44,7 @@ export async function startTemporalStack(log: (line: string) => void): Promise<T
   const [router, noop] = await Promise.all([
     bundleWorkflowCode({ ...routerBundleOptions(), logger: quietLogger }),
     // Like with like: the floor's workflow API is shared between workflows the way ours is (routerBundleOptions).
-    bundleWorkflowCode({ workflowsPath: noopWorkflows, preloadModules: [require.resolve('@temporalio/workflow'), noopWorkflows], logger: quietLogger }),
+    bundleWorkflowCode({ ...sharedModulesBundle(noopWorkflows), logger: quietLogger }),
   ]);
   writeFileSync(bundles.router, router.code);
   writeFileSync(bundles.noop, noop.code);

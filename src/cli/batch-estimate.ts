@@ -93,10 +93,9 @@ export async function estimateBatch(options: {
         continue;
       }
       // Cut as the activity cuts it (by structure, with the batch's overlap), so the estimate names the chunks the run will pay for.
-      const cut = chunkTokens !== null && tokens > chunkTokens
-        ? await structuredChunks(loaded.text, { maxTokens: chunkTokens, overlapTokens: overlap, countTokens: tokenCount, totalTokens: tokens })
-        : undefined;
-      const chunks = chunkTokens !== null && tokens > chunkTokens ? cut?.length ?? Math.ceil(tokens / chunkTokens) : 1;
+      const chunks = chunkTokens !== null && tokens > chunkTokens
+        ? (await structuredChunks(loaded.text, { maxTokens: chunkTokens, overlapTokens: overlap, countTokens: tokenCount, totalTokens: tokens }))?.length ?? Math.ceil(tokens / chunkTokens)
+        : 1;
       const combines = chunks > 1 && chunkTokens !== null ? combineCalls(chunks, out, chunkTokens) : 0;
       const calls = chunks + combines;
       inputTokens += tokens + calls * CHUNK_PROMPT_RESERVE_TOKENS + (chunks > 1 ? (chunks + combines - 1) * out : 0);

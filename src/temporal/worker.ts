@@ -27,7 +27,12 @@ export const ROUTER_WORKFLOWS_PATH = require.resolve('../../workflows');
  * in its function's scope (test/unit/replay/preload.test.ts checks this).
  */
 export function routerBundleOptions(): { workflowsPath: string; preloadModules: string[] } {
-  return { workflowsPath: ROUTER_WORKFLOWS_PATH, preloadModules: [require.resolve('@temporalio/workflow'), ROUTER_WORKFLOWS_PATH] };
+  return sharedModulesBundle(ROUTER_WORKFLOWS_PATH);
+}
+
+/** Bundle options that share the workflow API and `workflowsPath`'s modules between workflows (see above); the module must keep no module-level state. */
+export function sharedModulesBundle(workflowsPath: string): { workflowsPath: string; preloadModules: string[] } {
+  return { workflowsPath, preloadModules: [require.resolve('@temporalio/workflow'), workflowsPath] };
 }
 /**
  * A dead worker's cached workflows are resumed elsewhere after this (the SDK's
