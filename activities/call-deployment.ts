@@ -7,7 +7,7 @@ import { sharedView, type SharedHealthView } from '../src/core/shared-state';
 import { overBudget } from '../src/core/budgets';
 import type { AttemptResult, CooldownReason } from '../src/core/types';
 import { isLlmRouterError, type LlmRouterError } from '../src/errors';
-import type { HealthAgent, HealthAgents } from '../src/temporal/health/agent';
+import type { CallLease, HealthAgent, HealthAgents } from '../src/temporal/health/agent';
 import { documentFailure, toApplicationFailure } from '../src/temporal/to-application-failure';
 import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
 import { structuredChunks } from './structured-chunks';
@@ -128,11 +128,12 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
     let response: ChatResponse;
     const agent = input.health === undefined ? undefined : deps.health.get(ctx.client, input.health.routerName);
     let started = Date.now();
+    let lease: CallLease | undefined;
     try {
       if (agent !== undefined) {
-        await agent.ready();
-        const skipped = skipByFleet(agent, id);
-        if (skipped !== undefined) return skipped;
+        const entered = await enterCall(agent, id);
+        if ('skipped' in entered) return entered;
+        lease = entered.lease;
       }
       const request = 'request' in input ? input.request : await promptRequest(deps, input.document);
       started = Date.now();
@@ -158,6 +159,8 @@ export function createCallDeployment(deps: CallDeploymentDeps) {
       throw toApplicationFailure(err, news === undefined || Object.keys(news).length === 0 ? undefined : news, input.hop);
     } finally {
       if (timer !== undefined) clearInterval(timer);
+      // A request waiting on this call resumes after this synchronous run, so it sees the outcome reported in the catch above or just below.
+      lease?.end();
     }
     const news = agent === undefined ? undefined : newsFrom(agent);
     agent?.report(id, successOutcome(response, Date.now() - started));
@@ -205,11 +208,31 @@ export function failureOutcome(err: LlmRouterError, latencyMs: number): AttemptR
 }
 
 /**
+ * Before a call with shared health: the first read, the probe gate (a
+ * suspect deployment takes one call at a time in this worker), then
+ * `skipByFleet` on what is known after waiting. End the lease after
+ * reporting the call's outcome.
+ */
+export async function enterCall(agent: HealthAgent, id: string): Promise<{ lease: CallLease } | FleetSkip> {
+  await agent.ready();
+  const lease = await agent.beginCall(id);
+  const skipped = skipByFleet(agent, id);
+  if (skipped === undefined) return { lease };
+  lease.end();
+  return skipped;
+}
+
+/**
  * No call when the fleet already knows better: the deployment is cooling, or
  * a budget covering it was spent by any job or replica. The news carries why,
  * so the workflow picks another deployment.
  */
-export function skipByFleet(agent: HealthAgent, id: string): { skipped: { deploymentId: string; until: number; reason: CooldownReason | null }; health: SharedHealthView } | undefined {
+export interface FleetSkip {
+  skipped: { deploymentId: string; until: number; reason: CooldownReason | null };
+  health: SharedHealthView;
+}
+
+export function skipByFleet(agent: HealthAgent, id: string): FleetSkip | undefined {
   const now = Date.now();
   const known = agent.state().deployments[id];
   if (known !== undefined && known.cooldownUntil > now) {

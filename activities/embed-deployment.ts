@@ -5,9 +5,9 @@ import type { DeploymentParams, EmbeddingRequest, EmbeddingResponse } from '../s
 import type { SharedHealthView } from '../src/core/shared-state';
 import type { AttemptResult, CooldownReason } from '../src/core/types';
 import { isLlmRouterError } from '../src/errors';
-import type { HealthAgents } from '../src/temporal/health/agent';
+import type { CallLease, HealthAgents } from '../src/temporal/health/agent';
 import { toApplicationFailure } from '../src/temporal/to-application-failure';
-import { failureOutcome, newsFrom, skipByFleet, type CallHealth } from './call-deployment';
+import { enterCall, failureOutcome, newsFrom, type CallHealth } from './call-deployment';
 
 export interface EmbedDeploymentInput {
   deployment: DeploymentParams;
@@ -37,10 +37,11 @@ export function createEmbedDeployment(deps: EmbedDeploymentDeps) {
     const embed = deps.providers.embed;
     if (embed === undefined) throw ApplicationFailure.nonRetryable('this worker was built with providers that serve no embeddings', 'BadRequestError');
     const agent = input.health === undefined ? undefined : deps.health.get(ctx.client, input.health.routerName);
+    let lease: CallLease | undefined;
     if (agent !== undefined) {
-      await agent.ready();
-      const skipped = skipByFleet(agent, id);
-      if (skipped !== undefined) return skipped;
+      const entered = await enterCall(agent, id);
+      if ('skipped' in entered) return entered;
+      lease = entered.lease;
     }
     const started = Date.now();
     let response: EmbeddingResponse;
@@ -55,6 +56,9 @@ export function createEmbedDeployment(deps: EmbedDeploymentDeps) {
       const news = agent === undefined ? undefined : newsFrom(agent);
       agent?.report(id, failureOutcome(err, Date.now() - started));
       throw toApplicationFailure(err, news === undefined || Object.keys(news).length === 0 ? undefined : news);
+    } finally {
+      // Waiters on this call resume after this synchronous run, which reports its outcome (above or below).
+      lease?.end();
     }
     const news = agent === undefined ? undefined : newsFrom(agent);
     const outcome: AttemptResult = { ok: true, latencyMs: response.routing?.latencyMs ?? Date.now() - started, totalTokens: response.usage.total_tokens };

@@ -44,6 +44,19 @@ export const DEFAULT_HEALTH_FIRST_READ_WAIT_MS = 500;
  * this bounds how long a stopping process waits.
  */
 export const HEALTH_READ_DEADLINE_MS = 2_000;
+/**
+ * A call to a suspect deployment waits at most this long for the probe
+ * another request of this process has in flight there. A dead deployment
+ * answers a probe in milliseconds; one still busy after this long is
+ * answering slowly, and holding the next request back longer than this costs
+ * more than the second call it saves.
+ */
+export const PROBE_GATE_MAX_WAIT_MS = 1_000;
+
+/** One call this process makes to a deployment; end it once its outcome has been reported. */
+export interface CallLease {
+  end(): void;
+}
 
 export interface HealthAgentOptions {
   client: Client;
@@ -74,6 +87,10 @@ export class HealthAgent {
   private firstRead: Promise<void> | null = null;
   /** Entity reads under way: close() waits for them, so none outlives the client's connection. */
   private readonly reads = new Set<Promise<void>>();
+  /** Calls this process has in flight, per deployment, and who waits for one of them to end (the probe gate). */
+  private readonly calling = new Map<string, { count: number; waiters: Array<() => void> }>();
+  /** Deployments this process has reported an outcome for (the entity's view of them may lag). */
+  private readonly reported = new Set<string>();
   private lastUsed = 0;
   private closed = false;
   /** False while the entity cannot be read (not started yet, or unreachable). */
@@ -120,11 +137,65 @@ export class HealthAgent {
     if (this.closed) return;
     this.touch();
     const report: OutcomeReport = { reporter: this.reporter, seq: ++this.seq, deploymentId, result, at };
+    this.reported.add(deploymentId);
     this.pending.push(report);
     this.unsent.push(report);
     // Laid on the current view at once (O(1)); a new snapshot rebuilds it from scratch.
     if (this.merged !== null && this.config !== null) this.merged = applyAttempt(this.config, this.merged, deploymentId, result, at).state;
     this.scheduleFlush(result.ok ? this.flushDelayMs : 0);
+  }
+
+  /**
+   * Starts a call to `id`. A deployment that is not known to work is probed
+   * by one call at a time in this process: a *suspect* (its last outcome was
+   * a failure, or it is back from a cooldown with no success since), as the
+   * in-process Router's pick does, and an *unproven* one (the fleet has no
+   * outcome for it at all: a new deployment, a new entity). While another
+   * request of this process has a call in flight there, this one waits for
+   * that call to end (at most `maxWaitMs`), so it learns the outcome (look
+   * again with `skipByFleet`) instead of paying for the same failure; a cold
+   * start with a dead deployment then costs it one call, not one per request
+   * in flight. Several workflows on one worker share this gate; the
+   * routerHealth entity spreads the outcome to other workers.
+   */
+  async beginCall(id: string, maxWaitMs = PROBE_GATE_MAX_WAIT_MS): Promise<CallLease> {
+    const deadline = this.now() + maxWaitMs;
+    for (;;) {
+      const entry = this.calling.get(id);
+      const left = deadline - this.now();
+      if (entry === undefined || entry.count === 0 || left <= 0 || !this.unsure(id)) break;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        timer.unref();
+        entry.waiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    // Counted before returning, with no await between the check and the count, so of several waiters
+    // woken by one call's end only the first goes ahead as the next probe.
+    const entry = this.calling.get(id) ?? { count: 0, waiters: [] };
+    entry.count++;
+    this.calling.set(id, entry);
+    let ended = false;
+    return {
+      end: () => {
+        if (ended) return;
+        ended = true;
+        entry.count--;
+        const waiters = entry.waiters.splice(0);
+        if (entry.count === 0 && waiters.length === 0) this.calling.delete(id);
+        for (const wake of waiters) wake();
+      },
+    };
+  }
+
+  /** Suspect, or unproven while the entity can be read (an unreachable entity tells nothing, and routing never waits on it). */
+  private unsure(id: string): boolean {
+    const known = this.state().deployments[id];
+    if (known !== undefined) return known.suspect === true;
+    return this.available && !this.reported.has(id);
   }
 
   /** Ships what is unsent and stops polling; call it when the process stops. */

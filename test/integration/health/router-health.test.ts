@@ -228,3 +228,66 @@ test('a health agent whose entity has no worker to answer gives up the read with
   await agent.close();
   await routerHealthHandle(ctx.client, routerName).terminate('test over');
 });
+
+test('a deployment not known to work (unproven, or suspect) takes one call at a time in a process: a second call waits for the first to end and its outcome; a healthy one never waits', async () => {
+  const routerName = uniqueWorkflowId('health-gate');
+  const worker: Worker = await createTestWorker(ctx, createProviderRegistry({ env: {} }));
+  await worker.runUntil(async () => {
+    await ensureRouterHealth(ctx.client, { routerName, config, taskQueue: ctx.taskQueue });
+    const agent = new HealthAgent({ client: ctx.client, routerName });
+    await agent.ready(10_000);
+    expect(agent.routingConfig()).not.toBeNull();
+    try {
+      // Unproven (the fleet has no outcome for dep-b yet): its first call goes alone.
+      const first = await agent.beginCall('dep-b');
+      let next: { end(): void } | undefined;
+      const nextCall = agent.beginCall('dep-b', 10_000).then((l) => { next = l; });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(next).toBeUndefined();
+      agent.report('dep-b', { ok: true, latencyMs: 5 });
+      first.end();
+      await nextCall;
+      next?.end();
+      // Proven healthy: calls in flight side by side, none waits.
+      const t = Date.now();
+      const [h1, h2] = await Promise.all([agent.beginCall('dep-b', 10_000), agent.beginCall('dep-b', 10_000)]);
+      expect(Date.now() - t).toBeLessThan(100);
+      h1.end();
+      h2.end();
+
+      // One failure (under allowed_fails, so not cooling): dep-a is suspect from now on.
+      agent.report('dep-a', { ok: false, errorClass: 'ServiceUnavailableError', status: 503, latencyMs: 5 });
+      expect(agent.state().deployments['dep-a']?.suspect).toBe(true);
+      expect(agent.state().deployments['dep-a']?.cooldownUntil ?? 0).toBeLessThanOrEqual(Date.now());
+      const order: string[] = [];
+      const probe = await agent.beginCall('dep-a');
+      const second = agent.beginCall('dep-a', 10_000).then((l) => { order.push('second'); return l; });
+      const third = agent.beginCall('dep-a', 10_000).then((l) => { order.push('third'); return l; });
+      await new Promise((r) => setTimeout(r, 100));
+      expect(order).toEqual([]);
+      // The probe fails again: only one of the two waiting goes ahead as the next probe.
+      agent.report('dep-a', { ok: false, errorClass: 'ServiceUnavailableError', status: 503, latencyMs: 5 });
+      probe.end();
+      await new Promise((r) => setTimeout(r, 50));
+      expect(order).toEqual(['second']);
+      // That one succeeds: the deployment is no longer suspect, and the last caller goes on.
+      agent.report('dep-a', { ok: true, latencyMs: 5 });
+      (await second).end();
+      (await third).end();
+      expect(order).toEqual(['second', 'third']);
+      expect(agent.state().deployments['dep-a']?.suspect).toBeUndefined();
+
+      // A probe that takes too long holds the next call back only for the wait's limit.
+      agent.report('dep-a', { ok: false, errorClass: 'ServiceUnavailableError', status: 503, latencyMs: 5 });
+      const slow = await agent.beginCall('dep-a');
+      const started = Date.now();
+      const late = await agent.beginCall('dep-a', 150);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      late.end();
+      slow.end();
+    } finally {
+      await agent.close();
+      await routerHealthHandle(ctx.client, routerName).terminate('test over');
+    }
+  });
+});
