@@ -45,8 +45,8 @@ export const DEFAULT_HEALTH_FIRST_READ_WAIT_MS = 500;
  */
 export const HEALTH_READ_DEADLINE_MS = 2_000;
 /**
- * A call to a suspect deployment waits at most this long for the probe
- * another request of this process has in flight there. A dead deployment
+ * A call to a deployment not known to work (see `beginCall`) waits at most
+ * this long for the probe another request of this process has in flight there. A dead deployment
  * answers a probe in milliseconds; one still busy after this long is
  * answering slowly, and holding the next request back longer than this costs
  * more than the second call it saves.
@@ -89,8 +89,6 @@ export class HealthAgent {
   private readonly reads = new Set<Promise<void>>();
   /** Calls this process has in flight, per deployment, and who waits for one of them to end (the probe gate). */
   private readonly calling = new Map<string, { count: number; waiters: Array<() => void> }>();
-  /** Deployments this process has reported an outcome for (the entity's view of them may lag). */
-  private readonly reported = new Set<string>();
   private lastUsed = 0;
   private closed = false;
   /** False while the entity cannot be read (not started yet, or unreachable). */
@@ -137,7 +135,6 @@ export class HealthAgent {
     if (this.closed) return;
     this.touch();
     const report: OutcomeReport = { reporter: this.reporter, seq: ++this.seq, deploymentId, result, at };
-    this.reported.add(deploymentId);
     this.pending.push(report);
     this.unsent.push(report);
     // Laid on the current view at once (O(1)); a new snapshot rebuilds it from scratch.
@@ -191,11 +188,15 @@ export class HealthAgent {
     };
   }
 
-  /** Suspect, or unproven while the entity can be read (an unreachable entity tells nothing, and routing never waits on it). */
+  /**
+   * Suspect, or unproven while the entity can be read (an unreachable entity
+   * tells nothing, and routing never waits on it). Once a read has succeeded
+   * the config is known, so this process's own outcomes are in `state()` too.
+   */
   private unsure(id: string): boolean {
     const known = this.state().deployments[id];
     if (known !== undefined) return known.suspect === true;
-    return this.available && !this.reported.has(id);
+    return this.available;
   }
 
   /** Ships what is unsent and stops polling; call it when the process stops. */
