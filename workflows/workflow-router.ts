@@ -30,7 +30,7 @@ import { describeActivityFailure, type HopFailure } from './failure-info';
 import { hopActivityOptions, hopRunsLocally, localHopActivityOptions } from './hop-policy';
 import { hopSummary } from './hop-summary';
 import { RouterHealthLink } from './router-health-link';
-import type { CarriedRoutingState, DurableRouterConfig, DurableRoutingOptions } from './types';
+import { ROUTING_ENGINE, type CarriedRoutingState, type DurableRouterConfig, type DurableRoutingOptions } from './types';
 
 /**
  * Workflows first run on code older than this patch keep its rules to the
@@ -97,14 +97,16 @@ export class WorkflowRouter {
     private readonly options: DurableRoutingOptions = {},
     private readonly listeners: WorkflowRouterListeners = {},
   ) {
-    this.v1 = !patched(ENGINE_V2_PATCH);
+    // A client that names the engine spares the run its patch markers (see ROUTING_ENGINE); others ask.
+    const current = (options.engine ?? 0) >= ROUTING_ENGINE;
+    this.v1 = !current && !patched(ENGINE_V2_PATCH);
     this.routing = this.v1 ? { ...config.routing, settings: { ...config.routing.settings, compat: 'v1' } } : config.routing;
     this.state = carriedState(carried);
     const shared = options.sharedHealth || undefined;
     this.health = shared !== undefined && this.v1 ? new RouterHealthLink({ ...shared, config: config.routing }) : null;
     this.callHealth = shared !== undefined && !this.v1 ? { routerName: shared.routerName } : undefined;
     // Asked only in latency mode, so standard runs carry no marker for it.
-    this.localHops = !this.v1 && options.durability === 'latency' && patched(LATENCY_HOPS_PATCH);
+    this.localHops = !this.v1 && options.durability === 'latency' && (current || patched(LATENCY_HOPS_PATCH));
   }
 
   carry(): CarriedRoutingState {

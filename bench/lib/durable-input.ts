@@ -6,7 +6,7 @@
 // finished run returned and passes it to the next request.
 import type { LoadedRouterConfig } from '../../src/config';
 import type { ChatRequest } from '../../src/providers/types';
-import { withSharedHealth } from '../../src/temporal/durable-config';
+import { durableRoutingOptions } from '../../src/temporal/durable-config';
 import type { Client } from '@temporalio/client';
 import { configRefOf, storeConfig } from '../../src/temporal/config-ref';
 import type { CarriedRoutingState, DurabilityMode, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult } from '../../workflows';
@@ -24,7 +24,7 @@ export class DurableInputs {
   constructor(loaded: LoadedRouterConfig, private readonly chainState: boolean, private readonly taskQueue: string, durability: DurabilityMode = 'standard') {
     this.config = { routing: loaded.routing, params: { ...loaded.params } };
     this.configRef = configRefOf(this.config);
-    const shared: DurableRoutingOptions = chainState ? { sharedHealth: false } : withSharedHealth(this.config, taskQueue);
+    const shared = durableRoutingOptions(this.config, taskQueue, chainState ? { sharedHealth: false } : {});
     this.options = durability === 'standard' ? shared : { ...shared, durability };
   }
 

@@ -21,7 +21,7 @@ import type { CarriedRoutingState, DurabilityMode, DurableRouterConfig, DurableR
 import { isS3Url, parseS3Url, sourceLocation } from '../../workflows/locations';
 import { childLocation, createDocumentStore, type DocumentStore } from '../../activities/document-store';
 import { configRefOf, storeConfig } from './config-ref';
-import { toDurableConfig, withSharedHealth, type DurableConfigInput } from './durable-config';
+import { durableRoutingOptions, toDurableConfig, type DurableConfigInput } from './durable-config';
 import { ensureRouterHealth } from './health/client';
 import { giveUpOfFailure } from './to-application-failure';
 import { DEFAULT_TASK_QUEUE } from './task-queue';
@@ -201,7 +201,7 @@ export async function startBatchSummarize(
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: options.maxDocumentTokens }),
     // Batches keep normal-activity hops: they run long, and each hop heartbeats its document's progress.
-    options: withSharedHealth(durable, taskQueue, standardHops(options.routing)),
+    options: durableRoutingOptions(durable, taskQueue, standardHops(options.routing)),
   };
   const shared = input.options?.sharedHealth;
   if (shared) await ensureRouterHealth(client, { routerName: shared.routerName, config: durable.routing, taskQueue });
@@ -384,7 +384,7 @@ export class DurableRouter {
     this.client = options.client;
     this.config = toDurableConfig(options.config);
     this.taskQueue = options.taskQueue ?? DEFAULT_TASK_QUEUE;
-    this.options = withSharedHealth(this.config, this.taskQueue, options.options);
+    this.options = durableRoutingOptions(this.config, this.taskQueue, options.options);
     this.durability = options.durability ?? options.options?.durability;
     this.inlineConfig = options.inlineConfig === true;
     this.eagerStart = options.eagerStart === true;

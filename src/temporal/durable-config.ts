@@ -1,5 +1,5 @@
 import { assertNoLiteralSecrets, loadConfigFile, parseConfigObject, type LoadedRouterConfig } from '../config';
-import type { DurableRouterConfig, DurableRoutingOptions } from '../../workflows/types';
+import { ROUTING_ENGINE, type DurableRouterConfig, type DurableRoutingOptions } from '../../workflows/types';
 import { configFingerprint } from '../../workflows/router-health-state';
 
 /** A loaded config, a path to a LiteLLM `config.yaml` / `.json`, or a LiteLLM-shaped object: what the in-process `Router` takes too. */
@@ -51,4 +51,13 @@ export function defaultRouterName(config: DurableRouterConfig, taskQueue: string
 export function withSharedHealth(config: DurableRouterConfig, taskQueue: string, options: DurableRoutingOptions = {}): DurableRoutingOptions {
   if (options.sharedHealth !== undefined) return options;
   return { ...options, sharedHealth: { routerName: defaultRouterName(config, taskQueue) } };
+}
+
+/**
+ * The routing options a client starts a run with: shared health as
+ * `withSharedHealth` sets it, and this version's engine rules, so the run
+ * learns them from its input rather than from patch markers.
+ */
+export function durableRoutingOptions(config: DurableRouterConfig, taskQueue: string, options: DurableRoutingOptions = {}): DurableRoutingOptions {
+  return { ...withSharedHealth(config, taskQueue, options), engine: ROUTING_ENGINE };
 }

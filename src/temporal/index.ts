@@ -21,7 +21,7 @@ export {
   DURABLE_TIMEOUT_GRACE_MS,
 } from './client';
 export type { DurableRouterOptions, StartBatchOptions, BatchStartResult, BatchDocuments, ResumeBatchOptions, DurableCompleteOptions, CompleteOptions } from './client';
-export { toDurableConfig, defaultRouterName, withSharedHealth } from './durable-config';
+export { toDurableConfig, defaultRouterName, withSharedHealth, durableRoutingOptions } from './durable-config';
 export type { DurableConfigInput } from './durable-config';
 export { toApplicationFailure, giveUpFailure, giveUpOfFailure, documentFailure } from './to-application-failure';
 export type { ProviderFailureDetails, GiveUpDetails } from './to-application-failure';

@@ -40,6 +40,11 @@ export function failedHops(history: History): number {
   return (history.events ?? []).filter((e) => e.activityTaskFailedEventAttributes || (isLocalActivityMarker(e) && e.markerRecordedEventAttributes?.failure)).length;
 }
 
+/** Patch markers (`patched()` in a new run) in history; each comes with a TemporalChangeVersion search-attribute update. */
+export function patchMarkers(history: History): number {
+  return (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch').length;
+}
+
 export function countEvents(history: History, attribute: keyof temporal.api.history.v1.IHistoryEvent): number {
   return (history.events ?? []).filter((e) => e[attribute]).length;
 }

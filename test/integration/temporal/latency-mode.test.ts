@@ -7,7 +7,7 @@ import { routerConfigWorkflowId } from '../../../workflows/router-config';
 import { LlmFailedDeployments, LlmServedBy } from '../../../src/temporal/search-attributes';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { DurableRouterConfig, RoutedCompletionResult } from '../../../workflows';
-import { countEvents, failedHops, historyContains, hopSummaries, type History } from '../../support/history';
+import { countEvents, failedHops, historyContains, hopSummaries, patchMarkers, type History } from '../../support/history';
 import { secretsInHistories } from '../../support/secrets';
 import { FAKE_KEY_ENV, FAST_ROUTING, fakeRouterConfig } from '../../support/router-config';
 import { connectToTestServer, createTestWorker, uniqueWorkflowId, type TemporalTestContext } from '../../support/temporal';
@@ -60,6 +60,13 @@ test('one local-activity hop, one workflow task, the same result and summary as 
   // No task-queue round trip and no second workflow task: the hop ran inside the first one.
   expect(countEvents(latency.history, 'workflowTaskCompletedEventAttributes')).toBe(1);
   expect(countEvents(standard.history, 'workflowTaskCompletedEventAttributes')).toBe(2);
+  // The client names the engine in the input, so neither run writes patch markers or their search-attribute
+  // updates: the served-by update is the one upsert, and a one-hop latency run is 7 events.
+  for (const { history } of [latency, standard]) {
+    expect(patchMarkers(history)).toBe(0);
+    expect(countEvents(history, 'upsertWorkflowSearchAttributesEventAttributes')).toBe(1);
+  }
+  expect(latency.history.events).toHaveLength(7);
   expect(fake.count('dep-a')).toBe(2);
 });
 

@@ -29,6 +29,10 @@ test('the recorded histories cover routed completions, batches across continue-a
     'router-health-entity.json',
     'routed-completion-failover-shared-health.json',
     'routed-completion-order-tiers.json',
+    // Runs that learned the engine from a patch marker, and runs whose input names it (no markers).
+    'routed-completion-engine-v2-marker.json',
+    'routed-completion-engine-one-hop.json',
+    'routed-completion-engine-latency-failover.json',
   ]));
   expect(files.length).toBeGreaterThanOrEqual(10);
 });
