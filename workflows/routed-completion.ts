@@ -81,7 +81,10 @@ export async function routedCompletion(input: RoutedCompletionInput): Promise<Ro
   }
   const { response, routing } = routed;
   const fallbacks = router.v1 ? routing.attemptLog.length - 1 : routing.fallbacks;
-  upsertSearchAttributes([
+  // Runs whose client names the engine write search attributes only with news (SearchAttributePolicy);
+  // older runs wrote them on every outcome, and keep doing so.
+  const newsOnly = router.engineFromInput && input.config.searchAttributes !== 'always';
+  if (!newsOnly || failures > 0 || fallbacks > 0) upsertSearchAttributes([
     { key: LlmModelGroup, value: group },
     { key: LlmServedBy, value: routing.deployment },
     { key: LlmFallbackCount, value: fallbacks },

@@ -25,8 +25,10 @@ export const DURABILITY_MODES: readonly DurabilityMode[] = ['standard', 'latency
  * `patched()` check to learn them: in a new run every such check writes a
  * patch marker and a `TemporalChangeVersion` search-attribute update (two
  * history events and one visibility write per check), which for a one-hop
- * request cost about 6% of a dev server's throughput. Runs started without
- * it (by older clients, or recorded histories) still ask `patched()`.
+ * request cost about 6% of a dev server's throughput. Runs that name it
+ * also write search attributes by `DurableRouterConfig.searchAttributes`
+ * (default: only with news). Runs started without it (by older clients, or
+ * recorded histories) still ask `patched()`, and tag every outcome.
  */
 export const ROUTING_ENGINE = 2;
 
@@ -37,7 +39,22 @@ export interface DurableRouterConfig {
   params: Record<string, DeploymentParams>;
   /** Per model group (`durable_settings.group_durability`): the mode its durable requests run in unless the request names one. */
   durability?: Record<string, DurabilityMode>;
+  /** `durable_settings.search_attributes` (absent: `failover`). */
+  searchAttributes?: SearchAttributePolicy;
 }
+
+/**
+ * Which routed requests write our search attributes (`LlmModelGroup`,
+ * `LlmServedBy`, `LlmFallbackCount`, `LlmFailedDeployments`):
+ *   - `failover` (the default): a request with news, that is a failed call or
+ *     a fallback, so every failover can be found in the UI; a request its
+ *     first pick served writes none, which spares it a history event and a
+ *     visibility write (about 6% of a dev server's throughput for a one-hop
+ *     latency-mode request);
+ *   - `always`: every request, so `LlmServedBy` also finds the requests a
+ *     deployment served first time.
+ */
+export type SearchAttributePolicy = 'failover' | 'always';
 
 /**
  * Temporal-side knobs the LiteLLM config has no key for; every field has a

@@ -88,6 +88,8 @@ export class WorkflowRouter {
   private readonly routing: RouterConfig;
   /** This run follows the rules it started under before the `engine-v2` patch. */
   readonly v1: boolean;
+  /** The run's input names the current engine (`ROUTING_ENGINE`): its rules, and no patch checks. */
+  readonly engineFromInput: boolean;
   /** Hops may run as local activities (`latency` mode, on code that has the `latency-hops` patch). */
   private readonly localHops: boolean;
 
@@ -99,6 +101,7 @@ export class WorkflowRouter {
   ) {
     // A client that names the engine spares the run its patch markers (see ROUTING_ENGINE); others ask.
     const current = (options.engine ?? 0) >= ROUTING_ENGINE;
+    this.engineFromInput = current;
     this.v1 = !current && !patched(ENGINE_V2_PATCH);
     this.routing = this.v1 ? { ...config.routing, settings: { ...config.routing.settings, compat: 'v1' } } : config.routing;
     this.state = carriedState(carried);

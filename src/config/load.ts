@@ -106,7 +106,7 @@ function normalize(
   checkComplexityTargets(issues, deployments, groupNames);
   const fallbacks = resolveFallbacks(issues, settings, groupNames, deployments);
   const gateway = parseGatewaySections(issues, raw, groupNames);
-  const durability = parseDurableSettings(issues, raw.durable_settings, groupNames);
+  const { durability, searchAttributes } = parseDurableSettings(issues, raw.durable_settings, groupNames);
   const aliases = resolveAliases(issues, settings.aliases, groupNames);
   const budgets = resolveBudgets(issues, settings.providerBudgets, deployments);
   if (deployments.some((d) => d.info.tags !== undefined) && settings.core.enableTagFiltering !== true) {
@@ -136,6 +136,7 @@ function normalize(
     ...(source === undefined ? {} : { source }),
     gateway,
     ...(durability === undefined ? {} : { durability }),
+    ...(searchAttributes === undefined ? {} : { searchAttributes }),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { RouterConfig } from '../core/types';
-import type { DurabilityMode } from '../../workflows/types';
+import type { DurabilityMode, SearchAttributePolicy } from '../../workflows/types';
 import type { DeploymentParams } from '../providers/types';
 import type { ConfigIssue } from './issues';
 import type { ModelPricingLookup } from './model-pricing';
@@ -24,6 +24,8 @@ export interface LoadedRouterConfig {
   readonly gateway?: GatewayConfig;
   /** `durable_settings.group_durability`: how each group's durable requests run unless the request says (DurableRouter reads it). */
   readonly durability?: Readonly<Record<string, DurabilityMode>>;
+  /** `durable_settings.search_attributes`: `always` tags every durable request with our search attributes; absent, only requests with news (a failed call, a fallback). */
+  readonly searchAttributes?: SearchAttributePolicy;
 }
 
 /** One entry of the `keys:` list. */

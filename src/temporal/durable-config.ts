@@ -25,7 +25,12 @@ export function toDurableConfig(input: DurableConfigInput): DurableRouterConfig 
   }
   const loaded = typeof input === 'string' ? loadConfigFile(input) : isLoaded(input) ? input : parseConfigObject(input);
   assertNoLiteralSecrets(loaded);
-  return { routing: loaded.routing, params: { ...loaded.params }, ...(loaded.durability === undefined ? {} : { durability: { ...loaded.durability } }) };
+  return {
+    routing: loaded.routing,
+    params: { ...loaded.params },
+    ...(loaded.durability === undefined ? {} : { durability: { ...loaded.durability } }),
+    ...(loaded.searchAttributes === undefined ? {} : { searchAttributes: loaded.searchAttributes }),
+  };
 }
 
 /** Checks an already-reduced config the same way (it never went through the loader's secret scan). */

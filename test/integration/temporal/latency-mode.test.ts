@@ -4,7 +4,7 @@ import { parseConfigObject } from '../../../src/config';
 import { createProviderRegistry } from '../../../src/providers';
 import { DurableRouter } from '../../../src/temporal/client';
 import { routerConfigWorkflowId } from '../../../workflows/router-config';
-import { LlmFailedDeployments, LlmServedBy } from '../../../src/temporal/search-attributes';
+import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup, LlmServedBy } from '../../../src/temporal/search-attributes';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { DurableRouterConfig, RoutedCompletionResult } from '../../../workflows';
 import { countEvents, failedHops, historyContains, hopSummaries, patchMarkers, type History } from '../../support/history';
@@ -60,14 +60,28 @@ test('one local-activity hop, one workflow task, the same result and summary as 
   // No task-queue round trip and no second workflow task: the hop ran inside the first one.
   expect(countEvents(latency.history, 'workflowTaskCompletedEventAttributes')).toBe(1);
   expect(countEvents(standard.history, 'workflowTaskCompletedEventAttributes')).toBe(2);
-  // The client names the engine in the input, so neither run writes patch markers or their search-attribute
-  // updates: the served-by update is the one upsert, and a one-hop latency run is 7 events.
-  for (const { history } of [latency, standard]) {
+  // The client names the engine in the input, so neither run writes patch markers (nor their search-attribute
+  // updates); served by its first pick, neither has news to tag: a one-hop latency run is 6 events, the floor's count.
+  for (const { history, handle } of [latency, standard]) {
     expect(patchMarkers(history)).toBe(0);
-    expect(countEvents(history, 'upsertWorkflowSearchAttributesEventAttributes')).toBe(1);
+    expect(countEvents(history, 'upsertWorkflowSearchAttributesEventAttributes')).toBe(0);
+    expect((await handle.describe()).typedSearchAttributes.get(LlmServedBy)).toBeUndefined();
   }
-  expect(latency.history.events).toHaveLength(7);
+  expect(latency.history.events).toHaveLength(6);
   expect(fake.count('dep-a')).toBe(2);
+});
+
+test('durable_settings.search_attributes: always tags a request its first pick served, in both modes', async () => {
+  const config: DurableRouterConfig = { ...fakeRouterConfig(fake, [{ id: 'tagged', group: 'g' }]), searchAttributes: 'always' };
+  const router = routerFor(config);
+  for (const mode of ['standard', 'latency'] as const) {
+    const { history, handle } = await complete(router, { model: 'g', messages }, { durability: mode });
+    expect(countEvents(history, 'upsertWorkflowSearchAttributesEventAttributes')).toBe(1);
+    const attrs = (await handle.describe()).typedSearchAttributes;
+    expect(attrs.get(LlmServedBy)).toBe('tagged');
+    expect(attrs.get(LlmModelGroup)).toBe('g');
+    expect(attrs.get(LlmFallbackCount)).toBe(0);
+  }
 });
 
 test('a failover in latency mode: the same attempts, error details, search attributes and summaries as standard', async () => {

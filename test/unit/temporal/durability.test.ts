@@ -6,6 +6,7 @@ import { isConfigError, parseConfigObject } from '../../../src/config';
 import type { AttemptStep, DeploymentInfo } from '../../../src/core';
 import { resolveDurability } from '../../../src/temporal/client';
 import { toDurableConfig } from '../../../src/temporal/durable-config';
+import { configRefOf } from '../../../src/temporal/config-ref';
 import { describeActivityFailure } from '../../../workflows/failure-info';
 import { DEFAULT_LOCAL_HOP_LIMIT_MS, HOP_TIMEOUT_GRACE_MS, hopActivityOptions, hopRunsLocally, localHopActivityOptions } from '../../../workflows/hop-policy';
 
@@ -85,5 +86,18 @@ describe('a request\'s mode', () => {
     expect(errors({ group_durability: { chta: 'latency' } })).toEqual(['durable_settings.group_durability.chta: no model group "chta" (groups: chat)']);
     expect(errors({ group_durability: { chat: 'fast' } })).toEqual([expect.stringMatching(/^durable_settings\.group_durability\.chat: /)]);
     expect(errors({ durability: 'latency' })).toEqual([expect.stringMatching(/^durable_settings\.durability: unknown key/)]);
+    expect(errors({ search_attributes: 'sometimes' })).toEqual([expect.stringMatching(/^durable_settings\.search_attributes: /)]);
+  });
+
+  test('durable_settings.search_attributes: `always` reaches the durable config; `failover` is the default and leaves it out', () => {
+    const with_ = (search_attributes?: string) => toDurableConfig(parseConfigObject({
+      model_list: [{ model_name: 'chat', litellm_params: { model: 'openai/gpt-4o-mini', api_key: 'os.environ/K' } }],
+      ...(search_attributes === undefined ? {} : { durable_settings: { search_attributes } }),
+    }));
+    expect(with_('always').searchAttributes).toBe('always');
+    expect(with_('failover')).not.toHaveProperty('searchAttributes');
+    expect(with_()).not.toHaveProperty('searchAttributes');
+    // The default keeps the config's content, and so its reference, as it was.
+    expect(configRefOf(with_('failover'))).toBe(configRefOf(with_()));
   });
 });
