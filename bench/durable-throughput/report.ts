@@ -46,6 +46,7 @@ export function durableMarkdown(r: DurableResult): string {
     '',
     ...durableGoals(r).map((line) => `- ${line}`),
     `- Standard mode reaches ${(r.throughputRatio * 100).toFixed(0)}% of the one-no-op-activity floor's throughput.`,
+    `- Workflows/s per round, in run order: ${DURABLE_KINDS.map((k) => `${k} ${r.kinds[k].roundThroughputs.map((t) => t.toFixed(1)).join(' / ')}`).join('; ')}.`,
     '',
     `Where one request's time goes (medians of ${s.phaseCalls} requests one at a time, ms, from history event times and the client's clock):`,
     '',
