@@ -100,16 +100,15 @@ export class WorkflowRouter {
     private readonly listeners: WorkflowRouterListeners = {},
   ) {
     // A client that names the engine spares the run its patch markers (see ROUTING_ENGINE); others ask.
-    const current = (options.engine ?? 0) >= ROUTING_ENGINE;
-    this.engineFromInput = current;
-    this.v1 = !current && !patched(ENGINE_V2_PATCH);
+    this.engineFromInput = (options.engine ?? 0) >= ROUTING_ENGINE;
+    this.v1 = !this.engineFromInput && !patched(ENGINE_V2_PATCH);
     this.routing = this.v1 ? { ...config.routing, settings: { ...config.routing.settings, compat: 'v1' } } : config.routing;
     this.state = carriedState(carried);
     const shared = options.sharedHealth || undefined;
     this.health = shared !== undefined && this.v1 ? new RouterHealthLink({ ...shared, config: config.routing }) : null;
     this.callHealth = shared !== undefined && !this.v1 ? { routerName: shared.routerName } : undefined;
     // Asked only in latency mode, so standard runs carry no marker for it.
-    this.localHops = !this.v1 && options.durability === 'latency' && (current || patched(LATENCY_HOPS_PATCH));
+    this.localHops = !this.v1 && options.durability === 'latency' && (this.engineFromInput || patched(LATENCY_HOPS_PATCH));
   }
 
   carry(): CarriedRoutingState {
