@@ -30,7 +30,7 @@ export function durableMarkdown(r: DurableResult): string {
   return [
     'One dev server, two workers in their own processes with the same pollers: ours runs routedCompletion against the fake provider at 0 ms in both durability modes; ' +
       'the baseline runs a workflow with one no-op activity, and one with one no-op local activity (bench/durable-throughput/noop-workflow.ts). ' +
-      `Closed loop, ${s.concurrency} workflows in flight, ${s.durationMs / 1000} s per run, ${s.rounds} rounds with the order swapped; medians over rounds. ` +
+      `Closed loop, ${s.concurrency} workflows in flight, ${s.warmupMs / 1000} s of unmeasured warm-up per kind, then ${s.durationMs / 1000} s per run, ${s.rounds} rounds with the order swapped; medians over rounds. ` +
       `"One at a time": ${s.sequentialCalls} sequential workflows per kind, interleaved. CPU % covers this process, the worker and the dev server.`,
     '',
     table(
