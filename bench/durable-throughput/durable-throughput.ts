@@ -143,8 +143,10 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
   const runs: Record<DurableKind, Array<{ load: LoadResult; cpuPercent: number }>> = { noop: [], noopLocal: [], standard: [], latency: [] };
   let seq = 0;
   // Warm every path (SDK clients, workflow caches, the health entity, the config, the JIT) before measuring.
+  // Its ids come from the same counter as the rounds', so no measured run starts a workflow id the warm-up used.
   for (const system of Object.values(systems)) {
-    await closedLoop({ concurrency: settings.concurrency, durationMs: settings.warmupMs, call: (i) => system.call(900_000 + i), timeoutMs: DURABLE_CLIENT_TIMEOUT_MS });
+    const base = (seq += 100_000);
+    await closedLoop({ concurrency: settings.concurrency, durationMs: settings.warmupMs, call: (i) => system.call(base + i), timeoutMs: DURABLE_CLIENT_TIMEOUT_MS });
   }
   for (let r = 0; r < settings.rounds; r += 1) {
     for (const kind of order(r)) {
