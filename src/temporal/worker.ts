@@ -2,6 +2,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions, type WorkerPlugin } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../../activities';
+import { HealthAgents } from './health/agent';
 import { createProviderRegistry, type ProviderRegistry } from '../providers';
 import type { Env } from '../providers/resolve';
 import { ConfigRefCodec, ConfigSource } from './config-ref';
@@ -97,26 +98,47 @@ export async function createRouterWorker(options: CreateRouterWorkerOptions): Pr
   const configs = new ConfigSource(new Client({ connection: options.connection, namespace }), codecs);
   for (const known of options.knownConfigs ?? []) configs.add(toDurableConfig(known));
   const dataConverter = { ...options.dataConverter, payloadCodecs: [new ConfigRefCodec(configs), ...codecs] };
+  // Health agents the caller passed are the caller's to close; the worker's own ship their unsent outcomes when it stops.
+  const health = options.health ?? new HealthAgents();
+  const plugins = options.health === undefined ? [...(options.plugins ?? []), closesOnStop(health)] : options.plugins ?? [];
   return Worker.create({
     connection: options.connection,
     namespace,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities: createActivities({ providers: options.providers, ...(options.documents ? { documents: options.documents } : {}) }),
+    activities: createActivities({ providers: options.providers, health, ...(options.documents ? { documents: options.documents } : {}) }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : bundledAtStart()),
     dataConverter,
-    ...(options.plugins === undefined || options.plugins.length === 0 ? {} : { plugins: options.plugins }),
+    ...(plugins.length === 0 ? {} : { plugins }),
     stickyQueueScheduleToStartTimeout: DEFAULT_STICKY_QUEUE_TIMEOUT_MS,
     ...ROUTER_WORKER_TUNING,
     ...options.workerOptions,
   });
 }
 
+/**
+ * Closes the worker's health agents once its run has ended (shut down or
+ * failed), so successes still waiting for their one-a-second signal reach
+ * the routerHealth entity rather than die with the process.
+ */
+function closesOnStop(health: HealthAgents): WorkerPlugin {
+  return {
+    name: 'llm-router-health-agents',
+    async runWorker(worker, next) {
+      try {
+        await next(worker);
+      } finally {
+        await health.close();
+      }
+    },
+  };
+}
+
 export interface CreateWorkerOptions extends Omit<CreateRouterWorkerOptions, 'providers'> {
   /** Same forms `DurableRouter` and the in-process `Router` take; validated here so a bad config fails at start, not mid-batch. */
   config?: DurableConfigInput;
-  providers?: Pick<ProviderRegistry, 'complete' | 'stream'> & Partial<Pick<ProviderRegistry, 'embed'>>;
+  providers?: Pick<ProviderRegistry, 'complete' | 'stream'> & Partial<Pick<ProviderRegistry, 'embed' | 'batch'>>;
   /** Where activities resolve `os.environ/NAME` (default `process.env`). */
   env?: Env;
 }

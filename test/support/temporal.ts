@@ -41,8 +41,8 @@ export async function connectToTestServer(address = requireTestEnv('address')): 
 
 export function createTestWorker(
   ctx: TemporalTestContext,
-  providers: Pick<ProviderRegistry, 'complete' | 'stream'> & Partial<Pick<ProviderRegistry, 'embed'>>,
-  extra: Pick<CreateRouterWorkerOptions, 'documents' | 'workerOptions'> = {},
+  providers: Pick<ProviderRegistry, 'complete' | 'stream'> & Partial<Pick<ProviderRegistry, 'embed' | 'batch'>>,
+  extra: Pick<CreateRouterWorkerOptions, 'documents' | 'workerOptions' | 'health'> = {},
 ): Promise<Worker> {
   return createRouterWorker({
     connection: ctx.nativeConnection,

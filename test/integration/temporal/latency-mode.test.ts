@@ -4,6 +4,8 @@ import { parseConfigObject } from '../../../src/config';
 import { createProviderRegistry } from '../../../src/providers';
 import { DurableRouter } from '../../../src/temporal/client';
 import { routerConfigWorkflowId } from '../../../workflows/router-config';
+import { getRouterHealthReport, type RouterHealthReport } from '../../../src/temporal/health';
+import { HealthAgents } from '../../../src/temporal/health/agent';
 import { LlmFailedDeployments, LlmFallbackCount, LlmModelGroup, LlmServedBy } from '../../../src/temporal/search-attributes';
 import { startFakeProviderServer, type FakeProviderServer } from '../../../src/testing';
 import type { DurableRouterConfig, RoutedCompletionResult } from '../../../workflows';
@@ -39,6 +41,20 @@ async function complete(router: DurableRouter, request: Parameters<DurableRouter
   const result = await worker.runUntil(router.complete(request, { ...opts, workflowId }));
   const handle = ctx.client.workflow.getHandle(workflowId);
   return { result, handle, history: await handle.fetchHistory() };
+}
+
+/** Polls the routerHealth entity until `ok` (bounded); it starts with the first request, so "not found" reads as "not yet". */
+async function waitForEntity(routerName: string, ok: (r: RouterHealthReport) => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const worker = await createTestWorker(ctx, createProviderRegistry({ env }));
+  await worker.runUntil(async () => {
+    for (;;) {
+      const report = await getRouterHealthReport(ctx.client, routerName).catch(() => undefined);
+      if (report !== undefined && ok(report)) return;
+      if (Date.now() > deadline) throw new Error(`routerHealth ${routerName}: condition not met within ${timeoutMs} ms: ${JSON.stringify(report)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  });
 }
 
 function routerFor(config: DurableRouterConfig, extra: Partial<ConstructorParameters<typeof DurableRouter>[0]> = {}): DurableRouter {
@@ -121,16 +137,34 @@ test.each(['standard', 'latency'] as const)('shared health in %s mode: a deploym
     { id: `cheap-${mode}`, group: 'g', inputCostPerToken: 0.0000001 },
     { id: `dear-${mode}`, group: 'g', inputCostPerToken: 0.00001 },
   ], { routing_strategy: 'cost-based-routing', cooldown_time: 60 });
-  // A 429 cools its deployment at once; the worker's health agent tells every later hop.
+  // A 429 cools its deployment at once; the worker's health agent ships it to the routerHealth entity at once.
   fake.script(`cheap-${mode}`, [{ status: 429, errorMessage: 'slow down' }]);
   const router = routerFor(config);
   const first = await complete(router, { model: 'g', messages }, { durability: mode });
-  const second = await complete(router, { model: 'g', messages }, { durability: mode });
   expect(first.result.routing.deployment).toBe(`dear-${mode}`);
-  expect(second.result.routing.deployment).toBe(`dear-${mode}`);
+  const routerName = router.sharedHealthName!;
+  await waitForEntity(routerName, (r) => r.cooldowns.some((c) => c.deploymentId === `cheap-${mode}`));
+
+  // Another worker (another process, as far as health goes) learns it from the entity: its first read has
+  // happened before the request starts, so the test does not hang on how fast a cold worker answers a query.
+  const health = new HealthAgents();
+  try {
+    const worker = await createTestWorker(ctx, createProviderRegistry({ env }), { health });
+    const workflowId = uniqueWorkflowId('latency');
+    const agent = health.get(ctx.client, routerName);
+    const result = await worker.runUntil(async () => {
+      await agent.ready(30_000);
+      expect(agent.available).toBe(true);
+      return router.complete({ model: 'g', messages }, { durability: mode, workflowId });
+    });
+    const history = await ctx.client.workflow.getHandle(workflowId).fetchHistory();
+    expect(result.routing.deployment).toBe(`dear-${mode}`);
+    expect(hopSummaries(history).every((h) => h.kind === (mode === 'latency' ? 'local' : 'activity'))).toBe(true);
+  } finally {
+    await health.close();
+  }
   expect(fake.count(`cheap-${mode}`)).toBe(1);
   expect(fake.count(`dear-${mode}`)).toBe(2);
-  expect(hopSummaries(second.history).every((h) => h.kind === (mode === 'latency' ? 'local' : 'activity'))).toBe(true);
 });
 
 test('streams and calls with timeouts past the local-activity limit run as normal activities in latency mode', async () => {

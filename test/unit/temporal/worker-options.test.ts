@@ -7,7 +7,10 @@ import type { DataConverter } from '@temporalio/common';
 import { routerDataConverterFromEnv } from '../../../src/temporal/codec';
 import { ConfigRefCodec } from '../../../src/temporal/config-ref';
 import { observabilitySettingsFromEnv, tracingPlugin } from '../../../src/temporal/observability';
+import { HealthAgents } from '../../../src/temporal/health/agent';
 import { createRouterWorker, createWorker } from '../../../src/temporal/worker';
+
+const HEALTH_PLUGIN = 'llm-router-health-agents';
 
 const connection = {} as NativeConnection;
 const providers = { complete: jest.fn(), stream: jest.fn() };
@@ -37,7 +40,10 @@ test('the data converter and the plugins reach Worker.create', async () => {
   const plugin = tracingPlugin(observabilitySettingsFromEnv({ LLM_ROUTER_TRACES: 'console' }));
   expect(plugin).not.toBeNull();
   await createRouterWorker({ connection, providers, taskQueue: 'q', workflowBundle: { code: '' }, dataConverter, plugins: [plugin!] });
-  expect(lastOptions()).toMatchObject({ taskQueue: 'q', plugins: [plugin] });
+  expect(lastOptions()).toMatchObject({ taskQueue: 'q' });
+  // The caller's plugins, then the one that closes the worker's own health agents when it stops.
+  expect(lastOptions().plugins?.map((p) => p.name)).toEqual([plugin!.name, HEALTH_PLUGIN]);
+  expect(lastOptions().plugins?.[0]).toBe(plugin);
   expectCodecs(lastOptions(), dataConverter);
 });
 
@@ -45,9 +51,34 @@ test('createWorker passes them on too, and leaves them out when not given', asyn
   const dataConverter = routerDataConverterFromEnv({ LLM_ROUTER_CODEC_KEYS: `k1:${randomBytes(32).toString('base64')}` });
   await createWorker({ connection, providers, workflowBundle: { code: '' }, dataConverter, plugins: [] });
   expectCodecs(lastOptions(), dataConverter);
-  expect(lastOptions()).not.toHaveProperty('plugins');
+  expect(lastOptions().plugins?.map((p) => p.name)).toEqual([HEALTH_PLUGIN]);
 
   await createWorker({ connection, providers, workflowBundle: { code: '' } });
   expectCodecs(lastOptions(), {});
+  expect(lastOptions().plugins?.map((p) => p.name)).toEqual([HEALTH_PLUGIN]);
+
+  // Health agents the caller passes are the caller's to close: no plugin.
+  await createWorker({ connection, providers, workflowBundle: { code: '' }, health: new HealthAgents() });
   expect(lastOptions()).not.toHaveProperty('plugins');
+});
+
+test('the worker\'s own health agents are closed once its run ends, also when the run fails', async () => {
+  const close = jest.spyOn(HealthAgents.prototype, 'close');
+  try {
+    await createRouterWorker({ connection, providers, workflowBundle: { code: '' } });
+    const health = lastOptions().plugins?.find((p) => p.name === HEALTH_PLUGIN);
+    const worker = {} as Worker;
+    let ran = false;
+    await health?.runWorker?.(worker, async (w) => {
+      expect(w).toBe(worker);
+      expect(close).not.toHaveBeenCalled();
+      ran = true;
+    });
+    expect(ran).toBe(true);
+    expect(close).toHaveBeenCalledTimes(1);
+    await expect(health?.runWorker?.(worker, () => Promise.reject(new Error('poller died')))).rejects.toThrow('poller died');
+    expect(close).toHaveBeenCalledTimes(2);
+  } finally {
+    close.mockRestore();
+  }
 });
