@@ -69,7 +69,7 @@ export interface CallDeploymentDeps extends DocumentDeps {
 /** Classes the workflow must not hold against a deployment: the document, not the provider, is at fault. */
 export const DOCUMENT_ERROR_TYPES = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError', 'DocumentTokenCapError'] as const;
 
-async function promptRequest(deps: CallDeploymentDeps, prompt: DocumentPrompt): Promise<ChatRequest> {
+export async function promptRequest(deps: DocumentDeps, prompt: DocumentPrompt): Promise<ChatRequest> {
   const instructions = prompt.instructions ?? DEFAULT_SUMMARY_INSTRUCTIONS;
   const max_tokens = prompt.maxTokens ?? DEFAULT_SUMMARY_MAX_TOKENS;
   let user: string;

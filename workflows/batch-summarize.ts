@@ -13,7 +13,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { countFallbacks, type RoutingRequest } from '../src/core';
-import type { RouterActivities } from '../activities';
+import type { RouterActivities, SubmitProviderBatchResult } from '../activities';
 import { LlmBatchServedBy, LlmFailedDeployments, LlmFallbackCount, LlmModelGroup } from '../src/temporal/search-attributes';
 import { chunkTokensFor, CHUNK_PROMPT_RESERVE_TOKENS, DEFAULT_MAX_DOCUMENT_TOKENS, STRUCTURED_CHUNKS_PATCH } from './chunking';
 import { DEFAULT_CHUNK_OVERLAP_TOKENS, type TextChunk } from './split-text';
@@ -29,6 +29,7 @@ import type {
   DocumentPrompt,
   DocumentResultRecord,
   ListCursor,
+  ProviderBatchProgress,
 } from './batch-types';
 
 export const DEFAULT_BATCH_CONCURRENCY = 8;
@@ -48,6 +49,17 @@ export const FAILURES_KEPT = 5;
  * before it replay without the new activities.
  */
 export const BATCH_GUARDS_PATCH = 'batch-guards';
+
+/** `provider-batch` mode: documents per provider batch (the providers take up to 50,000 and 100,000; the submitting activity holds one batch's prompts in memory). */
+export const DEFAULT_PROVIDER_BATCH_SIZE = 1_000;
+/** `provider-batch` mode: provider batches submitted and not yet ended, at most. */
+export const DEFAULT_PROVIDER_BATCHES_IN_FLIGHT = 4;
+/** `provider-batch` mode: the providers' 24 h completion window, and an hour for them to report the end. */
+export const DEFAULT_PROVIDER_BATCH_MAX_WAIT_MS = 25 * 60 * 60 * 1000;
+/** After cancelling a provider batch, how long to wait for it to end so what it answered can be read. */
+const CANCELLED_BATCH_WAIT_MS = 10 * 60 * 1000;
+/** Provider batch ids kept in progress. */
+const RECENT_BATCH_IDS_KEPT = 20;
 
 /** Thrown inside a chunked document when the budget is reached between two chunks: the document stops unfinished, its chunks kept. */
 class BudgetStop extends Error {
@@ -215,9 +227,10 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   upsertSearchAttributes([{ key: LlmModelGroup, value: input.group }, { key: LlmFallbackCount, value: 0 }]);
 
   // Only chunks have a known size here; a whole document is measured by the activity.
-  const routingRequest = (tokens: number | undefined): RoutingRequest => ({
+  const routingRequest = (tokens: number | undefined, exclude?: readonly string[]): RoutingRequest => ({
     group: input.group,
     stream: false,
+    ...(exclude === undefined ? {} : { exclude }),
     ...(tokens === undefined ? {} : { estimatedInputTokens: tokens + CHUNK_PROMPT_RESERVE_TOKENS }),
     ...(input.maxTokens === undefined ? {} : { maxOutputTokens: input.maxTokens }),
   });
@@ -225,9 +238,9 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
     ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
   };
-  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>, chunk?: { docIndex: number; part: number; of: number }, chunkTokensKnown?: number) =>
+  const routeDocument = (prompt: DocumentPrompt, label: string, store?: Omit<DocumentResultRecord, 'status'>, chunk?: { docIndex: number; part: number; of: number }, chunkTokensKnown?: number, exclude?: readonly string[]) =>
     router.complete(
-      routingRequest(chunkTokensKnown ?? (prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined)),
+      routingRequest(chunkTokensKnown ?? (prompt.kind === 'summarize' && prompt.tokenRange ? prompt.tokenRange[1] - prompt.tokenRange[0] : undefined), exclude),
       (deployment, walk) => ({
         deployment,
         document: prompt,
@@ -261,18 +274,18 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   };
 
   /** Summarises a document whose result file the final call writes; throws what made it fail. */
-  async function summarise(doc: DocRef): Promise<void> {
+  async function summarise(doc: DocRef, exclude?: readonly string[]): Promise<void> {
     const base = { index: doc.index, id: doc.id, path: doc.path };
     try {
       served(await routeDocument({
         kind: 'summarize', source: input.source, doc, chunkTokens, chunkOverlapTokens, ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }), ...promptBase,
-      }, `doc ${doc.id}`, { ...base, chunks: 1 }));
+      }, `doc ${doc.id}`, { ...base, chunks: 1 }, undefined, undefined, exclude));
       return;
     } catch (err) {
       if (errorType(err) !== 'DocumentTooLargeError' || chunkTokens === null) throw err;
       const tokens = errorDetail(err, 'tokens');
       if (tokens === undefined) throw err;
-      await summariseInChunks(doc, tokens, chunkTokens, base, errorChunks(err));
+      await summariseInChunks(doc, tokens, chunkTokens, base, errorChunks(err), exclude);
     }
   }
 
@@ -282,7 +295,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
    * the document's structure; runs from before that patch cut at fixed token
    * offsets.
    */
-  async function summariseInChunks(doc: DocRef, tokens: number, size: number, base: { index: number; id: string; path: string }, cut: TextChunk[] | undefined): Promise<void> {
+  async function summariseInChunks(doc: DocRef, tokens: number, size: number, base: { index: number; id: string; path: string }, cut: TextChunk[] | undefined, exclude?: readonly string[]): Promise<void> {
     progress.chunkedDocuments++;
     const parts: Array<{ range: Pick<Extract<DocumentPrompt, { kind: 'summarize' }>, 'tokenRange' | 'charRange'>; tokens: number }> = [];
     if (cut !== undefined && patched(STRUCTURED_CHUNKS_PATCH)) {
@@ -314,7 +327,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
         if (overBudget()) throw new BudgetStop();
         partials.push(account(await routeDocument({
           kind: 'summarize', source: input.source, doc, ...part.range, part: { index: i, of: parts.length }, ...promptBase,
-        }, `doc ${doc.id} part ${i + 1}/${parts.length}`, undefined, guards ? { docIndex: doc.index, part: i, of: parts.length } : undefined, part.tokens)));
+        }, `doc ${doc.id} part ${i + 1}/${parts.length}`, undefined, guards ? { docIndex: doc.index, part: i, of: parts.length } : undefined, part.tokens, exclude)));
       }
       if (chunkProgress) chunkProgress.done++;
     }
@@ -337,19 +350,19 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
         // The last combine writes the document's result.
         served(await routeDocument({ kind: 'combine', docId: doc.id, partials, ...promptBase }, `doc ${doc.id} combine ${partials.length}`, {
           ...base, chunks: parts.length, attempts, fallbacks, costUsd: cost,
-        }));
+        }, undefined, undefined, exclude));
         return;
       }
       const next: string[] = [];
-      for (const g of groups) next.push(account(await routeDocument({ kind: 'combine', docId: doc.id, partials: g, ...promptBase }, `doc ${doc.id} combine ${g.length}`)));
+      for (const g of groups) next.push(account(await routeDocument({ kind: 'combine', docId: doc.id, partials: g, ...promptBase }, `doc ${doc.id} combine ${g.length}`, undefined, undefined, undefined, exclude)));
       partials = next;
     }
   }
 
-  async function processDocument(doc: DocRef): Promise<void> {
+  async function processDocument(doc: DocRef, exclude?: readonly string[]): Promise<void> {
     current = doc.id;
     try {
-      await summarise(doc);
+      await summarise(doc, exclude);
       progress.done++;
     } catch (err) {
       if (isCancellation(err) || err instanceof BudgetStop) return;
@@ -366,6 +379,133 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     progress.updatedAt = Date.now();
     setCurrentDetails(`${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'}; run ${progress.run}`);
   }
+  // --- provider-batch mode ---
+  const batchSettings = input.mode === 'provider-batch' ? input.providerBatch : undefined;
+  const batchDeployment = batchSettings === undefined ? undefined : input.config.params[batchSettings.deployment];
+  if (batchSettings !== undefined && batchDeployment === undefined) {
+    throw ApplicationFailure.create({ type: 'ConfigError', message: `providerBatch.deployment "${batchSettings.deployment}" is not a deployment of this config`, nonRetryable: true });
+  }
+  if (input.mode === 'provider-batch' && batchSettings === undefined) {
+    throw ApplicationFailure.create({ type: 'ConfigError', message: 'mode "provider-batch" needs providerBatch settings (the deployment whose batch endpoint takes the documents)', nonRetryable: true });
+  }
+  const batchSize = Math.max(1, batchSettings?.size ?? DEFAULT_PROVIDER_BATCH_SIZE);
+  const batchesAllowed = Math.max(1, batchSettings?.inFlight ?? DEFAULT_PROVIDER_BATCHES_IN_FLIGHT);
+  const maxWaitMs = batchSettings?.maxWaitMs ?? DEFAULT_PROVIDER_BATCH_MAX_WAIT_MS;
+  if (batchSettings !== undefined) {
+    progress.providerBatches ??= { deployment: batchSettings.deployment, submitted: 0, ended: 0, documents: 0, answered: 0, unanswered: {}, direct: 0, costUsd: 0, recentBatchIds: [] };
+  }
+  // Reading and sending a provider batch's documents, and writing its answers: long, heartbeating, retried on retryable errors.
+  const batchIo = proxyActivities<RouterActivities>({
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: { maximumAttempts: 5, initialInterval: '2 seconds', maximumInterval: '1 minute' },
+  });
+  // The wait: one activity that polls and heartbeats, so no history is written per poll; a dead worker's wait moves on.
+  const waitFor = (timeoutMs: number) => proxyActivities<RouterActivities>({
+    startToCloseTimeout: timeoutMs,
+    scheduleToCloseTimeout: timeoutMs,
+    heartbeatTimeout: '2 minutes',
+    retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
+  }).awaitProviderBatch;
+  let batchesInFlight = 0;
+
+  /** Routes documents one by one, as `router` mode does, once a slot is free. */
+  async function routeRest(docs: DocRef[], exclude?: readonly string[]): Promise<void> {
+    for (const doc of docs) {
+      await condition(() => inFlight < concurrency);
+      inFlight++;
+      progress.inFlight = inFlight;
+      processDocument(doc, exclude)
+        .catch((err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        })
+        .finally(() => {
+          inFlight--;
+          progress.inFlight = inFlight;
+        });
+    }
+  }
+
+  /**
+   * One provider batch: submit, wait, write the answers, route the rest. A
+   * document the provider did not answer goes to the router with the batch's
+   * deployment excluded (it failed there once); one that could not be sent
+   * goes as any document would. Cancelled, it cancels the provider batch
+   * and still keeps what was answered (and paid for).
+   */
+  async function runProviderBatch(docs: DocRef[], pb: ProviderBatchProgress, deployment: NonNullable<typeof batchDeployment>): Promise<void> {
+    const prompt = {
+      chunkTokens,
+      ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }),
+      ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
+      ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
+    };
+    let submitted: SubmitProviderBatchResult;
+    try {
+      submitted = await batchIo.submitProviderBatch({ deployment, source: input.source, refs: docs, prompt });
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // The batch endpoint refused: the router takes every document, this deployment included.
+      pb.lastError = `submit: ${failureOf(err).errorClass}: ${failureOf(err).message}`;
+      pb.direct += docs.length;
+      await routeRest(docs);
+      return;
+    }
+    const direct = new Set(submitted.direct);
+    pb.direct += direct.size;
+    const sent = docs.filter((d) => !direct.has(d.index));
+    const byIndex = new Map(sent.map((d) => [d.index, d]));
+    let unanswered: DocRef[] = [];
+    if (submitted.batchId !== null) {
+      const ref = { deployment, batchId: submitted.batchId };
+      pb.submitted++;
+      pb.documents += sent.length;
+      pb.recentBatchIds = [...pb.recentBatchIds, submitted.batchId].slice(-RECENT_BATCH_IDS_KEPT);
+      let cancelled: unknown;
+      try {
+        await waitFor(maxWaitMs)({ ...ref, ...(batchSettings?.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchSettings.pollIntervalMs }) });
+      } catch (err) {
+        if (isCancellation(err)) cancelled = err;
+        else pb.lastError = `wait for ${submitted.batchId}: ${failureOf(err).errorClass}: ${failureOf(err).message}`;
+        // Cancelled, timed out or unreadable: stop it, let it end, and read what it answered.
+        await CancellationScope.nonCancellable(async () => {
+          await batchIo.cancelProviderBatch(ref).catch(() => undefined);
+          await waitFor(CANCELLED_BATCH_WAIT_MS)({ ...ref, ...(batchSettings?.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchSettings.pollIntervalMs }) }).catch(() => undefined);
+        });
+      }
+      try {
+        const collected = await CancellationScope.nonCancellable(() => batchIo.collectProviderBatch({ ...ref, refs: sent, partsDir }));
+        pb.ended++;
+        pb.answered += collected.succeeded;
+        pb.costUsd += collected.costUsd;
+        progress.done += collected.succeeded;
+        progress.costUsd += collected.costUsd;
+        progress.providerCalls += sent.length;
+        if (collected.succeeded > 0) {
+          const first = progress.servedBy[deployment.id] === undefined;
+          progress.servedBy[deployment.id] = (progress.servedBy[deployment.id] ?? 0) + collected.succeeded;
+          if (first) publishServedBy();
+        }
+        for (const u of collected.unanswered) {
+          pb.unanswered[u.outcome] = (pb.unanswered[u.outcome] ?? 0) + 1;
+          const doc = byIndex.get(u.index);
+          if (doc !== undefined) unanswered.push(doc);
+        }
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // Its answers cannot be read: the router takes every document it held.
+        pb.lastError = `results of ${submitted.batchId}: ${failureOf(err).errorClass}: ${failureOf(err).message}`;
+        pb.unanswered.unreadable = (pb.unanswered.unreadable ?? 0) + sent.length;
+        unanswered = sent;
+      }
+      progress.updatedAt = Date.now();
+      setCurrentDetails(`${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'}; ${pb.answered} answered by ${pb.ended} of ${pb.submitted} provider batch(es); run ${progress.run}`);
+      if (cancelled !== undefined) throw cancelled;
+    }
+    await routeRest(docs.filter((d) => direct.has(d.index)));
+    await routeRest(unanswered, [deployment.id]);
+  }
+
   setCurrentDetails(carried ? `run ${progress.run}: ${progress.done} done, ${progress.failed} failed of ${progress.total ?? '?'} so far` : 'listing documents');
 
   let cursor: ListCursor | null = carried ? carried.cursor : { index: 0 };
@@ -400,6 +540,42 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       }
       progress.status = 'running';
       while (!rotate()) {
+        if (batchDeployment !== undefined && progress.providerBatches !== undefined) {
+          await condition(() => batchesInFlight < batchesAllowed);
+          if (overBudget()) {
+            budgetStopped = true;
+            break;
+          }
+          const docs: DocRef[] = [];
+          while (docs.length < batchSize) {
+            if (buffer.length === 0) {
+              if (cursor === null) break;
+              const page = await files.listDocuments({ source: input.source, cursor, limit: pageSize, ...(reuseFrom === undefined ? {} : { reuseFrom }) });
+              buffer = page.refs;
+              cursor = page.next;
+              if (buffer.length === 0) break;
+            }
+            const doc = buffer.shift() as DocRef;
+            launched++;
+            if (doc.reused) {
+              progress.done++;
+              if (progress.reused) progress.reused.documents++;
+              continue;
+            }
+            previous = doc;
+            docs.push(doc);
+          }
+          if (docs.length === 0) break;
+          batchesInFlight++;
+          runProviderBatch(docs, progress.providerBatches, batchDeployment)
+            .catch((err: unknown) => {
+              if (!isCancellation(err)) throw err;
+            })
+            .finally(() => {
+              batchesInFlight--;
+            });
+          continue;
+        }
         if (buffer.length === 0) {
           if (cursor === null) break;
           const page = await files.listDocuments({ source: input.source, cursor, limit: pageSize, ...(reuseFrom === undefined ? {} : { reuseFrom }) });
@@ -436,7 +612,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
             progress.inFlight = inFlight;
           });
       }
-      await condition(() => inFlight === 0);
+      await condition(() => inFlight === 0 && batchesInFlight === 0);
     });
   } catch (err) {
     if (!isCancellation(err)) {
@@ -447,7 +623,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     // Cancelling keeps what is done: finish the bookkeeping and merge the partial results.
     progress.status = 'cancelled';
     await CancellationScope.nonCancellable(async () => {
-      await condition(() => inFlight === 0);
+      await condition(() => inFlight === 0 && batchesInFlight === 0);
       await files.mergeResults({ partsDir, output: input.output });
     });
     await router.flushHealth();

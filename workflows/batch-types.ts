@@ -106,6 +106,54 @@ export interface BatchOutput {
   markdownPath?: string;
 }
 
+/**
+ * How a batch's documents reach the providers: `router` (the default), one
+ * routed call per document; `provider-batch`, through a deployment's batch
+ * endpoint (OpenAI's Batch API, Anthropic's Message Batches) at the batch
+ * price, with what it does not answer routed as in `router` mode.
+ */
+export const BATCH_MODES = ['router', 'provider-batch'] as const;
+export type BatchMode = (typeof BATCH_MODES)[number];
+
+/** `provider-batch` mode: which deployment, how many documents per provider batch, how the wait goes. */
+export interface ProviderBatchSettings {
+  /** The deployment whose batch endpoint takes the documents (the client names it: given, or the group's first with one). */
+  deployment: string;
+  /** Documents per provider batch (default `DEFAULT_PROVIDER_BATCH_SIZE`). */
+  size?: number;
+  /** Provider batches submitted and not yet ended, at most (default `DEFAULT_PROVIDER_BATCHES_IN_FLIGHT`). */
+  inFlight?: number;
+  /** Between two status reads of a provider batch (default 60 s). */
+  pollIntervalMs?: number;
+  /**
+   * Stop waiting after this long: cancel the provider batch, keep what it
+   * answered and route the rest (default `DEFAULT_PROVIDER_BATCH_MAX_WAIT_MS`,
+   * the providers' 24 h window and an hour).
+   */
+  maxWaitMs?: number;
+}
+
+/** What `provider-batch` mode has done so far. */
+export interface ProviderBatchProgress {
+  deployment: string;
+  /** Provider batches submitted, and those ended (answers read). */
+  submitted: number;
+  ended: number;
+  /** Documents sent in provider batches, and those answered there. */
+  documents: number;
+  answered: number;
+  /** Documents sent and not answered, by why (errored, expired, cancelled, missing); they went through the router. */
+  unanswered: Record<string, number>;
+  /** Documents that never went to a provider batch (unreadable, too large for one call) and were routed. */
+  direct: number;
+  /** Of `costUsd`: what the answered documents cost at the batch price. */
+  costUsd: number;
+  /** The latest provider batch ids, newest last (bounded). */
+  recentBatchIds: string[];
+  /** The last submission or wait that failed (its documents were routed). */
+  lastError?: string;
+}
+
 export interface BatchSummarizeInput {
   config: DurableRouterConfig;
   /** Model group that summarises. */
@@ -139,6 +187,9 @@ export interface BatchSummarizeInput {
    * for what is missing.
    */
   resume?: { from: string };
+  /** `router` (the default) or `provider-batch`, which needs `providerBatch`. */
+  mode?: BatchMode;
+  providerBatch?: ProviderBatchSettings;
   /** Set by the workflow itself when it continues as new. */
   carried?: BatchCarry;
 }
@@ -192,6 +243,8 @@ export interface BatchProgress {
   reused?: { documents: number; chunks: number };
   /** Set once the batch reached `maxCostUsd`: documents not started stay out of the output. */
   budgetReached?: { limitUsd: number; notStarted: number };
+  /** `provider-batch` mode: the provider batches, and what they answered. */
+  providerBatches?: ProviderBatchProgress;
   /** Index of this run in the continue-as-new chain (0 = first). */
   run: number;
   startedAt: number;

@@ -147,6 +147,16 @@ export function formatSnapshot(s: BatchSnapshot): string {
     `  provider calls: ${p.providerCalls}, fallbacks: ${p.fallbacks}, cooldown events: ${p.cooldownEvents}, cost: ${money(p.costUsd)}`,
   );
   if (p.chunks && p.chunks.total > 0) lines.push(`  chunks: ${p.chunks.done}/${p.chunks.total} done (map-reduce documents)`);
+  const pb = p.providerBatches;
+  if (pb) {
+    const unanswered = Object.entries(pb.unanswered).map(([why, n]) => `${n} ${why}`).join(', ');
+    lines.push(
+      `  provider batches on ${pb.deployment}: ${pb.ended} of ${pb.submitted} ended; ${pb.answered} of ${pb.documents} documents answered at ${money(pb.costUsd)}` +
+        `${unanswered ? `; routed instead: ${unanswered}` : ''}${pb.direct ? `; ${pb.direct} never sent (routed)` : ''}`,
+    );
+    if (pb.recentBatchIds.length) lines.push(`  provider batch ids: ${pb.recentBatchIds.slice(-3).join(', ')}${pb.recentBatchIds.length > 3 ? ', …' : ''}`);
+    if (pb.lastError) lines.push(`  provider batch problem: ${pb.lastError}`);
+  }
   if (p.reused && (p.reused.documents > 0 || p.reused.chunks > 0)) lines.push(`  reused from the earlier run: ${p.reused.documents} documents, ${p.reused.chunks} chunk summaries (not paid for again)`);
   if (p.budgetReached) lines.push(`  budget: $${p.budgetReached.limitUsd} reached; ${p.budgetReached.notStarted} document(s) not summarised`);
   const classes = classesText(p);

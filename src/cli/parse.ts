@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from 'commander';
-import { DOCUMENT_FORMATS, type DocumentFormat } from '../../workflows/batch-types';
+import { BATCH_MODES, DOCUMENT_FORMATS, type BatchMode, type DocumentFormat } from '../../workflows/batch-types';
 import { parseDuration } from '../temporal/schedules/duration';
 
 function portParser(min: 0 | 1, range: string): (value: string) => number {
@@ -43,6 +43,12 @@ export function parseDocumentFormat(value: string): DocumentFormat {
   const format = DOCUMENT_FORMATS.find((f) => f === value.toLowerCase());
   if (format === undefined) throw new InvalidArgumentError(`"${value}" is not a document format (${DOCUMENT_FORMATS.join(', ')}).`);
   return format;
+}
+
+export function parseBatchMode(value: string): BatchMode {
+  const mode = BATCH_MODES.find((m) => m === value.toLowerCase());
+  if (mode === undefined) throw new InvalidArgumentError(`"${value}" is not a batch mode (${BATCH_MODES.join(', ')}).`);
+  return mode;
 }
 
 /** commander parser for an amount of US dollars (`--max-cost 2.50`). */

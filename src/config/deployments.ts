@@ -236,6 +236,9 @@ function normalizeProviderDeployment(
   const priced = options.pricing?.(lookupModel);
   const inputCostPerToken = p.input_cost_per_token ?? info?.input_cost_per_token ?? priced?.inputCostPerToken;
   const outputCostPerToken = p.output_cost_per_token ?? info?.output_cost_per_token ?? priced?.outputCostPerToken;
+  // Provider batch endpoints (`batch start --mode provider-batch`); unset, they bill half the list price.
+  const inputCostPerTokenBatches = p.input_cost_per_token_batches ?? info?.input_cost_per_token_batches;
+  const outputCostPerTokenBatches = p.output_cost_per_token_batches ?? info?.output_cost_per_token_batches;
   const maxInputTokens = p.max_input_tokens ?? info?.max_input_tokens ?? priced?.maxInputTokens;
   const maxOutputTokens = info?.max_output_tokens ?? info?.max_tokens ?? priced?.maxOutputTokens;
 
@@ -269,6 +272,8 @@ function normalizeProviderDeployment(
     headers: Object.keys(headers).length > 0 ? headers : undefined,
     inputCostPerToken,
     outputCostPerToken,
+    inputCostPerTokenBatches,
+    outputCostPerTokenBatches,
     maxInputTokens,
     dropParams: p.drop_params ?? options.defaultDropParams,
     defaults: requestDefaultsOf(p),

@@ -191,6 +191,8 @@ export interface RoutingRequest {
   stream?: boolean;
   /** Text of the last user message, for the complexity router. */
   text?: string;
+  /** Deployments this request must not be sent to (e.g. the provider batch that already failed it), as if each had failed it non-retryably. */
+  exclude?: readonly string[];
 }
 
 // --- State -----------------------------------------------------------------------

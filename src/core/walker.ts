@@ -55,7 +55,7 @@ export function startWalk(config: RouterConfig, request: RoutingRequest, now: nu
     groupPath: [resolved.group],
     expanded: [],
     fallbacksUsed: 0,
-    excluded: [],
+    excluded: request.exclude === undefined ? [] : [...request.exclude],
     tried: [],
     minContextWindowExclusive: null,
     waitedMs: 0,

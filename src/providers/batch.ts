@@ -2,7 +2,20 @@
 // once (at the provider's batch price), ask whether the batch has ended, read
 // each request's outcome by its custom id, cancel. One module per provider
 // folder implements it (openai/batch.ts, anthropic/batch.ts) over its SDK.
+import { parseModelString, type ProviderId } from './model-string';
 import type { ChatRequest, ChatResponse } from './types';
+
+/** Providers whose batch endpoint is driven here: OpenAI's Batch API (and servers that speak it), Anthropic's Message Batches. */
+export const BATCH_PROVIDERS: readonly ProviderId[] = ['openai', 'openai_compatible', 'anthropic'];
+
+/** Whether a deployment's `provider/model` has a batch endpoint here; false for a model string that does not parse. */
+export function hasBatchEndpoint(model: string): boolean {
+  try {
+    return BATCH_PROVIDERS.includes(parseModelString(model).provider);
+  } catch {
+    return false;
+  }
+}
 
 export interface ProviderBatchItem {
   /** Unique in the batch; maps the result back (e.g. a document's index). Letters, digits, `_` and `-`, at most 64. */

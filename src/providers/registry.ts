@@ -18,6 +18,12 @@ import { createOpenAiCompatibleAdapter } from './openai-compatible/adapter';
 import { openaiCompatibleProfile } from './openai_compatible';
 import { openrouterProfile } from './openrouter';
 import { costUsd } from './pricing';
+import { createAnthropicBatchClient } from './anthropic/batch';
+import { createAnthropicClient } from './anthropic/client';
+import { hasBatchEndpoint, type ProviderBatchClient, type ProviderBatchResult } from './batch';
+import { batchCostUsd } from './batch-pricing';
+import { createOpenAiBatchClient } from './openai/batch';
+import { createOpenAiClient } from './openai-compatible/client';
 import { resolveDeployment, type Env, type ResolvedDeployment } from './resolve';
 import { togetherAiProfile } from './together_ai';
 import { failedResponseOf, rawErrorBodyOf } from './transport';
@@ -39,6 +45,13 @@ export interface ProviderRegistry {
   stream(deployment: DeploymentParams, request: ChatRequest, opts?: CallOptions): AsyncIterable<ChatChunk>;
   /** One embeddings call against one deployment (OpenAI-compatible, Gemini, Vertex, Bedrock Titan/Cohere); `routing` carries cost. */
   embed(deployment: DeploymentParams, request: EmbeddingRequest, opts?: CallOptions): Promise<EmbeddingResponse>;
+  /**
+   * The deployment's batch endpoint (OpenAI's Batch API, Anthropic's Message
+   * Batches), or undefined when its provider has none here. Requests get the
+   * deployment's sampling defaults; every failure is an LlmRouterError; each
+   * answer's `routing.costUsd` is at the batch price.
+   */
+  batch(deployment: DeploymentParams): ProviderBatchClient | undefined;
 }
 
 function createAdapters(now: () => number, logging: ProviderLogOptions): Record<ProviderId, ProviderAdapter> {
@@ -93,7 +106,8 @@ function hasUsableOutput(response: ChatResponse): boolean {
 export function createProviderRegistry(options: ProviderRegistryOptions = {}): ProviderRegistry {
   const env: Env = options.env ?? process.env;
   const now = options.now ?? Date.now;
-  const adapters = createAdapters(now, { ...(options.logger ? { logger: options.logger } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) });
+  const logging: ProviderLogOptions = { ...(options.logger ? { logger: options.logger } : {}), ...(options.logLevel ? { logLevel: options.logLevel } : {}) };
+  const adapters = createAdapters(now, logging);
 
   // Resolving re-reads the environment on every call (a rotated key takes effect at once), but the
   // rest of the work is done once per deployment: the last result is kept with the variables it read.
@@ -250,6 +264,48 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
       const usage: Usage = { prompt_tokens: response.usage.prompt_tokens, completion_tokens: 0, total_tokens: response.usage.total_tokens };
       response.routing = metadata(target, started, usage);
       return response;
+    },
+
+    batch(deployment) {
+      if (!hasBatchEndpoint(deployment.model)) return undefined;
+      const target = prepare(deployment);
+      const sdk = target.provider === 'anthropic'
+        ? createAnthropicBatchClient(createAnthropicClient(target, logging), target)
+        : createOpenAiBatchClient(createOpenAiClient(target, false, logging), target);
+      const classified = async <T>(run: () => Promise<T>): Promise<T> => {
+        try {
+          return await run();
+        } catch (err) {
+          throw classify(err, target, false);
+        }
+      };
+      const priced = (result: ProviderBatchResult): ProviderBatchResult => {
+        if (result.outcome !== 'succeeded') return result;
+        const d = target.deployment;
+        const cost = batchCostUsd(d.model, result.response.usage, {
+          inputCostPerToken: d.inputCostPerToken, outputCostPerToken: d.outputCostPerToken,
+          inputCostPerTokenBatches: d.inputCostPerTokenBatches, outputCostPerTokenBatches: d.outputCostPerTokenBatches,
+        }, new Date(now()));
+        const routing: CallMetadata = { provider: target.provider, deployment: d.id, model: target.model, latencyMs: 0, attempts: 1 };
+        if (cost !== undefined) routing.costUsd = cost;
+        result.response.routing = routing;
+        return result;
+      };
+      return {
+        submit: (items) => classified(() => sdk.submit(items.map((item) => ({ ...item, request: withDefaults(item.request, deployment) })))),
+        status: (batchId) => classified(() => sdk.status(batchId)),
+        cancel: (batchId) => classified(() => sdk.cancel(batchId)),
+        results: (batchId) => ({
+          [Symbol.asyncIterator]: async function* () {
+            const iterator = sdk.results(batchId)[Symbol.asyncIterator]();
+            for (;;) {
+              const step = await classified(() => iterator.next());
+              if (step.done === true) return;
+              yield priced(step.value);
+            }
+          },
+        }),
+      };
     },
   };
 }

@@ -23,6 +23,9 @@ export interface DeploymentParams {
   headers?: Record<string, string>;
   inputCostPerToken?: number;
   outputCostPerToken?: number;
+  /** Prices at the provider's batch endpoint (LiteLLM's `input_cost_per_token_batches`); unset, half the list price. */
+  inputCostPerTokenBatches?: number;
+  outputCostPerTokenBatches?: number;
   maxInputTokens?: number;
   /** Drop parameters the provider cannot honour instead of failing with UnsupportedParamsError. */
   dropParams?: boolean;

@@ -15,8 +15,11 @@ import type {
   BatchProgress,
   BatchSummarizeInput,
   BatchSummarizeResult,
+  BatchMode,
   DocumentSource,
+  ProviderBatchSettings,
 } from '../../workflows/batch-types';
+import { BATCH_PROVIDERS, hasBatchEndpoint } from '../providers/batch';
 import type { CarriedRoutingState, DurabilityMode, DurableRouterConfig, DurableRoutingOptions, RoutedCompletionInput, RoutedCompletionResult, RoutedEmbeddingInput, RoutedEmbeddingResult } from '../../workflows/types';
 import { isS3Url, parseS3Url, sourceLocation } from '../../workflows/locations';
 import { childLocation, createDocumentStore, type DocumentStore } from '../../activities/document-store';
@@ -72,6 +75,10 @@ export interface StartBatchOptions {
   maxCostUsd?: number;
   /** Per-document token cap (default `router_settings.max_document_tokens`, else `DEFAULT_MAX_DOCUMENT_TOKENS`). */
   maxDocumentTokens?: number;
+  /** `provider-batch`: through a deployment's batch endpoint at the batch price, with what it does not answer routed (default `router`). */
+  mode?: BatchMode;
+  /** `provider-batch` mode; `deployment` defaults to the group's first deployment with a batch endpoint. */
+  providerBatch?: Partial<ProviderBatchSettings>;
 }
 
 export interface BatchStartResult {
@@ -171,6 +178,30 @@ function standardHops(options: DurableRoutingOptions | undefined): DurableRoutin
   return rest;
 }
 
+/**
+ * `provider-batch` settings with the deployment chosen: the one named (it
+ * must serve the group and have a batch endpoint), else the group's first
+ * deployment that has one. Throws a ConfigError naming what is wrong.
+ */
+export function providerBatchSettings(config: DurableRouterConfig, group: string, given: Partial<ProviderBatchSettings> = {}): ProviderBatchSettings {
+  const inGroup = Object.values(config.routing.deployments).filter((d) => d.group === group);
+  if (inGroup.length === 0) throw new Error(`provider batch: model group "${group}" has no deployments`);
+  let deployment = given.deployment;
+  if (deployment !== undefined) {
+    const info = config.routing.deployments[deployment];
+    if (info === undefined || info.group !== group) throw new Error(`provider batch: "${deployment}" is not a deployment of model group "${group}" (its deployments: ${inGroup.map((d) => d.id).join(', ')})`);
+    if (!hasBatchEndpoint(config.params[deployment]?.model ?? '')) throw new Error(`provider batch: deployment "${deployment}" (${config.params[deployment]?.model}) has no batch endpoint here; providers with one: ${BATCH_PROVIDERS.join(', ')}`);
+  } else {
+    deployment = inGroup.find((d) => hasBatchEndpoint(config.params[d.id]?.model ?? ''))?.id;
+    if (deployment === undefined) throw new Error(`provider batch: no deployment of model group "${group}" has a batch endpoint; providers with one: ${BATCH_PROVIDERS.join(', ')}`);
+  }
+  for (const key of ['size', 'inFlight', 'pollIntervalMs', 'maxWaitMs'] as const) {
+    const value = given[key];
+    if (value !== undefined && (!Number.isInteger(value) || value < 1)) throw new Error(`provider batch: ${key} must be a positive integer, got ${value}`);
+  }
+  return { ...given, deployment };
+}
+
 /** Starts `batchSummarize`; returns at once with the ids to query, cancel or await. */
 export async function startBatchSummarize(
   client: Client,
@@ -200,6 +231,7 @@ export async function startBatchSummarize(
     ...(options.allowEmpty === true ? { allowEmpty: true } : {}),
     ...(options.maxCostUsd === undefined ? {} : { maxCostUsd: options.maxCostUsd }),
     ...(options.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: options.maxDocumentTokens }),
+    ...(options.mode === 'provider-batch' ? { mode: 'provider-batch' as const, providerBatch: providerBatchSettings(durable, options.group, options.providerBatch) } : {}),
     // Batches keep normal-activity hops: they run long, and each hop heartbeats its document's progress.
     options: durableRoutingOptions(durable, taskQueue, standardHops(options.routing)),
   };

@@ -5,13 +5,13 @@ import { createDocumentStore, createFsDocumentStore } from '../../../activities/
 import { DEFAULT_MAX_DOCUMENT_TOKENS } from '../../../workflows/chunking';
 import type { DocumentSource } from '../../../workflows/batch-types';
 import { isS3Url, sourceLocation } from '../../../workflows/locations';
-import { BatchNotResumableError, cancelBatch, resumeBatch, startBatchSummarize } from '../../temporal/client';
+import { BatchNotResumableError, cancelBatch, providerBatchSettings, resumeBatch, startBatchSummarize } from '../../temporal/client';
 import { estimateBatch, formatEstimate } from '../batch-estimate';
 import { batchSnapshot, formatSnapshot, verdictOf, type BatchSnapshot } from '../batch-progress';
 import { configPath, loadDurableCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
-import type { DocumentFormat } from '../../../workflows/batch-types';
+import type { BatchMode, DocumentFormat, ProviderBatchSettings } from '../../../workflows/batch-types';
 import { documentSource, outputLocation } from '../documents';
 import { CliError, EXIT } from '../exit-codes';
 import { writeJson } from '../output';
@@ -35,6 +35,11 @@ export interface StartFlags extends ConnectionFlags {
   maxCost?: number;
   maxDocumentTokens?: number;
   allowEmpty?: boolean;
+  mode?: BatchMode;
+  batchDeployment?: string;
+  batchSize?: number;
+  batchPoll?: number;
+  batchMaxWait?: number;
   dryRun?: boolean;
   wait?: boolean;
   json?: boolean;
@@ -177,6 +182,22 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
   if (!(flags.model in config.routing.groups)) {
     throw new CliError(`--model "${flags.model}": no such model group in ${file} (groups: ${Object.keys(config.routing.groups).join(', ')})`, EXIT.USAGE);
   }
+  const batchFlags = ['--batch-deployment', '--batch-size', '--batch-poll', '--batch-max-wait'] as const;
+  const givenBatchFlag = [flags.batchDeployment, flags.batchSize, flags.batchPoll, flags.batchMaxWait].findIndex((v) => v !== undefined);
+  if (flags.mode !== 'provider-batch' && givenBatchFlag !== -1) throw new CliError(`${batchFlags[givenBatchFlag]} needs --mode provider-batch`, EXIT.USAGE);
+  let providerBatch: ProviderBatchSettings | undefined;
+  if (flags.mode === 'provider-batch') {
+    try {
+      providerBatch = providerBatchSettings(config, flags.model, {
+        ...(flags.batchDeployment === undefined ? {} : { deployment: flags.batchDeployment }),
+        ...(flags.batchSize === undefined ? {} : { size: flags.batchSize }),
+        ...(flags.batchPoll === undefined ? {} : { pollIntervalMs: Math.ceil(flags.batchPoll) }),
+        ...(flags.batchMaxWait === undefined ? {} : { maxWaitMs: Math.ceil(flags.batchMaxWait) }),
+      });
+    } catch (err) {
+      throw new CliError(`--mode provider-batch: ${(err as Error).message.replace(/^provider batch: /, '')}`, EXIT.USAGE);
+    }
+  }
   await preflight(documents, source, output, flags.allowEmpty === true);
   if (flags.dryRun) {
     const estimate = await estimateBatch({
@@ -204,6 +225,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
       ...(flags.maxCost === undefined ? {} : { maxCostUsd: flags.maxCost }),
       ...(flags.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: flags.maxDocumentTokens }),
       ...(flags.allowEmpty ? { allowEmpty: true } : {}),
+      ...(providerBatch === undefined ? {} : { mode: 'provider-batch' as const, providerBatch }),
       ...(flags.chunkOverlap === undefined ? {} : { chunkOverlapTokens: flags.chunkOverlap }),
       ...(flags.id ? { workflowId: flags.id } : {}),
       ...(flags.taskQueue ? { taskQueue: flags.taskQueue } : {}),

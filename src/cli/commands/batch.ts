@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { withConnectionOptions } from '../connection-options';
-import { parseDocumentFormat, parsePositiveInt, parseNonNegativeInt, parseUsd } from '../parse';
+import { parseBatchMode, parseDocumentFormat, parsePositiveInt, parseNonNegativeInt, parseTimeLimit, parseUsd } from '../parse';
 import { DEFAULT_CHUNK_OVERLAP_TOKENS } from '../../../workflows/split-text';
 import type { ReadFlags, ResumeFlags, StartFlags } from '../actions/batch';
 
@@ -33,6 +33,11 @@ export function registerBatch(program: Command): void {
       .option('--max-cost <usd>', 'stop starting documents and chunks once the batch has cost this much at list prices; what is done is kept', parseUsd('--max-cost'))
       .option('--max-document-tokens <n>', 'documents with more tokens fail with DocumentTokenCapError before any call (default router_settings.max_document_tokens, else 1000000)', parsePositiveInt('--max-document-tokens'))
       .option('--allow-empty', 'accept a source with no documents (default: exit 2)')
+      .option('--mode <mode>', 'router: one routed call per document (default); provider-batch: through a deployment\'s batch endpoint at the batch price, what it does not answer routed', parseBatchMode)
+      .option('--batch-deployment <id>', 'provider-batch: the deployment whose batch endpoint takes the documents (default: the group\'s first with one)')
+      .option('--batch-size <n>', 'provider-batch: documents per provider batch (default 1000)', parsePositiveInt('--batch-size'))
+      .option('--batch-poll <duration>', 'provider-batch: time between status reads of a provider batch (default 60s)', parseTimeLimit('--batch-poll'))
+      .option('--batch-max-wait <duration>', 'provider-batch: cancel a provider batch not ended after this, keep its answers, route the rest (default 25h)', parseTimeLimit('--batch-max-wait'))
       .option('--dry-run', 'print documents, tokens, chunks, provider calls and the estimated cost; call no provider and start nothing')
       .option('--wait', 'follow progress until the batch finishes')
       .option('--json', 'print the ids (and with --wait the final status) as JSON'),

@@ -193,6 +193,25 @@ describe('bad input and an unreachable server', () => {
     expect(errorLines(run)).toEqual([`llm-router: ${join(dir, 'no-such-dir')}: no such file or directory (expected a directory, a .jsonl file, a glob or an s3:// URL)`]);
   });
 
+  test('provider-batch flags: a bad mode, a batch flag without the mode, a deployment with no batch endpoint each exit 2 naming it', async () => {
+    const docs = join(dir, 'provider-batch-docs');
+    mkdirSync(docs, { recursive: true });
+    writeFileSync(join(docs, 'a.txt'), 'A document to summarise.');
+    const start = ['batch', 'start', docs, '--model', 'summarizer', '--out', join(dir, 'pb.jsonl'), '--config', configFile];
+    const badMode = await runCli([...start, '--mode', 'overnight']);
+    expect(badMode.code).toBe(2);
+    expect(badMode.stderr).toContain('"overnight" is not a batch mode (router, provider-batch)');
+    const noMode = await runCli([...start, '--batch-size', '50']);
+    expect(noMode.code).toBe(2);
+    expect(errorLines(noMode)).toEqual(['llm-router: --batch-size needs --mode provider-batch']);
+    const stranger = await runCli([...start, '--mode', 'provider-batch', '--batch-deployment', 'nobody']);
+    expect(stranger.code).toBe(2);
+    expect(errorLines(stranger)).toEqual(['llm-router: --mode provider-batch: "nobody" is not a deployment of model group "summarizer" (its deployments: primary, secondary)']);
+    const badPoll = await runCli([...start, '--mode', 'provider-batch', '--batch-poll', 'soon']);
+    expect(badPoll.code).toBe(2);
+    expect(badPoll.stderr).toContain('--batch-poll');
+  });
+
   test('a bad --concurrency exits 2 naming the option', async () => {
     const run = await runCli(['batch', 'start', dir, '--model', 'summarizer', '--out', 'o.jsonl', '--concurrency', 'lots']);
     expect(run.code).toBe(2);

@@ -3,6 +3,7 @@ import { createAnthropicClient } from '../../../src/providers/anthropic/client';
 import type { ProviderBatchClient, ProviderBatchItem, ProviderBatchResult } from '../../../src/providers/batch';
 import { createOpenAiBatchClient } from '../../../src/providers/openai/batch';
 import { createOpenAiClient } from '../../../src/providers/openai-compatible/client';
+import { createProviderRegistry } from '../../../src/providers';
 import { resolveDeployment } from '../../../src/providers/resolve';
 import { startFakeProviderServer, type FakeBatchOutcome, type FakeProviderServer } from '../../../src/testing';
 import { collect, deploymentOn, TEST_ENV } from './helpers';
@@ -98,4 +99,37 @@ test('custom ids the providers refuse are one clear error before anything is sen
   await expect(client.submit([{ ...items(1)[0] as ProviderBatchItem, customId: 'doc 1/2' }])).rejects.toThrow('batch custom id "doc 1/2": expected 1-64 letters, digits, "_" or "-"');
   await expect(client.submit([...items(2), ...items(1)])).rejects.toThrow('batch custom id "doc-0" appears twice');
   expect(fake.batches('oa-ids')).toEqual([]);
+});
+
+describe('the registry\'s batch endpoint', () => {
+  const registry = createProviderRegistry({ env: TEST_ENV });
+
+  test('answers carry routing metadata at the batch price: half the list price, or the deployment\'s own batch prices', async () => {
+    fake.scriptBatches('reg-batch', { pollsBeforeEnd: 1 });
+    const listed = deploymentOn(fake, 'reg-batch', 'openai/gpt-4o-mini', { inputCostPerToken: 0.000002, outputCostPerToken: 0.000008, defaults: { temperature: 0.3 } });
+    const own = { ...listed, inputCostPerTokenBatches: 0.0000005, outputCostPerTokenBatches: 0.000001 };
+    for (const [deployment, price] of [[listed, { input: 0.000001, output: 0.000004 }], [own, { input: 0.0000005, output: 0.000001 }]] as const) {
+      const client = registry.batch(deployment);
+      expect(client).toBeDefined();
+      const id = await client!.submit(items(3));
+      expect((await client!.status(id)).ended).toBe(true);
+      const results = await collect(client!.results(id));
+      expect(results).toHaveLength(3);
+      for (const r of results) {
+        if (r.outcome !== 'succeeded') throw new Error(`unexpected ${r.outcome}`);
+        const usage = r.response.usage!;
+        expect(r.response.routing).toMatchObject({ provider: 'openai', deployment: 'reg-batch', attempts: 1 });
+        expect(r.response.routing?.costUsd).toBeCloseTo(usage.prompt_tokens * price.input + usage.completion_tokens * price.output, 15);
+      }
+    }
+    // The deployment's sampling defaults went into every request.
+    expect(fake.batches('reg-batch').flatMap((b) => b.requests.map((r) => r.body.temperature))).toEqual([0.3, 0.3, 0.3, 0.3, 0.3, 0.3]);
+  });
+
+  test('providers without a batch endpoint here have none; a refused call is one of our error classes', async () => {
+    expect(registry.batch(deploymentOn(fake, 'bed', 'bedrock/anthropic.claude-3-haiku-20240307-v1:0'))).toBeUndefined();
+    expect(registry.batch(deploymentOn(fake, 'gem', 'gemini/gemini-2.0-flash'))).toBeUndefined();
+    const nowhere = registry.batch(deploymentOn(fake, 'gone', 'openai/gpt-4o-mini', { apiBase: `${fake.openaiBaseUrl('gone')}/nothing-here` }));
+    await expect(nowhere!.submit(items(1))).rejects.toMatchObject({ name: 'NotFoundError', status: 404, deployment: 'gone' });
+  });
 });

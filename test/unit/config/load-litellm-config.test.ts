@@ -238,6 +238,19 @@ describe('prices and context windows', () => {
     expect(loaded.params.x).toMatchObject({ inputCostPerToken: 0.5, outputCostPerToken: 0.75, maxInputTokens: 1000 });
   });
 
+  it('batch prices (input_cost_per_token_batches, output_cost_per_token_batches) reach the deployment, litellm_params over model_info; a negative one is a path-naming error', () => {
+    const loaded = parseConfigObject({
+      model_list: [
+        { model_name: 'g', litellm_params: { model: 'gpt-4o-mini', input_cost_per_token_batches: 0.1 }, model_info: { id: 'x', input_cost_per_token_batches: 0.2, output_cost_per_token_batches: 0.3 } },
+        { model_name: 'g', litellm_params: { model: 'gpt-4o-mini' }, model_info: { id: 'y' } },
+      ],
+    });
+    expect(loaded.params.x).toMatchObject({ inputCostPerTokenBatches: 0.1, outputCostPerTokenBatches: 0.3 });
+    expect(loaded.params.y).not.toHaveProperty('inputCostPerTokenBatches');
+    expect(() => parseConfigObject({ model_list: [{ model_name: 'g', litellm_params: { model: 'gpt-4o-mini', output_cost_per_token_batches: -1 } }] }))
+      .toThrow('model_list[0].litellm_params.output_cost_per_token_batches');
+  });
+
   it('warns when a context-window fallback cannot hold more than its source', () => {
     const loaded = parseConfigObject({
       model_list: [

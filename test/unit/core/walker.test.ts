@@ -22,6 +22,20 @@ const OK: AttemptResult = { ok: true, latencyMs: 20, outputTokens: 10 };
 const ids = (r: ReturnType<typeof drive>) => r.calls.map((c) => c.deploymentId);
 
 describe('walker', () => {
+  test('a request that excludes deployments is never sent to them: the rest of the group, then its fallbacks', () => {
+    // Cheapest first, so without the exclusion every request goes to a.
+    const cfg = config([dep('a', 'g', { inputCostPerToken: 1e-7 }), dep('b', 'g', { inputCostPerToken: 1e-5 }), dep('x', 'fb')], { fallbacks: { g: ['fb'] }, routingStrategy: 'cost-based-routing' });
+    expect(ids(drive(cfg, emptyRouterState(), { group: 'g' }, () => OK))).toEqual(['a']);
+    expect(ids(drive(cfg, emptyRouterState(), { group: 'g', exclude: ['a'] }, () => OK))).toEqual(['b']);
+    // Failing on b, the walk falls back rather than coming back to a.
+    const failing = drive(cfg, emptyRouterState(), { group: 'g', exclude: ['a'] }, (c) => (c.deploymentId === 'x' ? OK : fail('InternalServerError', 500)));
+    expect(ids(failing).every((id) => id !== 'a')).toBe(true);
+    expect(ids(failing).at(-1)).toBe('x');
+    const fallback = drive(cfg, emptyRouterState(), { group: 'g', exclude: ['a', 'b'] }, () => OK);
+    expect(ids(fallback)).toEqual(['x']);
+    expect(fallback.calls[0]).toMatchObject({ isFallback: true });
+  });
+
   test('a retry moves to a healthy peer first, without delay', () => {
     const cfg = config([dep('a', 'g'), dep('b', 'g'), dep('c', 'g')], { routingStrategy: 'cost-based-routing' });
     const r = drive(cfg, emptyRouterState(), { group: 'g' }, (_, n) => (n === 1 ? fail('InternalServerError', 500) : OK), { random: seeded(3) });
