@@ -153,8 +153,12 @@ export function createProviderBatchActivities(deps: ProviderBatchDeps) {
         else items.push({ customId: customIdOf(doc.index), request });
       }
       if (items.length === 0) return { batchId: null, direct };
+      // A retry (the worker died mid-submission) finds the batch the earlier attempt made, instead of paying twice.
+      // Activity ids restart in each run of a continue-as-new chain, so the run names the submission too.
+      const { workflowExecution: run, activityId } = Context.current().info;
+      const options = run === undefined ? {} : { idempotencyKey: `${run.workflowId}/${run.runId}/${activityId}` };
       try {
-        return { batchId: await client.submit(items), direct };
+        return { batchId: await client.submit(items, options), direct };
       } catch (err) {
         throw asFailure(err);
       }

@@ -40,8 +40,18 @@ export interface ProviderBatchStatus {
   failed: number;
 }
 
+export interface SubmitOptions {
+  /**
+   * Names this submission: a second submit with the same key returns the
+   * batch the first created instead of creating (and paying for) another,
+   * where the provider lets a batch carry it (OpenAI's batch metadata;
+   * Anthropic's Message Batches carry none, so there it is ignored).
+   */
+  idempotencyKey?: string;
+}
+
 export interface ProviderBatchClient {
-  submit(items: readonly ProviderBatchItem[]): Promise<string>;
+  submit(items: readonly ProviderBatchItem[], options?: SubmitOptions): Promise<string>;
   status(batchId: string): Promise<ProviderBatchStatus>;
   /** Every request's outcome once the batch has ended, in the provider's order. */
   results(batchId: string): AsyncIterable<ProviderBatchResult>;

@@ -292,7 +292,7 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
         return result;
       };
       return {
-        submit: (items) => classified(() => sdk.submit(items.map((item) => ({ ...item, request: withDefaults(item.request, deployment) })))),
+        submit: (items, submitOptions) => classified(() => sdk.submit(items.map((item) => ({ ...item, request: withDefaults(item.request, deployment) })), submitOptions)),
         status: (batchId) => classified(() => sdk.status(batchId)),
         cancel: (batchId) => classified(() => sdk.cancel(batchId)),
         results: (batchId) => ({

@@ -37,6 +37,8 @@ interface BatchState extends FakeBatchRecord {
   inputFileId?: string;
   endpoint?: string;
   completionWindow?: string;
+  /** OpenAI: the metadata the batch was created with. */
+  metadata?: Record<string, string>;
 }
 
 export interface BatchHttpRequest {
@@ -169,7 +171,7 @@ export function createFakeBatches(): FakeBatches {
       cancelled_at: status === 'cancelled' ? now() : null,
       expired_at: status === 'expired' ? now() : null,
       request_counts: { total: state.requests.length, completed: c.succeeded, failed: c.errored + c.expired + c.cancelled },
-      metadata: null,
+      metadata: state.metadata ?? null,
     };
   }
 
@@ -219,7 +221,13 @@ export function createFakeBatches(): FakeBatches {
       state.inputFileId = String(body.input_file_id);
       state.endpoint = String(body.endpoint ?? '/v1/chat/completions');
       state.completionWindow = String(body.completion_window ?? '24h');
+      if (typeof body.metadata === 'object' && body.metadata !== null) state.metadata = body.metadata as Record<string, string>;
       return json(200, openaiBatch(state));
+    }
+    // The route's batches, newest first, one page (listing is not a poll).
+    if (req.method === 'GET' && req.path === '/v1/batches') {
+      const data = [...batches.values()].filter((b) => b.protocol === 'openai' && b.route === req.route).reverse().map((b) => openaiBatch(b));
+      return json(200, { object: 'list', data, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null, has_more: false });
     }
     const one = /^\/v1\/batches\/([^/]+)(\/cancel)?$/.exec(req.path);
     if (one) {

@@ -12,6 +12,8 @@ import { openaiProfile } from './index';
 
 export const OPENAI_BATCH_ENDPOINT = '/v1/chat/completions';
 export const OPENAI_BATCH_WINDOW = '24h';
+/** The batch metadata key a submission's idempotency key is kept under (values up to 512 characters). */
+export const IDEMPOTENCY_METADATA_KEY = 'llm_router_submission';
 const ENDED = new Set(['completed', 'failed', 'expired', 'cancelled']);
 
 type Json = Record<string, unknown>;
@@ -27,13 +29,23 @@ function errorMessage(body: unknown): string | undefined {
 
 export function createOpenAiBatchClient(client: OpenAI, target: ResolvedDeployment): ProviderBatchClient {
   return {
-    async submit(items) {
+    async submit(items, options = {}) {
       checkCustomIds(items);
+      const key = options.idempotencyKey;
+      if (key !== undefined) {
+        // The newest batches first: one made with this key (by an attempt that died before it could say so) is the one.
+        const recent = await client.batches.list({ limit: 100 });
+        const made = recent.data.find((b) => b.metadata?.[IDEMPOTENCY_METADATA_KEY] === key);
+        if (made !== undefined) return made.id;
+      }
       const jsonl = items.map((item) => JSON.stringify({
         custom_id: item.customId, method: 'POST', url: OPENAI_BATCH_ENDPOINT, body: toOpenAiBody(item.request, target, openaiProfile, false),
       })).join('\n');
       const file = await client.files.create({ file: await toFile(Buffer.from(`${jsonl}\n`, 'utf8'), 'batch.jsonl'), purpose: 'batch' });
-      const batch = await client.batches.create({ input_file_id: file.id, endpoint: OPENAI_BATCH_ENDPOINT, completion_window: OPENAI_BATCH_WINDOW });
+      const batch = await client.batches.create({
+        input_file_id: file.id, endpoint: OPENAI_BATCH_ENDPOINT, completion_window: OPENAI_BATCH_WINDOW,
+        ...(key === undefined ? {} : { metadata: { [IDEMPOTENCY_METADATA_KEY]: key } }),
+      });
       return batch.id;
     },
     async status(batchId) {

@@ -1,3 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createFsDocumentStore } from '../../../activities/document-store';
+import { createDocumentActivities } from '../../../activities/documents';
+import { createProviderBatchActivities, type SubmitProviderBatchResult } from '../../../activities/provider-batch';
 import { createAnthropicBatchClient } from '../../../src/providers/anthropic/batch';
 import { createAnthropicClient } from '../../../src/providers/anthropic/client';
 import type { ProviderBatchClient, ProviderBatchItem, ProviderBatchResult } from '../../../src/providers/batch';
@@ -132,4 +139,42 @@ describe('the registry\'s batch endpoint', () => {
     const nowhere = registry.batch(deploymentOn(fake, 'gone', 'openai/gpt-4o-mini', { apiBase: `${fake.openaiBaseUrl('gone')}/nothing-here` }));
     await expect(nowhere!.submit(items(1))).rejects.toMatchObject({ name: 'NotFoundError', status: 404, deployment: 'gone' });
   });
+});
+
+test('OpenAI: a second submission with the same idempotency key returns the first batch instead of paying for another', async () => {
+  const client = openai('oa-idem');
+  const first = await client.submit(items(5), { idempotencyKey: 'batch-wf/run-1/7' });
+  const again = await client.submit(items(5), { idempotencyKey: 'batch-wf/run-1/7' });
+  expect(again).toBe(first);
+  expect(fake.batches('oa-idem')).toHaveLength(1);
+  // Another key, or none, is another batch.
+  const other = await client.submit(items(5), { idempotencyKey: 'batch-wf/run-1/8' });
+  const unkeyed = await client.submit(items(5));
+  expect(new Set([first, other, unkeyed]).size).toBe(3);
+  expect(fake.batches('oa-idem')).toHaveLength(3);
+});
+
+test('the submitting activity names its submission by run and activity id, so its retry after a crash finds the batch the first attempt made', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tlr-submit-retry-'));
+  try {
+    const source = join(dir, 'docs.jsonl');
+    writeFileSync(source, Array.from({ length: 4 }, (_, i) => JSON.stringify({ id: `d${i}`, text: `Document ${i}: durable routing keeps its state.` })).join('\n'));
+    const activities = createProviderBatchActivities({ providers: createProviderRegistry({ env: TEST_ENV }), documents: createFsDocumentStore() });
+    const refs = await createDocumentActivities({ documents: createFsDocumentStore() }).listDocuments({ source: { kind: 'jsonl', path: source }, cursor: { index: 0 }, limit: 10 });
+    const input = { deployment: deploymentOn(fake, 'oa-retry', 'openai/gpt-4o-mini'), source: { kind: 'jsonl' as const, path: source }, refs: refs.refs, prompt: { chunkTokens: null } };
+    const run = { workflowId: 'batch-1', runId: 'run-a' };
+    const submit = (info: { workflowExecution: typeof run; activityId: string; attempt: number }): Promise<SubmitProviderBatchResult> =>
+      new MockActivityEnvironment(info).run(activities.submitProviderBatch, input);
+    const first = await submit({ workflowExecution: run, activityId: '3', attempt: 1 });
+    const retried = await submit({ workflowExecution: run, activityId: '3', attempt: 2 });
+    expect(first.batchId).not.toBeNull();
+    expect(retried).toEqual(first);
+    expect(fake.batches('oa-retry')).toHaveLength(1);
+    // The next run of a continue-as-new chain reuses activity ids: its submission is its own.
+    const nextRun = await submit({ workflowExecution: { ...run, runId: 'run-b' }, activityId: '3', attempt: 1 });
+    expect(nextRun.batchId).not.toBe(first.batchId);
+    expect(fake.batches('oa-retry')).toHaveLength(2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
