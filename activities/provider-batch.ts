@@ -125,7 +125,6 @@ export function createProviderBatchActivities(deps: ProviderBatchDeps) {
   return {
     async submitProviderBatch(input: SubmitProviderBatchInput): Promise<SubmitProviderBatchResult> {
       const client = batchClient(deps, input.deployment);
-      const { prompt } = input;
       const direct: number[] = [];
       const items: ProviderBatchItem[] = [];
       const refs = (async function* () {
@@ -134,12 +133,8 @@ export function createProviderBatchActivities(deps: ProviderBatchDeps) {
       let read = 0;
       // The prompt a hop would build; the chunk check refuses, without cutting chunks, a document too large for one call.
       const built = inOrderWindow(refs, IO_WINDOW, async (doc) => {
-        const summarize: DocumentPrompt = {
-          kind: 'summarize', source: input.source, doc, chunkTokens: prompt.chunkTokens,
-          ...(prompt.maxDocumentTokens === undefined ? {} : { maxDocumentTokens: prompt.maxDocumentTokens }),
-          ...(prompt.instructions === undefined ? {} : { instructions: prompt.instructions }),
-          ...(prompt.maxTokens === undefined ? {} : { maxTokens: prompt.maxTokens }),
-        };
+        const { prompt } = input;
+        const summarize: DocumentPrompt = { kind: 'summarize', source: input.source, doc, ...prompt };
         try {
           return { doc, request: await promptRequest(deps, summarize) };
         } catch {

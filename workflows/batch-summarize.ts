@@ -409,20 +409,26 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   }).awaitProviderBatch;
   let batchesInFlight = 0;
 
+  /** Starts routing one document; the caller has waited for a free slot. */
+  function launchDocument(doc: DocRef, exclude?: readonly string[]): void {
+    inFlight++;
+    progress.inFlight = inFlight;
+    // processDocument settles every failure itself; the catch only keeps a bug from becoming an unhandled rejection.
+    processDocument(doc, exclude)
+      .catch((err: unknown) => {
+        if (!isCancellation(err)) throw err;
+      })
+      .finally(() => {
+        inFlight--;
+        progress.inFlight = inFlight;
+      });
+  }
+
   /** Routes documents one by one, as `router` mode does, once a slot is free. */
   async function routeRest(docs: DocRef[], exclude?: readonly string[]): Promise<void> {
     for (const doc of docs) {
       await condition(() => inFlight < concurrency);
-      inFlight++;
-      progress.inFlight = inFlight;
-      processDocument(doc, exclude)
-        .catch((err: unknown) => {
-          if (!isCancellation(err)) throw err;
-        })
-        .finally(() => {
-          inFlight--;
-          progress.inFlight = inFlight;
-        });
+      launchDocument(doc, exclude);
     }
   }
 
@@ -434,12 +440,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
    * and still keeps what was answered (and paid for).
    */
   async function runProviderBatch(docs: DocRef[], pb: ProviderBatchProgress, deployment: NonNullable<typeof batchDeployment>): Promise<void> {
-    const prompt = {
-      chunkTokens,
-      ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }),
-      ...(input.instructions === undefined ? {} : { instructions: input.instructions }),
-      ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
-    };
+    const prompt = { chunkTokens, ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }), ...promptBase };
     let submitted: SubmitProviderBatchResult;
     try {
       submitted = await batchIo.submitProviderBatch({ deployment, source: input.source, refs: docs, prompt });
@@ -458,19 +459,20 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     let unanswered: DocRef[] = [];
     if (submitted.batchId !== null) {
       const ref = { deployment, batchId: submitted.batchId };
+      const poll = { ...ref, ...(batchSettings?.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchSettings.pollIntervalMs }) };
       pb.submitted++;
       pb.documents += sent.length;
       pb.recentBatchIds = [...pb.recentBatchIds, submitted.batchId].slice(-RECENT_BATCH_IDS_KEPT);
       let cancelled: unknown;
       try {
-        await waitFor(maxWaitMs)({ ...ref, ...(batchSettings?.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchSettings.pollIntervalMs }) });
+        await waitFor(maxWaitMs)(poll);
       } catch (err) {
         if (isCancellation(err)) cancelled = err;
         else pb.lastError = `wait for ${submitted.batchId}: ${failureOf(err).errorClass}: ${failureOf(err).message}`;
         // Cancelled, timed out or unreadable: stop it, let it end, and read what it answered.
         await CancellationScope.nonCancellable(async () => {
           await batchIo.cancelProviderBatch(ref).catch(() => undefined);
-          await waitFor(CANCELLED_BATCH_WAIT_MS)({ ...ref, ...(batchSettings?.pollIntervalMs === undefined ? {} : { pollIntervalMs: batchSettings.pollIntervalMs }) }).catch(() => undefined);
+          await waitFor(CANCELLED_BATCH_WAIT_MS)(poll).catch(() => undefined);
         });
       }
       try {
@@ -513,6 +515,20 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
   let previous: DocRef | undefined;
   let launched = carried?.launched ?? 0;
   let inFlight = 0;
+  /** Refills the buffer with the next page of references; false when none is left. */
+  const nextPage = async (): Promise<boolean> => {
+    if (cursor === null) return false;
+    const page = await files.listDocuments({ source: input.source, cursor, limit: pageSize, ...(reuseFrom === undefined ? {} : { reuseFrom }) });
+    buffer = page.refs;
+    cursor = page.next;
+    return buffer.length > 0;
+  };
+  /** An earlier run wrote its summary: nothing to pay for. */
+  const countReused = () => {
+    launched++;
+    progress.done++;
+    if (progress.reused) progress.reused.documents++;
+  };
   const rotate = () => {
     const info = workflowInfo();
     return info.continueAsNewSuggested || info.historyLength >= eventLimit;
@@ -547,21 +563,13 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
             break;
           }
           const docs: DocRef[] = [];
-          while (docs.length < batchSize) {
-            if (buffer.length === 0) {
-              if (cursor === null) break;
-              const page = await files.listDocuments({ source: input.source, cursor, limit: pageSize, ...(reuseFrom === undefined ? {} : { reuseFrom }) });
-              buffer = page.refs;
-              cursor = page.next;
-              if (buffer.length === 0) break;
-            }
+          while (docs.length < batchSize && (buffer.length > 0 || (await nextPage()))) {
             const doc = buffer.shift() as DocRef;
-            launched++;
             if (doc.reused) {
-              progress.done++;
-              if (progress.reused) progress.reused.documents++;
+              countReused();
               continue;
             }
+            launched++;
             previous = doc;
             docs.push(doc);
           }
@@ -576,20 +584,11 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
             });
           continue;
         }
-        if (buffer.length === 0) {
-          if (cursor === null) break;
-          const page = await files.listDocuments({ source: input.source, cursor, limit: pageSize, ...(reuseFrom === undefined ? {} : { reuseFrom }) });
-          buffer = page.refs;
-          cursor = page.next;
-          if (buffer.length === 0) break;
-        }
+        if (buffer.length === 0 && !(await nextPage())) break;
         const next = buffer[0] as DocRef;
         if (next.reused) {
-          // An earlier run wrote its summary: nothing to pay for.
           buffer.shift();
-          launched++;
-          progress.done++;
-          if (progress.reused) progress.reused.documents++;
+          countReused();
           continue;
         }
         await condition(() => inFlight < concurrency);
@@ -599,18 +598,8 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
         }
         const doc = buffer.shift() as DocRef;
         previous = doc;
-        inFlight++;
         launched++;
-        progress.inFlight = inFlight;
-        // processDocument settles every failure itself; the catch only keeps a bug from becoming an unhandled rejection.
-        processDocument(doc)
-          .catch((err: unknown) => {
-            if (!isCancellation(err)) throw err;
-          })
-          .finally(() => {
-            inFlight--;
-            progress.inFlight = inFlight;
-          });
+        launchDocument(doc);
       }
       await condition(() => inFlight === 0 && batchesInFlight === 0);
     });
