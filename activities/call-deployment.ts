@@ -11,7 +11,7 @@ import type { CallLease, HealthAgent, HealthAgents } from '../src/temporal/healt
 import { documentFailure, toApplicationFailure } from '../src/temporal/to-application-failure';
 import type { DocumentPrompt, DocumentResultRecord } from '../workflows/batch-types';
 import { structuredChunks } from './structured-chunks';
-import { loadDocument, tokenCount, tokenCountWithin, tokenSlice, writeChunkPart, writeResultPart, type DocumentDeps } from './documents';
+import { loadDocument, surelyWithinTokens, tokenCount, tokenCountWithin, tokenSlice, writeChunkPart, writeResultPart, type DocumentDeps } from './documents';
 
 export const DEFAULT_SUMMARY_INSTRUCTIONS = 'You summarise documents faithfully and concisely.';
 export const DEFAULT_SUMMARY_MAX_TOKENS = 256;
@@ -69,6 +69,12 @@ export interface CallDeploymentDeps extends DocumentDeps {
 /** Classes the workflow must not hold against a deployment: the document, not the provider, is at fault. */
 export const DOCUMENT_ERROR_TYPES = ['DocumentNotFoundError', 'DocumentUnreadableError', 'InvalidDocumentError', 'EmptyDocumentError', 'DocumentTooLargeError', 'DocumentTokenCapError'] as const;
 
+/** Whether the document's tokens must be counted: only if a cap or chunk size applies and the text could pass it. */
+function needsTokenCount(text: string, prompt: Extract<DocumentPrompt, { kind: 'summarize' }>): boolean {
+  const limits = [prompt.maxDocumentTokens, prompt.chunkTokens].filter((n): n is number => typeof n === 'number');
+  return limits.length > 0 && !surelyWithinTokens(text, Math.min(...limits));
+}
+
 export async function promptRequest(deps: DocumentDeps, prompt: DocumentPrompt): Promise<ChatRequest> {
   const instructions = prompt.instructions ?? DEFAULT_SUMMARY_INSTRUCTIONS;
   const max_tokens = prompt.maxTokens ?? DEFAULT_SUMMARY_MAX_TOKENS;
@@ -82,7 +88,7 @@ export async function promptRequest(deps: DocumentDeps, prompt: DocumentPrompt):
     const docKey = `${prompt.doc.path}|${prompt.doc.offset ?? ''}|${prompt.doc.length ?? ''}`;
     if (prompt.charRange !== undefined) text = text.slice(prompt.charRange[0], prompt.charRange[1]).trim();
     else if (prompt.tokenRange !== undefined) text = await tokenSlice(text, prompt.tokenRange, docKey);
-    else if (prompt.maxDocumentTokens !== undefined || (prompt.chunkTokens !== undefined && prompt.chunkTokens !== null)) {
+    else if (needsTokenCount(text, prompt)) {
       const tokens = await tokenCountWithin(text, prompt.maxDocumentTokens, docKey);
       if (tokens === null) {
         throw documentFailure('DocumentTokenCapError', `${prompt.doc.path}: more than ${prompt.maxDocumentTokens} tokens, the per-document cap (raise it with --max-document-tokens or router_settings.max_document_tokens)`, { cap: prompt.maxDocumentTokens ?? 0 });

@@ -3,7 +3,6 @@
 // one result file per document, which the final merge turns into the JSONL.
 // Every location may be a local path or an `s3://` URL (see document-store.ts).
 import { Context } from '@temporalio/activity';
-import { decode, encode } from 'gpt-tokenizer';
 import type {
   DocRef,
   DocumentPage,
@@ -16,6 +15,7 @@ import { constants as fsConstants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isS3Url, parseS3Url, partsLocation, sourceLocation } from '../workflows/locations';
+import { tokenizer } from '../src/lazy-modules';
 import { documentFailure } from '../src/temporal/to-application-failure';
 import { childLocation, type DocumentStore } from './document-store';
 import { decodeDocument, decodeField, DocumentFormatError } from './formats';
@@ -250,7 +250,7 @@ async function encodePieces(text: string, cap?: number): Promise<Uint32Array | n
   let count = 0;
   for (let start = 0; start < text.length;) {
     const end = pieceEnd(text, start + ENCODE_PIECE_CHARS);
-    const tokens = encode(text.slice(start, end));
+    const tokens = tokenizer().encode(text.slice(start, end));
     count += tokens.length;
     if (cap !== undefined && count > cap) return null;
     parts.push(tokens);
@@ -286,6 +286,16 @@ async function tokensOf(text: string, cacheKey: string, cap?: number): Promise<U
   return tokens;
 }
 
+/**
+ * True when `text` cannot have more than `limit` tokens, decided without the
+ * tokenizer: every token of a byte-level BPE (o200k) covers at least one
+ * UTF-8 byte, so a text of `limit` bytes or fewer has at most `limit` tokens.
+ * A batch of small documents is then never tokenised at all.
+ */
+export function surelyWithinTokens(text: string, limit: number): boolean {
+  return text.length <= limit && Buffer.byteLength(text, 'utf8') <= limit;
+}
+
 /** Tokens of a document, or null as soon as they pass `cap`: a 50 MB file is refused after `cap` tokens, not tokenised whole. */
 export async function tokenCountWithin(text: string, cap: number | undefined, cacheKey = ''): Promise<number | null> {
   const tokens = await tokensOf(text, cacheKey, cap);
@@ -294,13 +304,13 @@ export async function tokenCountWithin(text: string, cap: number | undefined, ca
 
 /** Tokens of a short text, synchronously (structured chunking counts its pieces with this). */
 export function tokenCount(text: string): number {
-  return encode(text).length;
+  return tokenizer().encode(text).length;
 }
 
 /** Tokens `range` of a document's text, from the same encoding its count came from. */
 export async function tokenSlice(text: string, range: [number, number], cacheKey = ''): Promise<string> {
   const tokens = (await tokensOf(text, cacheKey)) as Uint32Array;
-  return decode(Array.from(tokens.subarray(range[0], range[1])));
+  return tokenizer().decode(Array.from(tokens.subarray(range[0], range[1])));
 }
 
 /** One file per document, named by its index: writing it again after a crash replaces it with the same record. */

@@ -1,6 +1,7 @@
 // HTML to the text a reader sees: navigation, page chrome and code dropped,
 // headings and paragraphs kept as lines, links without their URLs.
-import { convert, type HtmlToTextOptions } from 'html-to-text';
+import type { HtmlToTextOptions } from 'html-to-text';
+import { htmlToTextLibrary } from '../../src/lazy-modules';
 import { decodeText } from './text';
 
 /** Elements that are page chrome or code, not the document's content. */
@@ -26,7 +27,7 @@ function declaredCharset(bytes: Uint8Array): string | undefined {
 }
 
 export function htmlToText(html: string): string {
-  return convert(html, OPTIONS).replace(/\n{3,}/g, '\n\n').trim();
+  return htmlToTextLibrary().convert(html, OPTIONS).replace(/\n{3,}/g, '\n\n').trim();
 }
 
 export function decodeHtml(bytes: Uint8Array): string {

@@ -1,4 +1,5 @@
-import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { yamlLibrary } from '../lazy-modules';
 import type { ConfigPath, SourcePosition } from './issues';
 
 export type SourceFormat = 'yaml' | 'json';
@@ -25,7 +26,8 @@ export function parseSourceText(text: string, format: SourceFormat): { ok: true;
     const problem = jsonSyntaxProblem(text);
     if (problem) return { ok: false, problems: [problem] };
   }
-  const lineCounter = new LineCounter();
+  const { LineCounter: Lines, parseDocument } = yamlLibrary();
+  const lineCounter = new Lines();
   const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     return {
@@ -44,7 +46,7 @@ function locate(doc: Document, lineCounter: LineCounter, path: ConfigPath): Sour
   // The full path may not exist (a missing key); the nearest existing ancestor is the best place to point.
   for (let n = path.length; n >= 0; n--) {
     const node: unknown = n === 0 ? doc.contents : doc.getIn(path.slice(0, n), true);
-    if (isNode(node) && node.range) {
+    if (yamlLibrary().isNode(node) && node.range) {
       const { line, col } = lineCounter.linePos(node.range[0]);
       return { line, column: col };
     }

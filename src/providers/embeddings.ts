@@ -1,4 +1,4 @@
-import { encode } from 'gpt-tokenizer';
+import { tokenizer } from '../lazy-modules';
 import type { EmbeddingRequest, EmbeddingResponse } from './types';
 
 export function embeddingInputs(request: EmbeddingRequest): string[] {
@@ -11,7 +11,7 @@ export function embeddingInputs(request: EmbeddingRequest): string[] {
  * English text, so that cost is still recorded.
  */
 export function estimateTokens(texts: readonly string[]): number {
-  return texts.reduce((sum, text) => sum + encode(text).length, 0);
+  return texts.reduce((sum, text) => sum + tokenizer().encode(text).length, 0);
 }
 
 export function embeddingResponse(vectors: readonly number[][], model: string, promptTokens: number): EmbeddingResponse {

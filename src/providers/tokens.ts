@@ -1,4 +1,4 @@
-import { encodeChat } from 'gpt-tokenizer';
+import { tokenizer } from '../lazy-modules';
 import type { ChatMessage } from './types';
 
 type TokenizerMessage = { role: 'system' | 'user' | 'assistant'; content: string; name?: string };
@@ -23,5 +23,5 @@ function flatten(message: ChatMessage): TokenizerMessage {
  * context checks should keep a margin. Images are not counted.
  */
 export function countPromptTokens(messages: readonly ChatMessage[]): number {
-  return encodeChat(messages.map(flatten), 'gpt-4o').length;
+  return tokenizer().encodeChat(messages.map(flatten), 'gpt-4o').length;
 }

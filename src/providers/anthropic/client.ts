@@ -1,10 +1,11 @@
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import { anthropicSdk } from '../../lazy-modules';
 import type { ResolvedDeployment } from '../resolve';
 import { sdkLogSettings, type ProviderLogOptions } from '../logger';
 import { capturingFetch } from '../transport';
 
 export function createAnthropicClient(target: ResolvedDeployment, logging: ProviderLogOptions = {}): Anthropic {
-  return new Anthropic({
+  return new (anthropicSdk().Anthropic)({
     ...sdkLogSettings(logging, `${target.provider} (${target.deployment.id})`),
     // Explicit, so the SDK never falls back to reading ANTHROPIC_API_KEY itself.
     apiKey: target.apiKey ?? null,

@@ -1,4 +1,5 @@
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { bedrockSdk } from '../../lazy-modules';
 import type { ResolvedDeployment } from '../resolve';
 
 /**
@@ -8,7 +9,7 @@ import type { ResolvedDeployment } from '../resolve';
  */
 export function createBedrockClient(target: ResolvedDeployment): BedrockRuntimeClient {
   const aws = target.aws;
-  const client = new BedrockRuntimeClient({
+  const client = new (bedrockSdk().BedrockRuntimeClient)({
     region: aws?.region,
     endpoint: target.apiBase,
     maxAttempts: 1,

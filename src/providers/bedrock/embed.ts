@@ -1,4 +1,5 @@
-import { InvokeModelCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { bedrockSdk } from '../../lazy-modules';
 import { BadRequestError, UnsupportedParamsError } from '../../errors';
 import type { EmbedCall } from '../adapter';
 import { embeddingInputs, embeddingResponse, estimateTokens } from '../embeddings';
@@ -11,7 +12,7 @@ const INPUT_TOKENS_HEADER = 'x-amzn-bedrock-input-token-count';
 const DEFAULT_COHERE_INPUT_TYPE = 'search_document';
 
 async function invoke(client: BedrockRuntimeClient, modelId: string, payload: Json, signal: AbortSignal): Promise<{ body: Json; inputTokens?: number }> {
-  const command = new InvokeModelCommand({ modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(payload) });
+  const command = new (bedrockSdk().InvokeModelCommand)({ modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(payload) });
   let header: string | undefined;
   command.middlewareStack.add(
     (next) => async (args) => {

@@ -1,4 +1,5 @@
-import { ConverseCommand, ConverseStreamCommand, type BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { bedrockSdk } from '../../lazy-modules';
 import type { ProviderAdapter } from '../adapter';
 import { clientKey } from '../openai-compatible/client';
 import type { ResolvedDeployment } from '../resolve';
@@ -31,12 +32,12 @@ export function createBedrockAdapter(now: () => number): ProviderAdapter {
   return {
     async complete(call) {
       const { input, jsonMode } = toConverseInput(call.request, call.target);
-      const raw = await clientFor(call.target).send(new ConverseCommand(input), { abortSignal: call.signal });
+      const raw = await clientFor(call.target).send(new (bedrockSdk().ConverseCommand)(input), { abortSignal: call.signal });
       return convertOutput(raw, call.target.model, jsonMode, Math.floor(now() / 1000), raw.$metadata.requestId ?? '');
     },
     async *stream(call): AsyncGenerator<ChatChunk> {
       const { input, jsonMode } = toConverseInput(call.request, call.target);
-      const raw = await clientFor(call.target).send(new ConverseStreamCommand(input), { abortSignal: call.signal });
+      const raw = await clientFor(call.target).send(new (bedrockSdk().ConverseStreamCommand)(input), { abortSignal: call.signal });
       const translator = new ConverseChunkTranslator(raw.$metadata.requestId ?? '', call.target.model, jsonMode, Math.floor(now() / 1000));
       let closed = false;
       for await (const event of raw.stream ?? []) {

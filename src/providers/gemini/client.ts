@@ -1,4 +1,5 @@
-import { GoogleGenAI } from '@google/genai';
+import type { GoogleGenAI } from '@google/genai';
+import { genAiSdk } from '../../lazy-modules';
 import type { ResolvedDeployment } from '../resolve';
 import type { VertexAuth } from '../vertex_ai/auth';
 
@@ -10,7 +11,7 @@ import type { VertexAuth } from '../vertex_ai/auth';
 export function createGenAiClient(target: ResolvedDeployment, vertex?: VertexAuth): GoogleGenAI {
   const httpOptions = { baseUrl: target.apiBase, headers: target.headers, timeout: target.timeoutMs };
   if (vertex) {
-    return new GoogleGenAI({ vertexai: true, project: vertex.project, location: vertex.location, googleAuthOptions: { authClient: vertex.authClient }, httpOptions });
+    return new (genAiSdk().GoogleGenAI)({ vertexai: true, project: vertex.project, location: vertex.location, googleAuthOptions: { authClient: vertex.authClient }, httpOptions });
   }
-  return new GoogleGenAI({ apiKey: target.apiKey ?? '', httpOptions });
+  return new (genAiSdk().GoogleGenAI)({ apiKey: target.apiKey ?? '', httpOptions });
 }

@@ -1,4 +1,5 @@
-import { FunctionCallingConfigMode, type Content, type GenerateContentConfig, type Part, type Tool, type ToolConfig } from '@google/genai';
+import type { Content, GenerateContentConfig, Part, Tool, ToolConfig } from '@google/genai';
+import { genAiSdk } from '../../lazy-modules';
 import { BadRequestError } from '../../errors';
 import { mediaOf, thinkingBudget } from '../content';
 import { applyParamSupport, effectiveMaxTokens, type UnsupportedParam } from '../params';
@@ -95,6 +96,7 @@ export function unsupportedForGemini(request: ChatRequest): UnsupportedParam[] {
 function toolConfigOf(request: ChatRequest): ToolConfig | undefined {
   const choice = request.tool_choice;
   if (choice === undefined) return undefined;
+  const { FunctionCallingConfigMode } = genAiSdk();
   if (choice === 'none') return { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } };
   if (choice === 'auto') return { functionCallingConfig: { mode: FunctionCallingConfigMode.AUTO } };
   if (choice === 'required') return { functionCallingConfig: { mode: FunctionCallingConfigMode.ANY } };

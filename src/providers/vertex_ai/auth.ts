@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { GoogleAuth, JWT, type AuthClient } from 'google-auth-library';
+import type { AuthClient } from 'google-auth-library';
 import { AuthenticationError } from '../../errors';
 import type { ResolvedDeployment } from '../resolve';
+import { googleAuthLibrary } from '../../lazy-modules';
 
 export const CLOUD_PLATFORM_SCOPE = 'https://www.googleapis.com/auth/cloud-platform';
 /** Where google-auth-library always sends the JWT exchange, whatever the key file says. */
@@ -68,7 +69,7 @@ export async function vertexAuth(target: ResolvedDeployment): Promise<VertexAuth
     const project = vertex.project ?? key.project_id;
     if (project === undefined) throw new AuthenticationError(`${ctx.provider} (${ctx.deployment}): no vertex_project and the key has no project_id`, ctx);
     const custom = key.token_uri !== undefined && key.token_uri !== GOOGLE_TOKEN_URL;
-    const authClient = new JWT({
+    const authClient = new (googleAuthLibrary().JWT)({
       email: key.client_email,
       key: key.private_key,
       ...(key.private_key_id ? { keyId: key.private_key_id } : {}),
@@ -77,7 +78,7 @@ export async function vertexAuth(target: ResolvedDeployment): Promise<VertexAuth
     });
     return { authClient, project, location: vertex.location };
   }
-  const auth = new GoogleAuth({ scopes: [CLOUD_PLATFORM_SCOPE] });
+  const auth = new (googleAuthLibrary().GoogleAuth)({ scopes: [CLOUD_PLATFORM_SCOPE] });
   const authClient = await auth.getClient();
   const project = vertex.project ?? (await auth.getProjectId().catch(() => undefined));
   if (project === undefined) throw new AuthenticationError(`${ctx.provider} (${ctx.deployment}): set vertex_project (Application Default Credentials name no project)`, ctx);

@@ -1,4 +1,3 @@
-import { AnthropicVertex } from '@anthropic-ai/vertex-sdk';
 import type { GoogleGenAI } from '@google/genai';
 import type { ProviderAdapter } from '../adapter';
 import { createAnthropicAdapter, type MessagesClient } from '../anthropic';
@@ -7,6 +6,7 @@ import { createGeminiAdapter } from '../gemini';
 import { sdkLogSettings, type ProviderLogOptions } from '../logger';
 import { clientKey } from '../openai-compatible/client';
 import type { ResolvedDeployment } from '../resolve';
+import { anthropicVertexSdk } from '../../lazy-modules';
 import { capturingFetch } from '../transport';
 import { vertexAuth } from './auth';
 
@@ -44,7 +44,7 @@ export function createVertexAdapter(now: () => number, logging: ProviderLogOptio
   const claude = createAnthropicAdapter(now, logging, (target) =>
     cached(anthropic, target, async () => {
       const auth = await vertexAuth(target);
-      return new AnthropicVertex({
+      return new (anthropicVertexSdk().AnthropicVertex)({
         ...sdkLogSettings(logging, `${target.provider} (${target.deployment.id})`),
         region: auth.location,
         projectId: auth.project,
