@@ -11,6 +11,7 @@ import type { DocumentPage, DocumentSource, ListCursor } from '../../workflows/b
 import { CHUNK_PROMPT_RESERVE_TOKENS, chunkTokensFor } from '../../workflows/chunking';
 import { DEFAULT_CHUNK_OVERLAP_TOKENS } from '../../workflows/split-text';
 import type { RouterConfig } from '../core';
+import { BATCH_PRICE_FACTOR } from '../providers/batch-pricing';
 
 export interface DocumentEstimate {
   id: string;
@@ -38,6 +39,8 @@ export interface BatchEstimate {
   outputTokensPerCall: number;
   /** At the list prices of the group's deployments: the cheapest and the dearest; null when none is priced. */
   costUsd: { low: number; high: number } | null;
+  /** `batch`: at the batch endpoint's prices (`--mode provider-batch`); documents its batch does not answer are routed at list prices on top. */
+  prices: 'list' | 'batch';
   pricedDeployments: string[];
   unpricedDeployments: string[];
   perDocument: DocumentEstimate[];
@@ -65,6 +68,12 @@ export async function estimateBatch(options: {
   maxTokens?: number;
   /** The overlap the workflow cuts chunks with (default DEFAULT_CHUNK_OVERLAP_TOKENS). */
   chunkOverlapTokens?: number;
+  /**
+   * `--mode provider-batch`: the deployment whose batch endpoint takes the
+   * documents, priced at its own batch prices where the config gives them,
+   * else at the providers' batch discount of its list prices.
+   */
+  providerBatch?: { deployment: string; inputCostPerToken?: number; outputCostPerToken?: number };
 }): Promise<BatchEstimate> {
   const { store, source, routing, group, maxDocumentTokens } = options;
   const deps = { documents: store };
@@ -107,15 +116,19 @@ export async function estimateBatch(options: {
   const priced: string[] = [];
   const unpriced: string[] = [];
   const costs: number[] = [];
-  for (const id of routing.groups[group] ?? []) {
+  const batch = options.providerBatch;
+  for (const id of batch === undefined ? routing.groups[group] ?? [] : [batch.deployment]) {
     const d = routing.deployments[id];
     if (d === undefined) continue;
-    if (d.inputCostPerToken === undefined || d.outputCostPerToken === undefined) {
+    const discounted = (list: number | undefined) => (list === undefined ? undefined : list * BATCH_PRICE_FACTOR);
+    const input = batch === undefined ? d.inputCostPerToken : batch.inputCostPerToken ?? discounted(d.inputCostPerToken);
+    const output = batch === undefined ? d.outputCostPerToken : batch.outputCostPerToken ?? discounted(d.outputCostPerToken);
+    if (input === undefined || output === undefined) {
       unpriced.push(id);
       continue;
     }
     priced.push(id);
-    costs.push(inputTokens * d.inputCostPerToken + outputTokens * d.outputCostPerToken);
+    costs.push(inputTokens * input + outputTokens * output);
   }
   const ok = perDocument.filter((d) => d.error === undefined);
   return {
@@ -129,6 +142,7 @@ export async function estimateBatch(options: {
     maxDocumentTokens,
     outputTokensPerCall: out,
     costUsd: costs.length ? { low: Math.min(...costs), high: Math.max(...costs) } : null,
+    prices: batch === undefined ? 'list' : 'batch',
     pricedDeployments: priced,
     unpricedDeployments: unpriced,
     perDocument,
@@ -141,8 +155,9 @@ function usd(n: number): string {
 
 export function formatEstimate(e: BatchEstimate, group: string): string {
   const cost = e.costUsd === null
-    ? `unknown (no deployment of ${group} has a list price)`
-    : `${e.costUsd.low === e.costUsd.high ? usd(e.costUsd.low) : `${usd(e.costUsd.low)} to ${usd(e.costUsd.high)}`} at list prices (${e.pricedDeployments.join(', ')}; ${e.outputTokensPerCall} output tokens a call, an upper bound)`;
+    ? `unknown (${e.prices === 'batch' ? `the batch deployment ${e.unpricedDeployments.join(', ')} has no price` : `no deployment of ${group} has a list price`})`
+    : `${e.costUsd.low === e.costUsd.high ? usd(e.costUsd.low) : `${usd(e.costUsd.low)} to ${usd(e.costUsd.high)}`} at ${e.prices} prices (${e.pricedDeployments.join(', ')}; ${e.outputTokensPerCall} output tokens a call, an upper bound)` +
+      (e.prices === 'batch' ? '; documents the provider batch does not answer are routed at list prices on top' : '');
   const lines = [
     `dry run: no provider was called`,
     `  documents: ${e.documents}${e.refused ? ` (${e.refused} would fail before any call)` : ''}`,

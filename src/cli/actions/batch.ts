@@ -8,6 +8,7 @@ import { isS3Url, sourceLocation } from '../../../workflows/locations';
 import { BatchNotResumableError, cancelBatch, providerBatchSettings, resumeBatch, startBatchSummarize } from '../../temporal/client';
 import { estimateBatch, formatEstimate } from '../batch-estimate';
 import { batchSnapshot, formatSnapshot, verdictOf, type BatchSnapshot } from '../batch-progress';
+import type { LoadedRouterConfig } from '../../config';
 import { configPath, loadDurableCliConfig } from '../config-file';
 import { connectClient } from '../connection';
 import type { ConnectionFlags } from '../connection-options';
@@ -174,6 +175,16 @@ async function preflight(documents: string, source: DocumentSource, output: { js
 }
 
 
+/** The batch deployment's own batch prices, where its config gives them (`input_cost_per_token_batches`, …). */
+function batchPricesOf(config: LoadedRouterConfig, deployment: string): { deployment: string; inputCostPerToken?: number; outputCostPerToken?: number } {
+  const p = config.params[deployment];
+  return {
+    deployment,
+    ...(p?.inputCostPerTokenBatches === undefined ? {} : { inputCostPerToken: p.inputCostPerTokenBatches }),
+    ...(p?.outputCostPerTokenBatches === undefined ? {} : { outputCostPerToken: p.outputCostPerTokenBatches }),
+  };
+}
+
 export async function batchStart(documents: string, flags: StartFlags): Promise<void> {
   const source = documentSource(documents, process.cwd(), flags.format);
   const output = { jsonlPath: outputLocation(flags.out, '--out'), ...(flags.markdown ? { markdownPath: outputLocation(flags.markdown, '--markdown') } : {}) };
@@ -208,6 +219,7 @@ export async function batchStart(documents: string, flags: StartFlags): Promise<
       maxDocumentTokens: flags.maxDocumentTokens ?? config.routing.settings.maxDocumentTokens ?? DEFAULT_MAX_DOCUMENT_TOKENS,
       ...(flags.maxTokens ? { maxTokens: flags.maxTokens } : {}),
       ...(flags.chunkOverlap === undefined ? {} : { chunkOverlapTokens: flags.chunkOverlap }),
+      ...(providerBatch === undefined ? {} : { providerBatch: batchPricesOf(config, providerBatch.deployment) }),
     });
     if (flags.json) return writeJson({ dryRun: true, source: sourceLocation(source), group: flags.model, ...estimate });
     process.stdout.write(`${formatEstimate(estimate, flags.model)}\n`);

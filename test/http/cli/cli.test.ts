@@ -212,6 +212,32 @@ describe('bad input and an unreachable server', () => {
     expect(badPoll.stderr).toContain('--batch-poll');
   });
 
+  test('--dry-run with --mode provider-batch prices the batch deployment at its batch prices: its own, else half its list prices', async () => {
+    const docs = join(dir, 'provider-batch-dry');
+    mkdirSync(docs, { recursive: true });
+    for (let i = 0; i < 3; i++) writeFileSync(join(docs, `d${i}.txt`), `Document ${i}: a few sentences on routing and durable batches to summarise. `.repeat(20));
+    type Estimate = { costUsd: { low: number; high: number }; prices: string; pricedDeployments: string[]; providerCalls: number; outputTokensPerCall: number };
+    const dry = async (config: string, ...extra: string[]) => {
+      const run = await runCli(['batch', 'start', docs, '--model', 'summarizer', '--out', join(dir, 'pb-dry.jsonl'), '--config', config, '--dry-run', '--json', ...extra]);
+      expect(run.code).toBe(0);
+      return JSON.parse(run.stdout) as Estimate;
+    };
+    const routed = await dry(configFile);
+    const batched = await dry(configFile, '--mode', 'provider-batch');
+    expect(routed.prices).toBe('list');
+    expect(batched).toMatchObject({ prices: 'batch', pricedDeployments: ['primary'] });
+    // gpt-4o-mini is the group's cheaper deployment: the batch costs half of its list-price estimate.
+    expect(batched.costUsd.low).toBeCloseTo(routed.costUsd.low / 2, 12);
+    const text = await runCli(['batch', 'start', docs, '--model', 'summarizer', '--out', join(dir, 'pb-dry.jsonl'), '--config', configFile, '--dry-run', '--mode', 'provider-batch']);
+    expect(text.stdout).toMatch(/estimated cost: \$[\d.]+ at batch prices \(primary; \d+ output tokens a call, an upper bound\); documents the provider batch does not answer are routed at list prices on top/);
+
+    // The deployment's own batch prices win: input free, output $0.001 a token.
+    const priced = join(dir, 'batch-priced.yaml');
+    writeFileSync(priced, readFileSync(configFile, 'utf8').replace('order: 1 }', 'order: 1, input_cost_per_token_batches: 0, output_cost_per_token_batches: 0.001 }'));
+    const own = await dry(priced, '--mode', 'provider-batch');
+    expect(own.costUsd.low).toBeCloseTo(own.providerCalls * own.outputTokensPerCall * 0.001, 12);
+  });
+
   test('a bad --concurrency exits 2 naming the option', async () => {
     const run = await runCli(['batch', 'start', dir, '--model', 'summarizer', '--out', 'o.jsonl', '--concurrency', 'lots']);
     expect(run.code).toBe(2);
