@@ -12,7 +12,7 @@ import { startS3Server } from '../../src/dev-server';
 import { toDurableConfig } from '../../src/temporal/durable-config';
 import type { DocumentResultRecord } from '../../workflows';
 import type { BenchContext } from '../lib/context';
-import { forkTs } from '../lib/child';
+import { forkCompiled } from '../lib/child';
 import { sampleProcess } from '../lib/process-stats';
 import { round } from '../lib/stats';
 import { loadBenchConfig } from '../lib/systems';
@@ -21,23 +21,47 @@ import type { BatchClientReply, BatchClientRequest } from './client-process';
 /** The goals of the issue: what a worker and a client may use at 100,000 documents, and the largest run. */
 export const BATCH_SCALE_GOALS = { workerPeakRssMb: 300, clientPeakRssMb: 150, eventsPerRun: 10_000 } as const;
 const UPLOADS_IN_FLIGHT = 64;
+const MIB_IN_MB = 1.048576;
 const BATCH_CONCURRENCY = 32;
 const PROGRESS_EVERY_MS = 5_000;
 const PROGRESS_LOG_EVERY_MS = 30_000;
 
-/** BENCH_WORKER_HEAP_MB caps the worker's V8 heap (`--max-old-space-size`), as a deployment would. */
-function workerHeapEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const mb = env.BENCH_WORKER_HEAP_MB;
-  if (mb === undefined) return {};
-  if (!/^[1-9]\d*$/.test(mb)) throw new Error(`BENCH_WORKER_HEAP_MB=${mb}: expected a positive integer`);
-  return { NODE_OPTIONS: `${env.NODE_OPTIONS ?? ''} --max-old-space-size=${mb}`.trim() };
+/**
+ * The worker's memory settings, as docs/batches.md ("Worker memory") recommends
+ * for a batch worker: a 128 MB old generation (`--max-old-space-size`; without
+ * a cap V8 lets a 60 MB live heap grow to 190 MB before it collects), 2 MB
+ * semi-spaces (`--max-semi-space-size`; V8's 16 MB default gives each of the
+ * two isolates, the main thread's and the workflow thread's, a young
+ * generation of up to 48 MB) and two malloc arenas (glibc's default of eight
+ * per core fragments the native core's memory). BENCH_WORKER_HEAP_MB,
+ * BENCH_WORKER_SEMI_SPACE_MB and MALLOC_ARENA_MAX override them; 0 leaves a
+ * V8 setting to V8.
+ */
+export const BATCH_WORKER_HEAP_MB = 128;
+export const BATCH_WORKER_SEMI_SPACE_MB = 2;
+export const BATCH_WORKER_MALLOC_ARENAS = 2;
+
+function megabytes(name: string, value: string): number | null {
+  if (!/^\d+$/.test(value)) throw new Error(`${name}=${value}: expected a whole number of MB (0: V8's own)`);
+  return Number(value) === 0 ? null : Number(value);
+}
+
+function workerMemoryEnv(env: NodeJS.ProcessEnv = process.env): { env: NodeJS.ProcessEnv; heapMb: number | null; semiSpaceMb: number | null; mallocArenas: number } {
+  const heapMb = megabytes('BENCH_WORKER_HEAP_MB', env.BENCH_WORKER_HEAP_MB ?? String(BATCH_WORKER_HEAP_MB));
+  const semiSpaceMb = megabytes('BENCH_WORKER_SEMI_SPACE_MB', env.BENCH_WORKER_SEMI_SPACE_MB ?? String(BATCH_WORKER_SEMI_SPACE_MB));
+  const arenas = env.MALLOC_ARENA_MAX ?? String(BATCH_WORKER_MALLOC_ARENAS);
+  const flags = [env.NODE_OPTIONS ?? '', heapMb === null ? '' : `--max-old-space-size=${heapMb}`, semiSpaceMb === null ? '' : `--max-semi-space-size=${semiSpaceMb}`]
+    .filter((f) => f !== '').join(' ');
+  return { env: { MALLOC_ARENA_MAX: arenas, ...(flags === '' ? {} : { NODE_OPTIONS: flags }) }, heapMb, semiSpaceMb, mallocArenas: Number(arenas) };
 }
 
 export interface BatchScaleSettings {
   sizes: number[];
   concurrency: number;
-  /** The worker's V8 heap cap, if one was set. */
+  /** The worker's old-generation cap and semi-space size (null: V8's own) and glibc malloc arenas. */
   workerHeapMb: number | null;
+  workerSemiSpaceMb: number | null;
+  workerMallocArenas: number;
 }
 
 /** BENCH_BATCH_DOCS=20000,100000 sets the sizes; BENCH_SCALE scales the defaults. */
@@ -45,7 +69,8 @@ export function batchScaleSettings(scale: number, env: NodeJS.ProcessEnv = proce
   const listed = env.BENCH_BATCH_DOCS?.split(',').map((s) => Number(s.trim()));
   if (listed && listed.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error(`BENCH_BATCH_DOCS=${env.BENCH_BATCH_DOCS}: expected positive integers, comma-separated`);
   const sizes = listed ?? [20_000, 100_000].map((n) => Math.max(1_000, Math.round(n * Math.min(1, scale))));
-  return { sizes, concurrency: BATCH_CONCURRENCY, workerHeapMb: env.BENCH_WORKER_HEAP_MB === undefined ? null : Number(env.BENCH_WORKER_HEAP_MB) };
+  const memory = workerMemoryEnv(env);
+  return { sizes, concurrency: BATCH_CONCURRENCY, workerHeapMb: memory.heapMb, workerSemiSpaceMb: memory.semiSpaceMb, workerMallocArenas: memory.mallocArenas };
 }
 
 export interface BatchScalePoint {
@@ -127,8 +152,9 @@ export async function runBatchScale(ctx: BenchContext): Promise<BatchScaleResult
 
       const taskQueue = `bench-batch-scale-${documents}`;
       // The worker's store finds the bucket through its environment, as in production.
-      const worker = await temporal.startWorker('router', taskQueue, { ...s3.env, ...workerHeapEnv() });
-      const client = forkTs<BatchClientRequest | { type: 'hello' }>(resolve(__dirname, 'client-process.ts'));
+      // Both run as compiled JavaScript, as a deployment runs the package: their memory is what this measures.
+      const worker = await temporal.startWorker('router', taskQueue, { ...s3.env, ...workerMemoryEnv().env }, { compiled: true });
+      const client = forkCompiled<BatchClientRequest | { type: 'hello' }>(resolve(__dirname, 'client-process.ts'));
       await client.request({ type: 'hello' }, 120_000);
       const workflowId = `bench-batch-scale-${documents}-${Date.now().toString(36)}`;
       const outputUrl = `s3://${bucket}/out-${documents}/summaries.jsonl`;
@@ -139,7 +165,7 @@ export async function runBatchScale(ctx: BenchContext): Promise<BatchScaleResult
           const w = sampleProcess(worker.pid);
           const c = sampleProcess(client.pid);
           ctx.log(`batch-scale: ${p.done}/${documents} after ${((Date.now() - t) / 1000).toFixed(0)} s (run ${p.run}); ` +
-            `worker ${w?.rssMb.toFixed(0)} MB (peak ${w?.peakRssMb.toFixed(0)}), client ${c?.rssMb.toFixed(0)} MB (peak ${c?.peakRssMb.toFixed(0)})`);
+            `worker ${w?.rssMb.toFixed(0)} MiB (peak ${w?.peakRssMb.toFixed(0)}), client ${c?.rssMb.toFixed(0)} MiB (peak ${c?.peakRssMb.toFixed(0)})`);
         }, () => undefined);
       }, PROGRESS_LOG_EVERY_MS);
       const reply = await client.request<BatchClientReply>({
@@ -148,8 +174,9 @@ export async function runBatchScale(ctx: BenchContext): Promise<BatchScaleResult
       }, 60 * 60_000);
       clearInterval(progressTimer);
       const seconds = (Date.now() - t) / 1000;
-      const workerPeakRssMb = sampleProcess(worker.pid)?.peakRssMb ?? NaN;
-      const clientPeakRssMb = sampleProcess(client.pid)?.peakRssMb ?? NaN;
+      // sampleProcess reads kB (KiB) from /proc; the goals are in MB (10^6 bytes).
+      const workerPeakRssMb = (sampleProcess(worker.pid)?.peakRssMb ?? NaN) * MIB_IN_MB;
+      const clientPeakRssMb = (sampleProcess(client.pid)?.peakRssMb ?? NaN) * MIB_IN_MB;
       await Promise.all([worker.stop(), client.stop()]);
 
       let runs = 0;

@@ -30,7 +30,10 @@ export function batchScaleMarkdown(r: BatchScaleResult): string {
   return [
     `One batchSummarize per size over small objects under an S3 prefix (SeaweedFS on loopback), results to the same bucket; ` +
       `concurrency ${r.settings.concurrency}; the fake provider at 0 ms. A fresh worker process and a fresh client process per size, ` +
-      'each one\'s peak RSS its VmHWM. Goals: worker <= ' + `${r.goals.workerPeakRssMb} MB, client <= ${r.goals.clientPeakRssMb} MB, < ${r.goals.eventsPerRun.toLocaleString('en-US')} events per run.`,
+      `each one's peak RSS its VmHWM in MB (10^6 bytes); both run as compiled JavaScript, the worker with ` +
+      `${r.settings.workerHeapMb === null ? "V8's own heap limit" : `--max-old-space-size=${r.settings.workerHeapMb}`}, ` +
+      `${r.settings.workerSemiSpaceMb === null ? "V8's own semi-spaces" : `--max-semi-space-size=${r.settings.workerSemiSpaceMb}`} and MALLOC_ARENA_MAX=${r.settings.workerMallocArenas} (docs/batches.md, "Worker memory"). ` +
+      `Goals: worker <= ${r.goals.workerPeakRssMb} MB, client <= ${r.goals.clientPeakRssMb} MB, < ${r.goals.eventsPerRun.toLocaleString('en-US')} events per run.`,
     '',
     table(
       ['documents', 'seconds', 'documents/s', 'worker peak RSS MB', 'client peak RSS MB', 'runs', 'most events in a run', 'largest run KiB', 'carried input bytes', 'provider calls', 'failed', 'output'],

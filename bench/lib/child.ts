@@ -1,7 +1,9 @@
 // Child processes for the parts of a benchmark that must not share this
 // process's event loop: the fake provider, the Portkey gateway, Temporal
 // workers. Every child is killed when the parent exits, so nothing outlives a run.
-import { fork, type ChildProcess } from 'node:child_process';
+import { execFileSync, fork, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
 
 const children = new Set<ChildProcess>();
 
@@ -33,8 +35,32 @@ interface Envelope {
 
 /** Forks a TypeScript module through tsx, with a request/reply channel over IPC. */
 export function forkTs<Msg extends object>(modulePath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildHandle<Msg> {
+  return forkModule<Msg>(modulePath, ['--import', 'tsx'], args, env);
+}
+
+const REPO = resolve(__dirname, '../..');
+const COMPILED_DIR = resolve(REPO, 'bench/.compiled');
+let compiled = false;
+
+/**
+ * Forks a child of tsconfig.bench-children.json as plain JavaScript, compiled
+ * by tsc (once per benchmark run), the way a deployment runs the package's
+ * `dist/`: where a child's memory is what is measured, tsx's transform cache
+ * and source maps (about 40 MB) must not count.
+ */
+export function forkCompiled<Msg extends object>(modulePath: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): ChildHandle<Msg> {
+  if (!compiled) {
+    rmSync(COMPILED_DIR, { recursive: true, force: true });
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', resolve(REPO, 'tsconfig.bench-children.json')], { cwd: REPO, stdio: 'inherit' });
+    compiled = true;
+  }
+  const js = resolve(COMPILED_DIR, relative(REPO, modulePath)).replace(/\.ts$/, '.js');
+  return forkModule<Msg>(js, [], args, env);
+}
+
+function forkModule<Msg extends object>(modulePath: string, execArgv: string[], args: string[], env: NodeJS.ProcessEnv): ChildHandle<Msg> {
   const child = fork(modulePath, args, {
-    execArgv: ['--import', 'tsx'],
+    execArgv,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

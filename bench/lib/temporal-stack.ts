@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServerHandle } from '../../src/dev-server';
 import { routerBundleOptions, sharedModulesBundle } from '../../src/temporal/worker';
-import { forkTs, type ChildHandle } from './child';
+import { forkCompiled, forkTs, type ChildHandle } from './child';
 import type { WorkerKind } from './worker-process';
 
 export const BENCH_KEY_ENV = 'BENCH_PROVIDER_KEY';
@@ -17,8 +17,11 @@ const quietLogger = { trace() {}, debug() {}, info() {}, warn() {}, error: (m: s
 export interface TemporalStack {
   readonly server: DevServerHandle;
   readonly client: Client;
-  /** `env` adds to this process's environment (e.g. S3 settings, NODE_OPTIONS). */
-  startWorker(kind: WorkerKind, taskQueue: string, env?: NodeJS.ProcessEnv): Promise<ChildHandle<{ type: 'hello' }>>;
+  /**
+   * `env` adds to this process's environment (e.g. S3 settings, NODE_OPTIONS);
+   * `compiled` runs the worker as tsc's JavaScript rather than through tsx (where its memory is measured).
+   */
+  startWorker(kind: WorkerKind, taskQueue: string, env?: NodeJS.ProcessEnv, options?: { compiled?: boolean }): Promise<ChildHandle<{ type: 'hello' }>>;
   stop(): Promise<void>;
 }
 
@@ -55,8 +58,8 @@ export async function startTemporalStack(log: (line: string) => void): Promise<T
   return {
     server,
     client,
-    async startWorker(kind, taskQueue, env = {}) {
-      const child = forkTs<{ type: 'hello' }>(resolve(__dirname, 'worker-process.ts'), [], {
+    async startWorker(kind, taskQueue, env = {}, options = {}) {
+      const child = (options.compiled === true ? forkCompiled : forkTs)<{ type: 'hello' }>(resolve(__dirname, 'worker-process.ts'), [], {
         ...env,
         BENCH_TEMPORAL_ADDRESS: server.address,
         BENCH_TASK_QUEUE: taskQueue,

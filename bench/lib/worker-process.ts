@@ -70,6 +70,17 @@ serveParent<{ type: 'hello' }>(async () => {
   return null;
 });
 
+// BENCH_WORKER_MEMORY_LOG=<ms>: a line on stderr every <ms> with the main thread's heap and the process's RSS,
+// to tell V8's heap from the rest (the SDK's native core, the workflow thread, code).
+const memoryLogMs = Number(process.env.BENCH_WORKER_MEMORY_LOG ?? 0);
+if (memoryLogMs > 0) {
+  setInterval(() => {
+    const m = process.memoryUsage();
+    const mb = (n: number) => (n / 1e6).toFixed(0);
+    console.error(`worker ${process.pid}: rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB, array buffers ${mb(m.arrayBuffers)} MB`);
+  }, memoryLogMs).unref();
+}
+
 // SIGUSR2 writes the CPU profile (the SDK's runtime handles SIGTERM itself).
 process.on('SIGUSR2', () => void writeProfile().catch((err: unknown) => console.error('cpu profile', err)));
 
