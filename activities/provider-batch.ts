@@ -52,13 +52,35 @@ export interface SubmitProviderBatchInput {
   source: DocumentSource;
   refs: DocRef[];
   prompt: ProviderBatchPrompt;
+  /**
+   * What the batch may still spend (`--max-cost` less what is spent and what
+   * the batches in flight may cost): documents go in order while the sum of
+   * their cost bounds fits; the first that does not, and all after it, stay.
+   */
+  budgetUsd?: number;
 }
 
 export interface SubmitProviderBatchResult {
-  /** Null when no document could go (all of them are for the router). */
+  /** Null when no document could go (all of them are for the router, or over the budget). */
   batchId: string | null;
   /** Indices (DocRef.index) of the documents for the router: unreadable, over the token cap, or too large for one call. */
   direct: number[];
+  /** With a budget: indices of the documents not sent because their cost bound would pass it (the last ones read). */
+  deferred?: number[];
+  /** With a budget: the most the sent documents can cost at the batch price, which the workflow holds back until their answers are in. */
+  boundUsd?: number;
+}
+
+/** Splits `items` (in order) where the sum of their cost bounds would first pass `budgetUsd`; no split when an item cannot be bounded. */
+function withinBudget(items: ProviderBatchItem[], client: ProviderBatchClient, budgetUsd: number): { sent: ProviderBatchItem[]; deferred: ProviderBatchItem[]; boundUsd: number } | null {
+  let boundUsd = 0;
+  for (let i = 0; i < items.length; i++) {
+    const bound = client.costBoundUsd?.((items[i] as ProviderBatchItem).request);
+    if (bound === undefined) return null;
+    if (boundUsd + bound > budgetUsd) return { sent: items.slice(0, i), deferred: items.slice(i), boundUsd };
+    boundUsd += bound;
+  }
+  return { sent: items, deferred: [], boundUsd };
 }
 
 export interface ProviderBatchRef {
@@ -147,13 +169,22 @@ export function createProviderBatchActivities(deps: ProviderBatchDeps) {
         if (request === null) direct.push(doc.index);
         else items.push({ customId: customIdOf(doc.index), request });
       }
-      if (items.length === 0) return { batchId: null, direct };
+      let budget: { deferred: number[]; boundUsd: number } | undefined;
+      if (input.budgetUsd !== undefined) {
+        const split = withinBudget(items, client, input.budgetUsd);
+        if (split !== null) {
+          const indexOf = new Map(input.refs.map((ref) => [customIdOf(ref.index), ref.index]));
+          budget = { deferred: split.deferred.map((item) => indexOf.get(item.customId) as number), boundUsd: split.boundUsd };
+          items.length = split.sent.length;
+        }
+      }
+      if (items.length === 0) return { batchId: null, direct, ...budget };
       // A retry (the worker died mid-submission) finds the batch the earlier attempt made, instead of paying twice.
       // Activity ids restart in each run of a continue-as-new chain, so the run names the submission too.
       const { workflowExecution: run, activityId } = Context.current().info;
       const options = run === undefined ? {} : { idempotencyKey: `${run.workflowId}/${run.runId}/${activityId}` };
       try {
-        return { batchId: await client.submit(items, options), direct };
+        return { batchId: await client.submit(items, options), direct, ...budget };
       } catch (err) {
         throw asFailure(err);
       }

@@ -70,6 +70,11 @@ async function main(): Promise<void> {
           const history = await client.workflow.getHandle(workflowId).fetchHistory();
           const bytes = temporal.api.history.v1.History.encode(history).finish().length;
           rows.push({ mode, config: cfg === lone ? '1 deployment' : `${n} deployments`, scenario, events: history.events?.length ?? 0, bytes });
+          // SHOW_EVENT_BYTES=1: each event's encoded size, to see where a request's bytes go.
+          if (process.env.SHOW_EVENT_BYTES) {
+            const sizes = (history.events ?? []).map((e) => `${Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')} ${temporal.api.history.v1.HistoryEvent.encode(e).finish().length}`);
+            process.stderr.write(`${scenario} (${mode}, ${rows.at(-1)?.config}): ${sizes.join(', ')}\n`);
+          }
           if (process.env.SHOW_EVENTS) process.stderr.write(`${scenario}: ${(history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('Attributes'))?.replace('EventAttributes', '')).join(', ')}\n`);
         }
       }

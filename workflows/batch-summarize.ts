@@ -49,6 +49,13 @@ export const FAILURES_KEPT = 5;
  * before it replay without the new activities.
  */
 export const BATCH_GUARDS_PATCH = 'batch-guards';
+/**
+ * `provider-batch` mode with `maxCostUsd`: provider batches are submitted one
+ * at a time, each admitting documents while their cost bounds fit what the
+ * budget has left. Runs before it sent every document and checked the
+ * budget only between provider batches.
+ */
+export const PROVIDER_BATCH_BUDGET_PATCH = 'provider-batch-budget';
 
 /** `provider-batch` mode: documents per provider batch (the providers take up to 50,000 and 100,000; the submitting activity holds one batch's prompts in memory). */
 export const DEFAULT_PROVIDER_BATCH_SIZE = 1_000;
@@ -408,6 +415,12 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     retry: { initialInterval: '5 seconds', maximumInterval: '5 minutes', backoffCoefficient: 2 },
   }).awaitProviderBatch;
   let batchesInFlight = 0;
+  /** What the provider batches in flight may still cost at most (their cost bounds): held back from the budget. */
+  let reservedUsd = 0;
+  // Asked only where it can matter, so other batches' histories carry no marker for it.
+  const budgeted = batchSettings !== undefined && guards && input.maxCostUsd !== undefined && patched(PROVIDER_BATCH_BUDGET_PATCH);
+  /** With a budget, one submission at a time: each must see what the ones before it may cost. */
+  let submitting = false;
 
   /** Starts routing one document; the caller has waited for a free slot. */
   function launchDocument(doc: DocRef, exclude?: readonly string[]): void {
@@ -441,20 +454,38 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
    */
   async function runProviderBatch(docs: DocRef[], pb: ProviderBatchProgress, deployment: NonNullable<typeof batchDeployment>): Promise<void> {
     const prompt = { chunkTokens, ...(maxDocumentTokens === undefined ? {} : { maxDocumentTokens }), ...promptBase };
-    let submitted: SubmitProviderBatchResult;
+    let submitted: SubmitProviderBatchResult | undefined;
+    if (budgeted) {
+      // Checked again on waking: two waiters can wake on the same release, and the first takes it.
+      while (submitting) await condition(() => !submitting);
+      // An earlier submission reached the budget while this one waited: its documents stay unstarted.
+      if (budgetStopped) return;
+      submitting = true;
+    }
     try {
-      submitted = await batchIo.submitProviderBatch({ deployment, source: input.source, refs: docs, prompt });
+      // With --max-cost, documents go while their cost bounds fit what is left after what is spent and what batches in flight may cost.
+      const budgetUsd = budgeted ? Math.max(0, (input.maxCostUsd ?? 0) - progress.costUsd - reservedUsd) : undefined;
+      submitted = await batchIo.submitProviderBatch({ deployment, source: input.source, refs: docs, prompt, ...(budgetUsd === undefined ? {} : { budgetUsd }) });
+      reservedUsd += submitted.boundUsd ?? 0;
     } catch (err) {
       if (isCancellation(err)) throw err;
-      // The batch endpoint refused: the router takes every document, this deployment included.
       pb.lastError = `submit: ${failureOf(err).errorClass}: ${failureOf(err).message}`;
+    } finally {
+      if (budgeted) submitting = false;
+    }
+    if (submitted === undefined) {
+      // The batch endpoint refused: the router takes every document, this deployment included.
       pb.direct += docs.length;
       await routeRest(docs);
       return;
     }
     const direct = new Set(submitted.direct);
     pb.direct += direct.size;
-    const sent = docs.filter((d) => !direct.has(d.index));
+    // Over the budget: these stay unstarted (a resume picks them up), and no further provider batch is made.
+    const deferred = new Set(submitted.deferred ?? []);
+    if (deferred.size > 0) budgetStopped = true;
+    const bound = submitted.boundUsd ?? 0;
+    const sent = docs.filter((d) => !direct.has(d.index) && !deferred.has(d.index));
     const byIndex = new Map(sent.map((d) => [d.index, d]));
     let unanswered: DocRef[] = [];
     if (submitted.batchId !== null) {
@@ -476,7 +507,9 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
         });
       }
       try {
-        const collected = await CancellationScope.nonCancellable(() => batchIo.collectProviderBatch({ ...ref, refs: sent, partsDir }));
+        const collected = await CancellationScope.nonCancellable(() => batchIo.collectProviderBatch({ ...ref, refs: sent, partsDir })).finally(() => {
+          reservedUsd -= bound;
+        });
         pb.ended++;
         pb.answered += collected.succeeded;
         pb.costUsd += collected.costUsd;
@@ -558,7 +591,7 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       while (!rotate()) {
         if (batchDeployment !== undefined && progress.providerBatches !== undefined) {
           await condition(() => batchesInFlight < batchesAllowed);
-          if (overBudget()) {
+          if (budgetStopped || overBudget()) {
             budgetStopped = true;
             break;
           }

@@ -20,7 +20,7 @@ import { openrouterProfile } from './openrouter';
 import { costUsd } from './pricing';
 import { createAnthropicBatchClient } from './anthropic/batch';
 import { createAnthropicClient } from './anthropic/client';
-import { hasBatchEndpoint, type ProviderBatchClient, type ProviderBatchResult } from './batch';
+import { hasBatchEndpoint, promptTokensBound, type ProviderBatchClient, type ProviderBatchResult } from './batch';
 import { batchCostUsd } from './batch-pricing';
 import { createOpenAiBatchClient } from './openai/batch';
 import { createOpenAiClient } from './openai-compatible/client';
@@ -279,13 +279,14 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
           throw classify(err, target, false);
         }
       };
+      const d = target.deployment;
+      const prices = {
+        inputCostPerToken: d.inputCostPerToken, outputCostPerToken: d.outputCostPerToken,
+        inputCostPerTokenBatches: d.inputCostPerTokenBatches, outputCostPerTokenBatches: d.outputCostPerTokenBatches,
+      };
       const priced = (result: ProviderBatchResult): ProviderBatchResult => {
         if (result.outcome !== 'succeeded') return result;
-        const d = target.deployment;
-        const cost = batchCostUsd(d.model, result.response.usage, {
-          inputCostPerToken: d.inputCostPerToken, outputCostPerToken: d.outputCostPerToken,
-          inputCostPerTokenBatches: d.inputCostPerTokenBatches, outputCostPerTokenBatches: d.outputCostPerTokenBatches,
-        }, new Date(now()));
+        const cost = batchCostUsd(d.model, result.response.usage, prices, new Date(now()));
         const routing: CallMetadata = { provider: target.provider, deployment: d.id, model: target.model, latencyMs: 0, attempts: 1 };
         if (cost !== undefined) routing.costUsd = cost;
         result.response.routing = routing;
@@ -293,6 +294,11 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
       };
       return {
         submit: (items, submitOptions) => classified(() => sdk.submit(items.map((item) => ({ ...item, request: withDefaults(item.request, deployment) })), submitOptions)),
+        costBoundUsd: (request) => {
+          const maxTokens = withDefaults(request, deployment).max_tokens;
+          if (maxTokens === undefined || maxTokens === null) return undefined;
+          return batchCostUsd(d.model, { prompt_tokens: promptTokensBound(request), completion_tokens: maxTokens, total_tokens: promptTokensBound(request) + maxTokens }, prices, new Date(now()));
+        },
         status: (batchId) => classified(() => sdk.status(batchId)),
         cancel: (batchId) => classified(() => sdk.cancel(batchId)),
         results: (batchId) => ({

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { batchSnapshot, formatSnapshot } from '../../../src/cli/batch-progress';
 import { createProviderRegistry } from '../../../src/providers';
-import { cancelBatch, getBatchResult, getBatchStatus, startBatchSummarize } from '../../../src/temporal/client';
+import { cancelBatch, getBatchResult, getBatchStatus, resumeBatch, startBatchSummarize } from '../../../src/temporal/client';
 import { startFakeProviderServer, type FakeBatchOutcome, type FakeProviderServer } from '../../../src/testing';
 import { docText, eventually, readJsonl, writeJsonlDocuments } from '../../support/batch';
 import { historyContains } from '../../support/history';
@@ -152,6 +152,43 @@ test('documents too large for one call skip the provider batch and are chunked b
     expect(refusedResult.progress.providerBatches).toMatchObject({ submitted: 0, answered: 0, direct: 4 });
     expect(refusedResult.progress.providerBatches?.lastError).toMatch(/^submit: /);
   });
+});
+
+test('--max-cost: provider batches admit documents while their cost bounds fit the budget, and the rest stay unstarted for a resume', async () => {
+  const source = writeJsonlDocuments(join(dir, 'budget'), 30);
+  // Batch prices that make a document's bound exact: input free, output $0.001 a token, 256 tokens at most: $0.256.
+  const priced = config();
+  Object.assign(priced.params['openai-batch'] ?? {}, { inputCostPerTokenBatches: 0, outputCostPerTokenBatches: 0.001 });
+  const bound = 256 * 0.001;
+  fake.scriptBatches('openai-batch', { pollsBeforeEnd: 3 });
+  const worker = await createTestWorker(ctx, createProviderRegistry({ env }));
+  const outcomes = await worker.runUntil(async () => {
+    const started = await startBatchSummarize(ctx.client, priced, {
+      group: 'sum', documents: { kind: 'jsonl', path: source }, output: { jsonlPath: join(dir, 'budget.jsonl') },
+      mode: 'provider-batch', providerBatch: { pollIntervalMs: 100, size: 10 }, maxCostUsd: 12.5 * bound,
+      taskQueue: ctx.taskQueue, routing: FAST_ROUTING,
+    });
+    const stopped = await getBatchResult(ctx.client, started.workflowId);
+    const sentBeforeResume = fake.batches('openai-batch').map((b) => b.requests.length);
+    const writtenBeforeResume = readJsonl(stopped.output.jsonlPath).map((r) => r.index);
+    // A resume without the budget sends only the 18 not started; the 12 answered are not paid for again.
+    const resumed = await resumeBatch(ctx.client, started.workflowId, { maxCostUsd: null });
+    return { stopped, sentBeforeResume, writtenBeforeResume, resumed: await getBatchResult(ctx.client, resumed.workflowId) };
+  });
+  const { stopped, resumed, sentBeforeResume, writtenBeforeResume } = outcomes;
+  // The first batch's 10 bounds hold $2.56 of the $3.20 while it runs; the second, submitted meanwhile, fits 2 more; nothing after.
+  expect(sentBeforeResume).toEqual([10, 2]);
+  expect(stopped.outcome).toBe('budget-stopped');
+  expect(stopped.progress).toMatchObject({ done: 12, failed: 0, budgetReached: { limitUsd: 12.5 * bound, notStarted: 18 } });
+  expect(stopped.progress.costUsd).toBeLessThanOrEqual(12.5 * bound);
+  expect(writtenBeforeResume).toEqual(Array.from({ length: 12 }, (_, i) => i));
+  // The resume sent the other 18, each once, and wrote all 30.
+  expect(resumed.outcome).toBe('completed');
+  expect(resumed.progress).toMatchObject({ done: 30, failed: 0, reused: { documents: 12 } });
+  expect(readJsonl(resumed.output.jsonlPath).map((r) => r.index)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  const resent = fake.batches('openai-batch').slice(2).flatMap((b) => b.requests.map((r) => Number(r.customId.slice('doc-'.length))));
+  expect(resent.sort((a, b) => a - b)).toEqual(Array.from({ length: 18 }, (_, i) => 12 + i));
+  expect(fake.count('anthropic-rt')).toBe(0);
 });
 
 test('cancelling the batch while the provider batch runs cancels it at the provider and routes nothing', async () => {
