@@ -16,6 +16,7 @@ import { access, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { isS3Url, parseS3Url, partsLocation, sourceLocation } from '../workflows/locations';
 import { tokenizer } from '../src/lazy-modules';
+import { textTokensBound } from '../src/providers/tokens';
 import { documentFailure } from '../src/temporal/to-application-failure';
 import { childLocation, type DocumentStore } from './document-store';
 import { decodeDocument, decodeField, DocumentFormatError } from './formats';
@@ -288,12 +289,12 @@ async function tokensOf(text: string, cacheKey: string, cap?: number): Promise<U
 
 /**
  * True when `text` cannot have more than `limit` tokens, decided without the
- * tokenizer: every token of a byte-level BPE (o200k) covers at least one
- * UTF-8 byte, so a text of `limit` bytes or fewer has at most `limit` tokens.
- * A batch of small documents is then never tokenised at all.
+ * tokenizer (`textTokensBound`): a batch of small documents is never
+ * tokenised at all. No text has fewer bytes than characters, hence the
+ * cheap check first.
  */
 export function surelyWithinTokens(text: string, limit: number): boolean {
-  return text.length <= limit && Buffer.byteLength(text, 'utf8') <= limit;
+  return text.length <= limit && textTokensBound(text) <= limit;
 }
 
 /** Tokens of a document, or null as soon as they pass `cap`: a 50 MB file is refused after `cap` tokens, not tokenised whole. */

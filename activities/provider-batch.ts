@@ -71,16 +71,16 @@ export interface SubmitProviderBatchResult {
   boundUsd?: number;
 }
 
-/** Splits `items` (in order) where the sum of their cost bounds would first pass `budgetUsd`; no split when an item cannot be bounded. */
-function withinBudget(items: ProviderBatchItem[], client: ProviderBatchClient, budgetUsd: number): { sent: ProviderBatchItem[]; deferred: ProviderBatchItem[]; boundUsd: number } | null {
+/** How many of `items`, in order, fit `budgetUsd` by their cost bounds, and what those may cost; null when an item cannot be bounded. */
+function admittedWithin(items: readonly ProviderBatchItem[], client: ProviderBatchClient, budgetUsd: number): { count: number; boundUsd: number } | null {
   let boundUsd = 0;
   for (let i = 0; i < items.length; i++) {
     const bound = client.costBoundUsd?.((items[i] as ProviderBatchItem).request);
     if (bound === undefined) return null;
-    if (boundUsd + bound > budgetUsd) return { sent: items.slice(0, i), deferred: items.slice(i), boundUsd };
+    if (boundUsd + bound > budgetUsd) return { count: i, boundUsd };
     boundUsd += bound;
   }
-  return { sent: items, deferred: [], boundUsd };
+  return { count: items.length, boundUsd };
 }
 
 export interface ProviderBatchRef {
@@ -149,6 +149,8 @@ export function createProviderBatchActivities(deps: ProviderBatchDeps) {
       const client = batchClient(deps, input.deployment);
       const direct: number[] = [];
       const items: ProviderBatchItem[] = [];
+      /** The document index of each item, in the same order. */
+      const itemDocs: number[] = [];
       const refs = (async function* () {
         yield* input.refs;
       })();
@@ -167,16 +169,16 @@ export function createProviderBatchActivities(deps: ProviderBatchDeps) {
       for await (const { doc, request } of built) {
         if ((++read & 63) === 0) heartbeat(read);
         if (request === null) direct.push(doc.index);
-        else items.push({ customId: customIdOf(doc.index), request });
+        else {
+          items.push({ customId: customIdOf(doc.index), request });
+          itemDocs.push(doc.index);
+        }
       }
       let budget: { deferred: number[]; boundUsd: number } | undefined;
-      if (input.budgetUsd !== undefined) {
-        const split = withinBudget(items, client, input.budgetUsd);
-        if (split !== null) {
-          const indexOf = new Map(input.refs.map((ref) => [customIdOf(ref.index), ref.index]));
-          budget = { deferred: split.deferred.map((item) => indexOf.get(item.customId) as number), boundUsd: split.boundUsd };
-          items.length = split.sent.length;
-        }
+      const admitted = input.budgetUsd === undefined ? null : admittedWithin(items, client, input.budgetUsd);
+      if (admitted !== null) {
+        budget = { deferred: itemDocs.slice(admitted.count), boundUsd: admitted.boundUsd };
+        items.length = admitted.count;
       }
       if (items.length === 0) return { batchId: null, direct, ...budget };
       // A retry (the worker died mid-submission) finds the batch the earlier attempt made, instead of paying twice.

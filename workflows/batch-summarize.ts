@@ -466,7 +466,6 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
       // With --max-cost, documents go while their cost bounds fit what is left after what is spent and what batches in flight may cost.
       const budgetUsd = budgeted ? Math.max(0, (input.maxCostUsd ?? 0) - progress.costUsd - reservedUsd) : undefined;
       submitted = await batchIo.submitProviderBatch({ deployment, source: input.source, refs: docs, prompt, ...(budgetUsd === undefined ? {} : { budgetUsd }) });
-      reservedUsd += submitted.boundUsd ?? 0;
     } catch (err) {
       if (isCancellation(err)) throw err;
       pb.lastError = `submit: ${failureOf(err).errorClass}: ${failureOf(err).message}`;
@@ -484,7 +483,9 @@ export async function batchSummarize(input: BatchSummarizeInput): Promise<BatchS
     // Over the budget: these stay unstarted (a resume picks them up), and no further provider batch is made.
     const deferred = new Set(submitted.deferred ?? []);
     if (deferred.size > 0) budgetStopped = true;
+    // Held back until the answers are in; taken before any other submission can read the budget (no await since the lock).
     const bound = submitted.boundUsd ?? 0;
+    reservedUsd += bound;
     const sent = docs.filter((d) => !direct.has(d.index) && !deferred.has(d.index));
     const byIndex = new Map(sent.map((d) => [d.index, d]));
     let unanswered: DocRef[] = [];

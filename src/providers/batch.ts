@@ -17,28 +17,6 @@ export function hasBatchEndpoint(model: string): boolean {
   }
 }
 
-/** Tokens the chat format adds per message, and once per request (OpenAI's accounting; generous for the others). */
-const MESSAGE_OVERHEAD_TOKENS = 4;
-const REQUEST_OVERHEAD_TOKENS = 3;
-
-/**
- * At most how many prompt tokens `request` can be, without a tokenizer:
- * every token of a byte-level BPE covers at least one UTF-8 byte of text,
- * so the bytes of the messages' text, names and tool calls, plus the
- * format's overhead, bound the count from above.
- */
-export function promptTokensBound(request: ChatRequest): number {
-  let bytes = REQUEST_OVERHEAD_TOKENS;
-  for (const m of request.messages) {
-    bytes += MESSAGE_OVERHEAD_TOKENS;
-    const content = m.content;
-    if (typeof content === 'string') bytes += Buffer.byteLength(content, 'utf8');
-    else if (Array.isArray(content)) for (const part of content) bytes += Buffer.byteLength(JSON.stringify(part), 'utf8');
-    if (m.role === 'assistant') for (const call of m.tool_calls ?? []) bytes += Buffer.byteLength(call.function.name + call.function.arguments, 'utf8');
-  }
-  return bytes;
-}
-
 export interface ProviderBatchItem {
   /** Unique in the batch; maps the result back (e.g. a document's index). Letters, digits, `_` and `-`, at most 64. */
   customId: string;

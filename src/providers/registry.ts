@@ -20,12 +20,13 @@ import { openrouterProfile } from './openrouter';
 import { costUsd } from './pricing';
 import { createAnthropicBatchClient } from './anthropic/batch';
 import { createAnthropicClient } from './anthropic/client';
-import { hasBatchEndpoint, promptTokensBound, type ProviderBatchClient, type ProviderBatchResult } from './batch';
+import { hasBatchEndpoint, type ProviderBatchClient, type ProviderBatchResult } from './batch';
 import { batchCostUsd } from './batch-pricing';
 import { createOpenAiBatchClient } from './openai/batch';
 import { createOpenAiClient } from './openai-compatible/client';
 import { resolveDeployment, type Env, type ResolvedDeployment } from './resolve';
 import { togetherAiProfile } from './together_ai';
+import { promptTokensBound } from './tokens';
 import { failedResponseOf, rawErrorBodyOf } from './transport';
 import { REQUEST_DEFAULT_KEYS, type CallOptions, type ChatChunk, type ChatRequest, type ChatResponse, type DeploymentParams, type EmbeddingRequest, type EmbeddingResponse, type CallMetadata, type Usage } from './types';
 import { createVertexAdapter } from './vertex_ai';
@@ -297,7 +298,8 @@ export function createProviderRegistry(options: ProviderRegistryOptions = {}): P
         costBoundUsd: (request) => {
           const maxTokens = withDefaults(request, deployment).max_tokens;
           if (maxTokens === undefined || maxTokens === null) return undefined;
-          return batchCostUsd(d.model, { prompt_tokens: promptTokensBound(request), completion_tokens: maxTokens, total_tokens: promptTokensBound(request) + maxTokens }, prices, new Date(now()));
+          const promptTokens = promptTokensBound(request.messages);
+          return batchCostUsd(d.model, { prompt_tokens: promptTokens, completion_tokens: maxTokens, total_tokens: promptTokens + maxTokens }, prices, new Date(now()));
         },
         status: (batchId) => classified(() => sdk.status(batchId)),
         cancel: (batchId) => classified(() => sdk.cancel(batchId)),
