@@ -72,6 +72,9 @@ export interface DurableKindResult {
   eventsPerRun: number;
   workerPeakRssMb: number;
   cpuPercent: number;
+  /** CPU ms per completed workflow at 16 in flight, median over rounds: the kind's worker process alone, and the dev server. */
+  workerCpuMsPerWorkflow: number;
+  serverCpuMsPerWorkflow: number;
   /** Medians of one request's phases, one at a time. */
   phases: Record<Phase, number>;
 }
@@ -140,7 +143,9 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
     standard: routed('standard'),
     latency: routed('latency'),
   };
-  const runs: Record<DurableKind, Array<{ load: LoadResult; cpuPercent: number }>> = { noop: [], noopLocal: [], standard: [], latency: [] };
+  const runs: Record<DurableKind, Array<{ load: LoadResult; cpuPercent: number; workerCpuMs: number; serverCpuMs: number }>> = { noop: [], noopLocal: [], standard: [], latency: [] };
+  const workerPidOf = (kind: DurableKind) => (kind === 'noop' || kind === 'noopLocal' ? noopWorker.pid : routerWorker.pid);
+  const serverPid = temporal.server.pid;
   let seq = 0;
   // Warm every path (SDK clients, workflow caches, the health entity, the config, the JIT) before measuring.
   // Its ids come from the same counter as the rounds', so no measured run starts a workflow id the warm-up used.
@@ -153,8 +158,16 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
       const system = systems[kind];
       const base = (seq += 100_000);
       const meter = new ResourceMeter(system.pids);
+      const workerMeter = new ResourceMeter([workerPidOf(kind)]);
+      const serverMeter = serverPid === undefined ? undefined : new ResourceMeter([serverPid]);
       const load = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.durationMs, call: (i) => system.call(base + i), timeoutMs: DURABLE_CLIENT_TIMEOUT_MS });
-      runs[kind].push({ load, cpuPercent: meter.stop().cpuPercent });
+      const completed = Math.max(1, load.samples.filter((s) => s.ok).length);
+      runs[kind].push({
+        load,
+        cpuPercent: meter.stop().cpuPercent,
+        workerCpuMs: workerMeter.stop().cpuMs / completed,
+        serverCpuMs: serverMeter === undefined ? NaN : serverMeter.stop().cpuMs / completed,
+      });
       ctx.log(`durable ${kind} round ${r + 1}: ${load.throughput.toFixed(1)} workflows/s at concurrency ${settings.concurrency}`);
     }
   }
@@ -181,7 +194,7 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
     const oks = list.map((r) => r.load.samples.filter((s) => s.ok).map((s) => s.latencyMs));
     const errors: Record<string, number> = {};
     for (const r of list) for (const [k, v] of Object.entries(errorCounts(r.load.samples))) errors[k] = (errors[k] ?? 0) + v;
-    const pid = kind === 'noop' || kind === 'noopLocal' ? noopWorker.pid : routerWorker.pid;
+    const pid = workerPidOf(kind);
     kinds[kind] = {
       sequentialP50: round(percentile(sequentialRuns[kind], 50), 2),
       sequentialP99: round(percentile(sequentialRuns[kind], 99), 2),
@@ -193,6 +206,8 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
       eventsPerRun: (await historyOf(temporal, ids[kind](phaseBase[kind]))).events,
       workerPeakRssMb: round(sampleProcess(pid)?.peakRssMb ?? NaN, 1),
       cpuPercent: round(median(list.map((r) => r.cpuPercent)), 1),
+      workerCpuMsPerWorkflow: round(median(list.map((r) => r.workerCpuMs)), 2),
+      serverCpuMsPerWorkflow: round(median(list.map((r) => r.serverCpuMs)), 2),
       phases: phases[kind],
     };
   }

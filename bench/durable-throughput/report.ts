@@ -31,15 +31,16 @@ export function durableMarkdown(r: DurableResult): string {
     'One dev server, two workers in their own processes with the same pollers: ours runs routedCompletion against the fake provider at 0 ms in both durability modes; ' +
       'the baseline runs a workflow with one no-op activity, and one with one no-op local activity (bench/durable-throughput/noop-workflow.ts). ' +
       `Closed loop, ${s.concurrency} workflows in flight, ${s.warmupMs / 1000} s of unmeasured warm-up per kind, then ${s.durationMs / 1000} s per run, ${s.rounds} rounds with the order swapped; medians over rounds. ` +
-      `"One at a time": ${s.sequentialCalls} sequential workflows per kind, interleaved. CPU % covers this process, the worker and the dev server.`,
+      `"One at a time": ${s.sequentialCalls} sequential workflows per kind, interleaved. CPU % covers this process, the worker and the dev server; CPU ms per workflow is the kind's worker process alone, then the dev server.`,
     '',
     table(
-      ['workflow', 'one at a time: p50 ms', 'p99 ms', `workflows/s at ${s.concurrency}`, 'p50 ms', 'p99 ms', 'errors', 'history events', 'worker peak RSS MB', 'CPU %'],
+      ['workflow', 'one at a time: p50 ms', 'p99 ms', `workflows/s at ${s.concurrency}`, 'p50 ms', 'p99 ms', 'errors', 'history events', 'worker peak RSS MB', 'CPU %', 'CPU ms per workflow: worker / dev server'],
       DURABLE_KINDS.map((k) => {
         const v = r.kinds[k];
         return [
           DURABLE_KIND_LABELS[k], ms(v.sequentialP50), ms(v.sequentialP99), v.throughput.toFixed(1), ms(v.p50), ms(v.p99),
           Object.entries(v.errors).map(([e, n]) => `${e}: ${n}`).join(', ') || '0', v.eventsPerRun, v.workerPeakRssMb.toFixed(0), v.cpuPercent.toFixed(0),
+          `${(v.workerCpuMsPerWorkflow ?? NaN).toFixed(1)} / ${(v.serverCpuMsPerWorkflow ?? NaN).toFixed(1)}`,
         ];
       }),
     ),
