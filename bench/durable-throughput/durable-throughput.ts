@@ -72,9 +72,9 @@ export interface DurableKindResult {
   eventsPerRun: number;
   workerPeakRssMb: number;
   cpuPercent: number;
-  /** CPU ms per completed workflow at 16 in flight, median over rounds: the kind's worker process alone, and the dev server. */
-  workerCpuMsPerWorkflow: number;
-  serverCpuMsPerWorkflow: number;
+  /** CPU ms per completed workflow at 16 in flight, median over rounds: the kind's worker process alone, and the dev server (absent from results written before 2026-12-02). */
+  workerCpuMsPerWorkflow?: number;
+  serverCpuMsPerWorkflow?: number;
   /** Medians of one request's phases, one at a time. */
   phases: Record<Phase, number>;
 }
@@ -145,7 +145,6 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
   };
   const runs: Record<DurableKind, Array<{ load: LoadResult; cpuPercent: number; workerCpuMs: number; serverCpuMs: number }>> = { noop: [], noopLocal: [], standard: [], latency: [] };
   const workerPidOf = (kind: DurableKind) => (kind === 'noop' || kind === 'noopLocal' ? noopWorker.pid : routerWorker.pid);
-  const serverPid = temporal.server.pid;
   let seq = 0;
   // Warm every path (SDK clients, workflow caches, the health entity, the config, the JIT) before measuring.
   // Its ids come from the same counter as the rounds', so no measured run starts a workflow id the warm-up used.
@@ -157,17 +156,13 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
     for (const kind of order(r)) {
       const system = systems[kind];
       const base = (seq += 100_000);
+      // One meter over this process, the kind's worker and the dev server (system.pids): the sum, and each apart.
       const meter = new ResourceMeter(system.pids);
-      const workerMeter = new ResourceMeter([workerPidOf(kind)]);
-      const serverMeter = serverPid === undefined ? undefined : new ResourceMeter([serverPid]);
       const load = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.durationMs, call: (i) => system.call(base + i), timeoutMs: DURABLE_CLIENT_TIMEOUT_MS });
+      const { cpuPercent, cpuMsByPid } = meter.stop();
       const completed = Math.max(1, load.samples.filter((s) => s.ok).length);
-      runs[kind].push({
-        load,
-        cpuPercent: meter.stop().cpuPercent,
-        workerCpuMs: workerMeter.stop().cpuMs / completed,
-        serverCpuMs: serverMeter === undefined ? NaN : serverMeter.stop().cpuMs / completed,
-      });
+      const perWorkflow = (pid: number | undefined) => (pid === undefined ? NaN : (cpuMsByPid.get(pid) ?? NaN) / completed);
+      runs[kind].push({ load, cpuPercent, workerCpuMs: perWorkflow(workerPidOf(kind)), serverCpuMs: perWorkflow(temporal.server.pid) });
       ctx.log(`durable ${kind} round ${r + 1}: ${load.throughput.toFixed(1)} workflows/s at concurrency ${settings.concurrency}`);
     }
   }

@@ -48,12 +48,18 @@ export class ResourceMeter {
     this.peakRss = Math.max(this.peakRss, rss);
   }
 
-  stop(): { cpuMs: number; cpuPercent: number; peakRssMb: number } {
+  /** CPU over the metered processes since construction (in all, and per process), and their peak combined RSS. */
+  stop(): { cpuMs: number; cpuMsByPid: Map<number, number>; cpuPercent: number; peakRssMb: number } {
     if (this.timer) clearInterval(this.timer);
     this.sample();
     let cpu = 0;
-    for (const pid of this.pids) cpu += (sampleProcess(pid)?.cpuMs ?? 0) - (this.start.get(pid) ?? 0);
+    const cpuMsByPid = new Map<number, number>();
+    for (const pid of this.pids) {
+      const used = (sampleProcess(pid)?.cpuMs ?? 0) - (this.start.get(pid) ?? 0);
+      cpuMsByPid.set(pid, used);
+      cpu += used;
+    }
     const wall = performance.now() - this.wallStart;
-    return { cpuMs: cpu, cpuPercent: wall > 0 ? (cpu / wall) * 100 : NaN, peakRssMb: this.peakRss };
+    return { cpuMs: cpu, cpuMsByPid, cpuPercent: wall > 0 ? (cpu / wall) * 100 : NaN, peakRssMb: this.peakRss };
   }
 }
