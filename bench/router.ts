@@ -265,7 +265,7 @@ async function main(): Promise<void> {
   }
   if (!process.argv.includes('--no-durable')) {
     // The durable path against Temporal's own floor, on one dev server, in this same run.
-    // Four rounds of 8 s per kind (bench/durable-throughput/durable-throughput.ts, durableSettings).
+    // Six rounds of 6 s, each routed kind beside its floor (bench/durable-throughput/durable-throughput.ts, durableSettings).
     const ctx = await createContext(Number(process.env.BENCH_SCALE ?? 1));
     try {
       const durable = await runDurableThroughput(ctx, { batch: false });
@@ -273,7 +273,10 @@ async function main(): Promise<void> {
       console.log(durableMarkdown(durable));
       console.log(`\nstandard throughput ratio ${durable.throughputRatio.toFixed(2)}x (target >= ${DURABLE_FLOOR_RATIO_TARGET}x)`);
       if (durable.throughputRatio < DURABLE_FLOOR_RATIO_TARGET) missed = true;
-      if (durable.latencyAddedRatio > LATENCY_ADDED_P50_GOAL || durable.latencyThroughputRatio < LATENCY_THROUGHPUT_GOAL) missed = true;
+      const latencyMissed = durable.latencyAddedRatio > LATENCY_ADDED_P50_GOAL || durable.latencyThroughputRatio < LATENCY_THROUGHPUT_GOAL;
+      // Latency mode's goals (issue 17) fail the run too, but apart, so a reader sees which target a failure is about.
+      console.log(`latency mode: added ${durable.latencyAddedRatio.toFixed(2)}x (target <= ${LATENCY_ADDED_P50_GOAL}x), throughput ${durable.latencyThroughputRatio.toFixed(2)}x (target >= ${LATENCY_THROUGHPUT_GOAL}x): ${latencyMissed ? 'MISSED' : 'met'}`);
+      if (latencyMissed) missed = true;
     } finally {
       await ctx.close();
     }

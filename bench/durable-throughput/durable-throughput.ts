@@ -3,8 +3,8 @@
 // the fake provider at 0 ms, in both durability modes) and a baseline worker
 // whose workflows run one no-op activity (the floor of standard mode) or one
 // no-op local activity (the floor of latency mode), with the same pollers.
-// Closed loop at a fixed concurrency and one at a time, kinds interleaved per
-// round; then where one request's time goes (phases from its history), the
+// Closed loop at a fixed concurrency (each routed kind right beside its
+// floor, ratios paired per round) and one at a time; then where one request's time goes (phases from its history), the
 // added latency over a direct SDK call to the same fake, and history bytes
 // per request for a 2- and a 20-deployment config.
 import { temporal as proto } from '@temporalio/proto';
@@ -43,12 +43,14 @@ export interface DurableSettings {
 
 export function durableSettings(scale: number): DurableSettings {
   return {
-    // Four rounds with the order reversed every other one (ABCD DCBA ABCD DCBA): a drift of the dev server over
-    // the run (its SQLite file grows) falls on every kind alike, and the median of four shrugs off one noisy
-    // round; with two rounds of 10 s the standard-mode ratio spread over 0.68-0.98 in runs on the same code.
-    rounds: 4,
+    // Each routed kind runs right beside its floor, the order reversed every other round (A A' B B', B' B A' A),
+    // and a ratio is the median of the rounds' own ratios: on this project's 2-core VMs the whole machine's speed
+    // moved by up to 2x within minutes (CPU per workflow doubled for every process alike), which a ratio of
+    // medians over kinds run a minute apart takes for a difference between them. Six rounds of 6 s: the median
+    // of six shrugs off one noisy pair.
+    rounds: 6,
     concurrency: 16,
-    durationMs: Math.max(2_000, Math.round(8_000 * scale)),
+    durationMs: Math.max(2_000, Math.round(6_000 * scale)),
     sequentialCalls: Math.max(10, Math.round(40 * scale)),
     // Steady state, for every kind alike: our worker runs far more code per request than the floor's (the routing
     // core, the provider SDK, the config codec), and its CPU per request was still falling after 1 s at 4 in flight
@@ -95,10 +97,12 @@ export interface DurableResult {
   latencyAddedP50: number;
   /** latencyAddedP50 / the one-no-op-activity floor's sequential p50 (goal <= 0.5). */
   latencyAddedRatio: number;
-  /** standard throughput / the one-no-op-activity floor's. */
+  /** Standard mode's throughput over the one-no-op-activity floor's: the median of the rounds' paired ratios (results before 2026-12-03: the ratio of the medians). */
   throughputRatio: number;
-  /** latency throughput / the one-no-op-local-activity floor's (goal >= 0.9). */
+  /** Latency mode's over the one-no-op-local-activity floor's, the same way (goal >= 0.9). */
   latencyThroughputRatio: number;
+  /** Each round's ratios, in run order (absent from results written before 2026-12-03). */
+  roundRatios?: { standard: number[]; latency: number[] };
   historySizes: HistorySizeRow[];
   /** Absent when the part ran without the batch (bench:router). */
   batch?: BatchResult;
@@ -119,7 +123,17 @@ export async function historyOf(stack: TemporalStack, workflowId: string): Promi
   return { events: history.events?.length ?? NaN, bytes: proto.api.history.v1.History.encode(history).finish().length };
 }
 
-const order = (round: number): readonly DurableKind[] => (round % 2 === 0 ? DURABLE_KINDS : [...DURABLE_KINDS].reverse());
+/** Each routed kind beside the floor it is measured against; every other round reversed, so neither side of a pair always goes first. */
+export const PAIRS = [['noop', 'standard'], ['noopLocal', 'latency']] as const satisfies ReadonlyArray<readonly [DurableKind, DurableKind]>;
+const PAIRED_ORDER: readonly DurableKind[] = PAIRS.flat();
+export const roundOrder = (round: number): readonly DurableKind[] => (round % 2 === 0 ? PAIRED_ORDER : [...PAIRED_ORDER].reverse());
+const order = roundOrder;
+
+/** Per round, each routed kind's workflows/s over its floor's in the same round. */
+export function pairedRatios(roundThroughputs: Record<DurableKind, readonly number[]>): { standard: number[]; latency: number[] } {
+  const ratios = (ours: readonly number[], floor: readonly number[]) => ours.map((t, i) => round(t / (floor[i] ?? NaN), 3));
+  return { standard: ratios(roundThroughputs.standard, roundThroughputs.noop), latency: ratios(roundThroughputs.latency, roundThroughputs.noopLocal) };
+}
 
 export async function runDurableThroughput(ctx: BenchContext, options: { batch?: boolean } = {}): Promise<DurableResult> {
   const settings = durableSettings(ctx.scale);
@@ -230,14 +244,17 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
   await routerWorker.stop();
   const directSequentialP50 = round(percentile(sequentialRuns.direct, 50), 2);
   const latencyAddedP50 = round(kinds.latency.sequentialP50 - directSequentialP50, 2);
+  const perRound = (kind: DurableKind) => runs[kind].map((r) => r.load.throughput);
+  const roundRatios = pairedRatios({ noop: perRound('noop'), noopLocal: perRound('noopLocal'), standard: perRound('standard'), latency: perRound('latency') });
   return {
     settings,
     kinds,
     directSequentialP50,
     latencyAddedP50,
     latencyAddedRatio: round(latencyAddedP50 / kinds.noop.sequentialP50, 3),
-    throughputRatio: round(kinds.standard.throughput / kinds.noop.throughput, 3),
-    latencyThroughputRatio: round(kinds.latency.throughput / kinds.noopLocal.throughput, 3),
+    throughputRatio: round(median(roundRatios.standard), 3),
+    latencyThroughputRatio: round(median(roundRatios.latency), 3),
+    roundRatios,
     historySizes,
     batch,
   };

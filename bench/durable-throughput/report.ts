@@ -30,7 +30,8 @@ export function durableMarkdown(r: DurableResult): string {
   return [
     'One dev server, two workers in their own processes with the same pollers: ours runs routedCompletion against the fake provider at 0 ms in both durability modes; ' +
       'the baseline runs a workflow with one no-op activity, and one with one no-op local activity (bench/durable-throughput/noop-workflow.ts). ' +
-      `Closed loop, ${s.concurrency} workflows in flight, ${s.warmupMs / 1000} s of unmeasured warm-up per kind, then ${s.durationMs / 1000} s per run, ${s.rounds} rounds with the order swapped; medians over rounds. ` +
+      `Closed loop, ${s.concurrency} workflows in flight, ${s.warmupMs / 1000} s of unmeasured warm-up per kind, then ${s.durationMs / 1000} s per run, ${s.rounds} rounds; ` +
+      'each routed kind runs right beside its floor, the order reversed every other round, and a ratio to a floor is the median of the rounds\' own ratios; other columns are medians over rounds. ' +
       `"One at a time": ${s.sequentialCalls} sequential workflows per kind, interleaved. CPU % covers this process, the worker and the dev server; CPU ms per workflow is the kind's worker process alone, then the dev server.`,
     '',
     table(
@@ -48,6 +49,7 @@ export function durableMarkdown(r: DurableResult): string {
     ...durableGoals(r).map((line) => `- ${line}`),
     `- Standard mode reaches ${(r.throughputRatio * 100).toFixed(0)}% of the one-no-op-activity floor's throughput.`,
     `- Workflows/s per round, in run order: ${DURABLE_KINDS.map((k) => `${k} ${r.kinds[k].roundThroughputs.map((t) => t.toFixed(1)).join(' / ')}`).join('; ')}.`,
+    ...(r.roundRatios === undefined ? [] : [`- Ratios to the floor per round: standard ${r.roundRatios.standard.map((x) => x.toFixed(2)).join(' / ')}; latency ${r.roundRatios.latency.map((x) => x.toFixed(2)).join(' / ')}.`]),
     '',
     `Where one request's time goes (medians of ${s.phaseCalls} requests one at a time, ms, from history event times and the client's clock):`,
     '',
