@@ -9,10 +9,14 @@
  *    same zero-latency fake server, interleaved call by call with the order
  *    rotated each call. Each round yields a median per side; we report the
  *    median of round medians, and "added" as the median over rounds of
- *    (Router round median - SDK round median). Target: added p50 at most 0.3 ms.
+ *    (Router round median - SDK round median). Target (issue 12): added p50 at
+ *    most 0.05 ms.
+ * 3. Unless --no-durable: bench:durable's part without the batch. Target
+ *    (issue 12): standard-mode throughput at least 0.85x the one-no-op-activity
+ *    floor's; latency mode's goals are reported, and are bench:durable's to fail.
  *
- * Bounded: fixed call counts and a hard time budget; exits non-zero when a
- * target is missed. Run: npx tsx bench/router.ts [--rounds 12] [--calls 80]
+ * Bounded: fixed call counts and a hard time budget; exits non-zero when one
+ * of its own targets is missed. Run: npx tsx bench/router.ts [--rounds 12] [--calls 80]
  */
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
@@ -230,6 +234,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const loadBefore = loadavg();
   let missed = false;
+  let latencyVerdict: string | undefined;
 
   const decisions: DecisionTiming[][] = [];
   for (const deployments of [4, 16]) {
@@ -274,16 +279,16 @@ async function main(): Promise<void> {
       console.log(`\nstandard throughput ratio ${durable.throughputRatio.toFixed(2)}x (target >= ${DURABLE_FLOOR_RATIO_TARGET}x)`);
       if (durable.throughputRatio < DURABLE_FLOOR_RATIO_TARGET) missed = true;
       const latencyMissed = durable.latencyAddedRatio > LATENCY_ADDED_P50_GOAL || durable.latencyThroughputRatio < LATENCY_THROUGHPUT_GOAL;
-      // Latency mode's goals (issue 17) fail the run too, but apart, so a reader sees which target a failure is about.
-      console.log(`latency mode: added ${durable.latencyAddedRatio.toFixed(2)}x (target <= ${LATENCY_ADDED_P50_GOAL}x), throughput ${durable.latencyThroughputRatio.toFixed(2)}x (target >= ${LATENCY_THROUGHPUT_GOAL}x): ${latencyMissed ? 'MISSED' : 'met'}`);
-      if (latencyMissed) missed = true;
+      // Latency mode's goals are bench:durable's (its exit code); here they are reported beside this bench's own.
+      latencyVerdict = `latency mode's goals (bench:durable): added ${durable.latencyAddedRatio.toFixed(2)}x (<= ${LATENCY_ADDED_P50_GOAL}x), throughput ${durable.latencyThroughputRatio.toFixed(2)}x (>= ${LATENCY_THROUGHPUT_GOAL}x): ${latencyMissed ? 'MISSED' : 'met'}`;
+      console.log(latencyVerdict);
     } finally {
       await ctx.close();
     }
   }
   const fmt = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   console.log(`\nload average (1 / 5 / 15 min) at start ${fmt(loadBefore)}, at end ${fmt(loadavg())}, on ${availableCpus()} CPUs`);
-  console.log(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s; targets ${missed ? 'MISSED' : 'met'}`);
+  console.log(`finished in ${((performance.now() - started) / 1000).toFixed(1)} s; targets (decision time, Router added latency, standard-mode throughput) ${missed ? 'MISSED' : 'met'}${latencyVerdict === undefined ? '' : `; ${latencyVerdict}`}`);
   if (missed) process.exitCode = 1;
 }
 
