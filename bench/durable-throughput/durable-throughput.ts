@@ -4,9 +4,10 @@
 // whose workflows run one no-op activity (the floor of standard mode) or one
 // no-op local activity (the floor of latency mode), with the same pollers.
 // Closed loop at a fixed concurrency (each routed kind right beside its
-// floor, ratios paired per round) and one at a time; then where one request's time goes (phases from its history), the
-// added latency over a direct SDK call to the same fake, and history bytes
-// per request for a 2- and a 20-deployment config.
+// floor, ratios paired per round) and one at a time; then where one
+// request's time goes (phases from its history), the added latency over a
+// direct SDK call to the same fake, and history bytes per request for a 2-
+// and a 20-deployment config.
 import { temporal as proto } from '@temporalio/proto';
 import type { BenchContext } from '../lib/context';
 import { closedLoop, errorCounts, sequential, type LoadResult } from '../lib/load';
@@ -123,17 +124,11 @@ export async function historyOf(stack: TemporalStack, workflowId: string): Promi
   return { events: history.events?.length ?? NaN, bytes: proto.api.history.v1.History.encode(history).finish().length };
 }
 
-/** Each routed kind beside the floor it is measured against; every other round reversed, so neither side of a pair always goes first. */
-export const PAIRS = [['noop', 'standard'], ['noopLocal', 'latency']] as const satisfies ReadonlyArray<readonly [DurableKind, DurableKind]>;
-const PAIRED_ORDER: readonly DurableKind[] = PAIRS.flat();
-export const roundOrder = (round: number): readonly DurableKind[] => (round % 2 === 0 ? PAIRED_ORDER : [...PAIRED_ORDER].reverse());
-const order = roundOrder;
-
-/** Per round, each routed kind's workflows/s over its floor's in the same round. */
-export function pairedRatios(roundThroughputs: Record<DurableKind, readonly number[]>): { standard: number[]; latency: number[] } {
-  const ratios = (ours: readonly number[], floor: readonly number[]) => ours.map((t, i) => round(t / (floor[i] ?? NaN), 3));
-  return { standard: ratios(roundThroughputs.standard, roundThroughputs.noop), latency: ratios(roundThroughputs.latency, roundThroughputs.noopLocal) };
-}
+/** The floor each routed kind is measured against. */
+const FLOOR_OF = { standard: 'noop', latency: 'noopLocal' } as const;
+/** Each routed kind right after its floor; every other round reversed, so neither side of a pair always goes first. */
+const PAIRED_ORDER: readonly DurableKind[] = ['noop', 'standard', 'noopLocal', 'latency'];
+const order = (round: number): readonly DurableKind[] => (round % 2 === 0 ? PAIRED_ORDER : [...PAIRED_ORDER].reverse());
 
 export async function runDurableThroughput(ctx: BenchContext, options: { batch?: boolean } = {}): Promise<DurableResult> {
   const settings = durableSettings(ctx.scale);
@@ -244,8 +239,9 @@ export async function runDurableThroughput(ctx: BenchContext, options: { batch?:
   await routerWorker.stop();
   const directSequentialP50 = round(percentile(sequentialRuns.direct, 50), 2);
   const latencyAddedP50 = round(kinds.latency.sequentialP50 - directSequentialP50, 2);
-  const perRound = (kind: DurableKind) => runs[kind].map((r) => r.load.throughput);
-  const roundRatios = pairedRatios({ noop: perRound('noop'), noopLocal: perRound('noopLocal'), standard: perRound('standard'), latency: perRound('latency') });
+  // Per round, the routed kind's workflows/s over its floor's in the same round.
+  const ratiosOf = (kind: keyof typeof FLOOR_OF) => runs[kind].map((r, i) => round(r.load.throughput / (runs[FLOOR_OF[kind]][i]?.load.throughput ?? NaN), 3));
+  const roundRatios = { standard: ratiosOf('standard'), latency: ratiosOf('latency') };
   return {
     settings,
     kinds,
