@@ -2,7 +2,9 @@
 // fake provider. In-process: our Router against the direct Node SDK, and
 // LiteLLM's Router against the direct Python SDK (each in its own language's
 // process). Gateways: ours (`llm-router serve`), Portkey's and LiteLLM's proxy,
-// each in its own process, against the direct Node SDK. For each: added
+// each in its own process, against the direct Node SDK, beside their floor: a
+// bare forwarding proxy (bench/lib/forwarding-proxy-process.ts), what one more
+// HTTP hop on loopback costs before a gateway does any work. For each: added
 // latency p50/p99 sequential (0 ms provider) and with 32 in flight (50 ms
 // provider), and the request rate with 32 in flight (0 ms provider).
 import { mkdtempSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import OpenAI from 'openai';
 import type { BenchContext } from '../lib/context';
+import { startForwardingProxy, type ForwardingProxy } from '../lib/forwarding-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process';
 import { runPythonInProcess, startLitellmProxy, type InProcessPythonResult, type LitellmProxy, type PythonRound } from '../lib/litellm';
 import { closedLoop, sequential, type LoadResult } from '../lib/load';
@@ -181,6 +184,7 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
   );
 
   const portkey = await ctx.portkey();
+  const proxy: ForwardingProxy = await startForwardingProxy(fake.url);
   const gateway: GatewayProcess = await startGatewayProcess({ ...litellmConfig(fake, topology), general_settings: { master_key: MASTER_KEY } }, dir, 'gateway');
   const litellm: LitellmProxy = await startLitellmProxy(
     {
@@ -199,6 +203,11 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
     const pairs: Pair[] = [
       { name: 'direct', fast: directSystem(fake, fastRoute), slow: directSystem(fake, slowRoute) },
       { name: 'router', fast: routerSystem(config, 'fast').system, slow: routerSystem(config, 'slow').system },
+      {
+        name: 'forwarding-proxy',
+        fast: clientSystem('forwarding-proxy', `${proxy.url}/${fastRoute}/v1`, 'sk-bench-fake', BENCH_MODEL, proxy.pid),
+        slow: clientSystem('forwarding-proxy', `${proxy.url}/${slowRoute}/v1`, 'sk-bench-fake', BENCH_MODEL, proxy.pid),
+      },
       { name: 'gateway', fast: clientSystem('gateway', `${gateway.baseURL}/v1`, MASTER_KEY, 'fast', gateway.pid), slow: clientSystem('gateway', `${gateway.baseURL}/v1`, MASTER_KEY, 'slow', gateway.pid) },
       { name: 'portkey', fast: portkeySystem(portkey, portkeyTarget(fake, fastRoute)), slow: portkeySystem(portkey, portkeyTarget(fake, slowRoute)) },
       { name: 'litellm-proxy', fast: clientSystem('litellm-proxy', `${litellm.baseURL}/v1`, MASTER_KEY, 'fast', litellm.pid), slow: clientSystem('litellm-proxy', `${litellm.baseURL}/v1`, MASTER_KEY, 'slow', litellm.pid) },
@@ -237,6 +246,6 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
       wallMs: Math.round(performance.now() - started),
     };
   } finally {
-    await Promise.allSettled([gateway.stop(), litellm.stop()]);
+    await Promise.allSettled([gateway.stop(), litellm.stop(), proxy.stop()]);
   }
 }

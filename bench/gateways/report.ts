@@ -32,6 +32,13 @@ export function gatewaysHeadline(r: GatewaysResult): string[] {
         `with 32 in flight ours reaches ${n.gateway.rate.toFixed(0)} req/s (${ratio(n.gateway.rate, n.portkey.rate)} Portkey's ${n.portkey.rate.toFixed(0)}, ${ratio(n.gateway.rate, n['litellm-proxy'].rate)} LiteLLM's ${n['litellm-proxy'].rate.toFixed(0)}).`,
     );
   }
+  const floor = n['forwarding-proxy'];
+  if (floor && n.gateway) {
+    lines.push(
+      `Their floor, a bare forwarding proxy (one more HTTP hop, nothing parsed or routed): ${signedMs(floor.seqAddedP50)} ms at p50 sequential, ${floor.rate.toFixed(0)} req/s; ` +
+        `so ours does its own work in ${signedMs(n.gateway.seqAddedP50 - floor.seqAddedP50)} ms and serves ${ratio(n.gateway.rate, floor.rate)} the floor's rate.`,
+    );
+  }
   return lines;
 }
 
@@ -57,9 +64,10 @@ export function gatewaysMarkdown(r: GatewaysResult): string {
     '',
     'Each gateway in its own process, called with the Node `openai` client (retries off). Ours is `llm-router serve` with a master key; LiteLLM\'s proxy ' +
       '(`litellm --config`, one uvicorn worker, its default) with a master key and no database; Portkey\'s open-source gateway has no key check. ' +
+      'The bare forwarding proxy (bench/lib/forwarding-proxy-process.ts: Node `http`, a kept-alive upstream connection, bytes passed through) is their floor. ' +
       'CPU ms/req: this process plus the gateway process, in the rate phase; host RSS: the gateway process.',
     '',
-    table(['system', 'sequential p50 / p99 (added)', '32 in flight p50 / p99 (added)', 'rate req/s', 'errors', 'CPU ms/req', 'host RSS MB'], rows({ direct: r.node.direct!, gateway: r.node.gateway!, portkey: r.node.portkey!, 'litellm-proxy': r.node['litellm-proxy']! }, 'direct')),
+    table(['system', 'sequential p50 / p99 (added)', '32 in flight p50 / p99 (added)', 'rate req/s', 'errors', 'CPU ms/req', 'host RSS MB'], rows({ direct: r.node.direct!, ...(r.node['forwarding-proxy'] ? { 'forwarding-proxy': r.node['forwarding-proxy'] } : {}), gateway: r.node.gateway!, portkey: r.node.portkey!, 'litellm-proxy': r.node['litellm-proxy']! }, 'direct')),
   ].join('\n');
 }
 

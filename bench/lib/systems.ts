@@ -20,6 +20,7 @@ export const SYSTEM_LABELS: Record<string, string> = {
   durable: 'our durable routedCompletion',
   portkey: 'Portkey gateway',
   'portkey-no-retry': 'Portkey gateway (fallback, no retry)',
+  'forwarding-proxy': 'bare forwarding proxy (the floor of a gateway)',
   gateway: 'our gateway (llm-router serve)',
   'gateway-2x': 'our gateway, 2 replicas sharing health (--temporal)',
   'gateway-2x-unshared': 'our gateway, 2 replicas, health not shared',
