@@ -16,7 +16,7 @@ import type { BenchContext } from '../lib/context';
 import { startForwardingProxy, type ForwardingProxy } from '../lib/forwarding-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process';
 import { runPythonInProcess, startLitellmProxy, type InProcessPythonResult, type LitellmProxy, type PythonRound } from '../lib/litellm';
-import { closedLoop, sequential, type LoadResult } from '../lib/load';
+import { closedLoop, pairedSequential, sequential, type LoadResult } from '../lib/load';
 import { ResourceMeter, sampleProcess } from '../lib/process-stats';
 import { median, percentile, round } from '../lib/stats';
 import { BENCH_MODEL, directSystem, litellmConfig, loadBenchConfig, messagesFor, portkeySystem, portkeyTarget, routerSystem, type System } from '../lib/systems';
@@ -59,6 +59,8 @@ export interface SystemStats {
   concThroughput: number;
   /** 32 in flight, 0 ms provider: requests completed per second. */
   rate: number;
+  /** The rate of each round, in round order (rounds of all systems interleave, so round r of two systems ran minutes apart at most). */
+  roundRates?: number[];
   errors: number;
   /** CPU of the load generator and the system's own processes per request, in the rate phase. */
   cpuMsPerRequest: number | null;
@@ -97,6 +99,8 @@ function clientSystem(name: string, baseURL: string, apiKey: string, model: stri
 
 interface RoundRun {
   seq: LoadResult;
+  /** The direct SDK's sequential calls interleaved with this system's (absent for the direct SDK itself). */
+  seqDirect?: LoadResult;
   conc: LoadResult;
   rate: LoadResult;
   cpuMsPerRequest: number;
@@ -106,14 +110,23 @@ interface RoundRun {
 const ok = (r: LoadResult) => r.samples.filter((s) => s.ok).map((s) => s.latencyMs);
 const errorsOf = (r: LoadResult) => r.samples.filter((s) => !s.ok).length;
 
-async function measureRound(pair: Pair, settings: GatewaysSettings, base: number): Promise<RoundRun> {
-  const seq = await sequential(settings.sequentialCalls, (i) => pair.fast.call(base + i), undefined, settings.sequentialBudgetMs);
+async function measureRound(pair: Pair, direct: Pair, settings: GatewaysSettings, base: number): Promise<RoundRun> {
+  let seq: LoadResult;
+  let seqDirect: LoadResult | undefined;
+  if (pair === direct) {
+    seq = await sequential(settings.sequentialCalls, (i) => pair.fast.call(base + i), undefined, settings.sequentialBudgetMs);
+  } else {
+    // Sequential "added" is a fraction of a millisecond: measured against direct calls of the same seconds, not of another minute.
+    const paired = await pairedSequential(settings.sequentialCalls, (i) => direct.fast.call(base + 10_000 + i), (i) => pair.fast.call(base + i), undefined, 2 * settings.sequentialBudgetMs);
+    seq = paired.b;
+    seqDirect = paired.a;
+  }
   const conc = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => pair.slow.call(base + 20_000 + i) });
   const meter = new ResourceMeter(pair.fast.pids);
   const rate = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => pair.fast.call(base + 40_000 + i) });
   const usage = meter.stop();
   const host = pair.fast.hostPid === process.pid ? null : (sampleProcess(pair.fast.hostPid)?.rssMb ?? null);
-  return { seq, conc, rate, cpuMsPerRequest: usage.cpuMs / Math.max(1, rate.samples.length), hostRssMb: host };
+  return { seq, ...(seqDirect ? { seqDirect } : {}), conc, rate, cpuMsPerRequest: usage.cpuMs / Math.max(1, rate.samples.length), hostRssMb: host };
 }
 
 function stats(rounds: RoundRun[], direct: RoundRun[]): SystemStats {
@@ -122,14 +135,15 @@ function stats(rounds: RoundRun[], direct: RoundRun[]): SystemStats {
   return {
     seqP50: each((r) => p(r.seq, 50)),
     seqP99: each((r) => p(r.seq, 99)),
-    seqAddedP50: each((r, d) => p(r.seq, 50) - p(d.seq, 50)),
-    seqAddedP99: each((r, d) => p(r.seq, 99) - p(d.seq, 99)),
+    seqAddedP50: each((r, d) => p(r.seq, 50) - p(r.seqDirect ?? d.seq, 50)),
+    seqAddedP99: each((r, d) => p(r.seq, 99) - p(r.seqDirect ?? d.seq, 99)),
     concP50: each((r) => p(r.conc, 50)),
     concP99: each((r) => p(r.conc, 99)),
     concAddedP50: each((r, d) => p(r.conc, 50) - p(d.conc, 50)),
     concAddedP99: each((r, d) => p(r.conc, 99) - p(d.conc, 99)),
     concThroughput: each((r) => r.conc.throughput),
     rate: each((r) => r.rate.throughput),
+    roundRates: rounds.map((r) => round(r.rate.throughput, 0)),
     errors: rounds.reduce((a, r) => a + errorsOf(r.seq) + errorsOf(r.conc) + errorsOf(r.rate), 0),
     cpuMsPerRequest: round(median(rounds.map((r) => r.cpuMsPerRequest)), 3),
     hostRssMb: rounds[0]?.hostRssMb === null ? null : round(Math.max(...rounds.map((r) => r.hostRssMb ?? 0)), 0),
@@ -221,7 +235,7 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
     const runs = new Map<string, RoundRun[]>();
     for (let r = 0; r < settings.rounds; r += 1) {
       for (const pair of pairs.map((_, i) => pairs[(i + r) % pairs.length] as Pair)) {
-        const run = await measureRound(pair, settings, (seqBase += 100_000));
+        const run = await measureRound(pair, pairs[0] as Pair, settings, (seqBase += 100_000));
         runs.set(pair.name, [...(runs.get(pair.name) ?? []), run]);
         ctx.log(
           `gateways round ${r + 1}/${settings.rounds}, ${pair.name}: sequential p50 ${round(percentile(ok(run.seq), 50), 3)} ms, ` +

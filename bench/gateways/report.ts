@@ -5,7 +5,8 @@ import type { GatewaysResult, SystemStats } from './gateways';
 
 const label = (name: string) => SYSTEM_LABELS[name] ?? name;
 const secs = (v: number | null) => (v === null ? 'never' : `${(v / 1000).toFixed(1)} s`);
-const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(1)}x` : 'n/a');
+// Two decimals: a goal of "2x" must not read as met at 1.95.
+const ratio = (a: number | undefined, b: number | undefined) => (a && b ? `${(a / b).toFixed(2)}x` : 'n/a');
 
 function rows(systems: Record<string, SystemStats>, against: string) {
   return Object.entries(systems).map(([name, s]) => [
@@ -17,6 +18,13 @@ function rows(systems: Record<string, SystemStats>, against: string) {
     s.cpuMsPerRequest === null ? 'n/a' : s.cpuMsPerRequest.toFixed(2),
     s.hostRssMb === null ? 'n/a' : s.hostRssMb.toFixed(0),
   ]);
+}
+
+/** a's rate over b's in each round both ran. */
+function roundRatios(a: SystemStats, b: SystemStats): number[] {
+  const ra = a.roundRates ?? [];
+  const rb = b.roundRates ?? [];
+  return ra.flatMap((x, i) => (rb[i] ? [x / (rb[i] as number)] : []));
 }
 
 export function gatewaysHeadline(r: GatewaysResult): string[] {
@@ -31,6 +39,8 @@ export function gatewaysHeadline(r: GatewaysResult): string[] {
       `Gateways, sequential, 0 ms provider: ours adds ${signedMs(n.gateway.seqAddedP50)} ms at p50, Portkey's ${signedMs(n.portkey.seqAddedP50)} ms, LiteLLM's proxy ${signedMs(n['litellm-proxy'].seqAddedP50)} ms; ` +
         `with 32 in flight ours reaches ${n.gateway.rate.toFixed(0)} req/s (${ratio(n.gateway.rate, n.portkey.rate)} Portkey's ${n.portkey.rate.toFixed(0)}, ${ratio(n.gateway.rate, n['litellm-proxy'].rate)} LiteLLM's ${n['litellm-proxy'].rate.toFixed(0)}).`,
     );
+    const perRound = roundRatios(n.gateway, n.portkey);
+    if (perRound.length > 0) lines.push(`Our rate over Portkey's, round by round: ${perRound.map((x) => `${x.toFixed(2)}x`).join(' / ')}.`);
   }
   const floor = n['forwarding-proxy'];
   if (floor && n.gateway) {
@@ -49,7 +59,7 @@ export function gatewaysMarkdown(r: GatewaysResult): string {
     `One fake provider process, two routes (0 ms and ${s.slowProviderMs} ms). ${s.rounds} rounds, system order rotated per round; each figure is the median over rounds. ` +
       `"Sequential": ${s.sequentialCalls} calls one at a time on the 0 ms route (what the system adds per call). "32 in flight": closed loop with ${s.concurrency} concurrent requests ` +
       `for ${s.closedLoopMs / 1000} s on the ${s.slowProviderMs} ms route (what it adds under concurrency). "Rate": the same closed loop on the 0 ms route (requests completed per second, ` +
-      `the most the system serves on this machine with the load generator on it too). Added figures are against the direct SDK of the same language in the same round. Versions: ${versions}.`,
+      `the most the system serves on this machine with the load generator on it too). Added figures are against the direct SDK of the same language in the same round; for the Node systems' sequential figures, against direct calls interleaved with theirs (A B B A), since a fraction of a millisecond is less than this machine's drift between minutes. Versions: ${versions}.`,
     '',
     ...gatewaysHeadline(r).map((l) => `- ${l}`),
     '',

@@ -144,6 +144,21 @@ export async function sequential(count: number, call: Call, timeoutMs = DEFAULT_
   return { samples, dropped: 0, wallMs, throughput: (samples.filter((s) => s.ok).length * 1000) / wallMs };
 }
 
+/**
+ * Two systems called one at a time, interleaved A B B A, so each call of one
+ * has a call of the other within milliseconds: on a machine whose speed
+ * drifts over seconds, their difference is then the systems', not the
+ * minute's. `count` calls each; the budget covers both.
+ */
+export async function pairedSequential(count: number, a: Call, b: Call, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, budgetMs = Infinity): Promise<{ a: LoadResult; b: LoadResult }> {
+  const both = await sequential(2 * count, (i) => ((i % 4 === 0 || i % 4 === 3 ? a : b)(i >> 1)), timeoutMs, budgetMs);
+  const part = (mine: (i: number) => boolean): LoadResult => {
+    const samples = both.samples.filter((s) => mine(s.seq)).map((s) => ({ ...s, seq: s.seq >> 1 }));
+    return { samples, dropped: 0, wallMs: both.wallMs, throughput: (samples.filter((s) => s.ok).length * 1000) / both.wallMs };
+  };
+  return { a: part((i) => i % 4 === 0 || i % 4 === 3), b: part((i) => i % 4 === 1 || i % 4 === 2) };
+}
+
 export function errorCounts(samples: readonly Sample[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of samples) if (!s.ok) out[s.error ?? 'error'] = (out[s.error ?? 'error'] ?? 0) + 1;
