@@ -6,7 +6,9 @@
 // bare forwarding proxy (bench/lib/forwarding-proxy-process.ts), what one more
 // HTTP hop on loopback costs before a gateway does any work. For each: added
 // latency p50/p99 sequential (0 ms provider) and with 32 in flight (50 ms
-// provider), and the request rate with 32 in flight (0 ms provider).
+// provider), and the request rate with 32 in flight (0 ms provider): through
+// the `openai` client, and for the HTTP systems also through a light client
+// (bench/lib/raw-client.ts) that leaves the cores to the gateway.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,8 +18,10 @@ import type { BenchContext } from '../lib/context';
 import { startForwardingProxy, type ForwardingProxy } from '../lib/forwarding-proxy';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process';
 import { runPythonInProcess, startLitellmProxy, type InProcessPythonResult, type LitellmProxy, type PythonRound } from '../lib/litellm';
-import { closedLoop, pairedSequential, sequential, type LoadResult } from '../lib/load';
+import { closedLoop, pairedRates, pairedSequential, sequential, type LoadResult, type RateBlock } from '../lib/load';
 import { ResourceMeter, sampleProcess } from '../lib/process-stats';
+import { portkeyHeaders } from '../lib/portkey';
+import { rawChatClient } from '../lib/raw-client';
 import { median, percentile, round } from '../lib/stats';
 import { BENCH_MODEL, directSystem, litellmConfig, loadBenchConfig, messagesFor, portkeySystem, portkeyTarget, routerSystem, type System } from '../lib/systems';
 import { BENCH_KEY_ENV } from '../lib/temporal-stack';
@@ -30,6 +34,9 @@ export interface GatewaysSettings {
   closedLoopMs: number;
   warmupCalls: number;
   slowProviderMs: number;
+  /** Our gateway's rate against Portkey's through the light client, in alternating slices (pairedRates): blocks, and each slice's length. */
+  pairedBlocks: number;
+  pairedSliceMs: number;
 }
 
 export function gatewaysSettings(scale: number): GatewaysSettings {
@@ -42,6 +49,8 @@ export function gatewaysSettings(scale: number): GatewaysSettings {
     closedLoopMs: s(3_000, 1_000),
     warmupCalls: s(100, 20),
     slowProviderMs: 50,
+    pairedBlocks: Math.max(2, Math.round(6 * Math.min(1, scale))),
+    pairedSliceMs: s(1_500, 750),
   };
 }
 
@@ -61,6 +70,11 @@ export interface SystemStats {
   rate: number;
   /** The rate of each round, in round order (rounds of all systems interleave, so round r of two systems ran minutes apart at most). */
   roundRates?: number[];
+  /** HTTP systems: the same closed loop through the light client (raw-client.ts), median over rounds, and each round's. */
+  lightRate?: number;
+  lightRoundRates?: number[];
+  /** CPU of the load generator and the system's own processes per request, in the light client's rate phase. */
+  lightCpuMsPerRequest?: number;
   errors: number;
   /** CPU of the load generator and the system's own processes per request, in the rate phase. */
   cpuMsPerRequest: number | null;
@@ -74,6 +88,8 @@ export interface GatewaysResult {
   node: Record<string, SystemStats>;
   /** Measured from one Python process against the direct Python SDK. */
   python: Record<string, SystemStats>;
+  /** Ours (a) against Portkey (b) through the light client, block by block (absent from results before 2026-12-03 evening). */
+  pairedRate?: RateBlock[];
   wallMs: number;
 }
 
@@ -85,6 +101,13 @@ interface Pair {
   fast: System;
   /** 50 ms route. */
   slow: System;
+  /** HTTP systems: the 0 ms route through the light client, for the rate. */
+  light?: (seq: number) => Promise<void>;
+}
+
+/** The light client on the chat completions endpoint under `baseURL`, as the `openai` client would call it. */
+function lightClient(baseURL: string, apiKey: string, model: string, headers?: Record<string, string>): Pair['light'] {
+  return rawChatClient({ url: `${baseURL}/chat/completions`, apiKey, model, ...(headers ? { headers } : {}) });
 }
 
 function clientSystem(name: string, baseURL: string, apiKey: string, model: string, pid: number): System {
@@ -104,6 +127,7 @@ interface RoundRun {
   conc: LoadResult;
   rate: LoadResult;
   cpuMsPerRequest: number;
+  light?: { rate: LoadResult; cpuMsPerRequest: number };
   hostRssMb: number | null;
 }
 
@@ -125,8 +149,15 @@ async function measureRound(pair: Pair, direct: Pair, settings: GatewaysSettings
   const meter = new ResourceMeter(pair.fast.pids);
   const rate = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => pair.fast.call(base + 40_000 + i) });
   const usage = meter.stop();
+  let light: RoundRun['light'];
+  if (pair.light !== undefined) {
+    const call = pair.light;
+    const lightMeter = new ResourceMeter(pair.fast.pids);
+    const lightRate = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => call(base + 60_000 + i) });
+    light = { rate: lightRate, cpuMsPerRequest: lightMeter.stop().cpuMs / Math.max(1, lightRate.samples.length) };
+  }
   const host = pair.fast.hostPid === process.pid ? null : (sampleProcess(pair.fast.hostPid)?.rssMb ?? null);
-  return { seq, ...(seqDirect ? { seqDirect } : {}), conc, rate, cpuMsPerRequest: usage.cpuMs / Math.max(1, rate.samples.length), hostRssMb: host };
+  return { seq, ...(seqDirect ? { seqDirect } : {}), conc, rate, cpuMsPerRequest: usage.cpuMs / Math.max(1, rate.samples.length), ...(light ? { light } : {}), hostRssMb: host };
 }
 
 function stats(rounds: RoundRun[], direct: RoundRun[]): SystemStats {
@@ -144,7 +175,12 @@ function stats(rounds: RoundRun[], direct: RoundRun[]): SystemStats {
     concThroughput: each((r) => r.conc.throughput),
     rate: each((r) => r.rate.throughput),
     roundRates: rounds.map((r) => round(r.rate.throughput, 0)),
-    errors: rounds.reduce((a, r) => a + errorsOf(r.seq) + errorsOf(r.conc) + errorsOf(r.rate), 0),
+    ...(rounds.every((r) => r.light !== undefined) ? {
+      lightRate: each((r) => r.light?.rate.throughput ?? NaN),
+      lightRoundRates: rounds.map((r) => round(r.light?.rate.throughput ?? NaN, 0)),
+      lightCpuMsPerRequest: round(median(rounds.map((r) => r.light?.cpuMsPerRequest ?? NaN)), 3),
+    } : {}),
+    errors: rounds.reduce((a, r) => a + errorsOf(r.seq) + errorsOf(r.conc) + errorsOf(r.rate) + (r.light ? errorsOf(r.light.rate) : 0), 0),
     cpuMsPerRequest: round(median(rounds.map((r) => r.cpuMsPerRequest)), 3),
     hostRssMb: rounds[0]?.hostRssMb === null ? null : round(Math.max(...rounds.map((r) => r.hostRssMb ?? 0)), 0),
   };
@@ -221,10 +257,26 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
         name: 'forwarding-proxy',
         fast: clientSystem('forwarding-proxy', `${proxy.url}/${fastRoute}/v1`, 'sk-bench-fake', BENCH_MODEL, proxy.pid),
         slow: clientSystem('forwarding-proxy', `${proxy.url}/${slowRoute}/v1`, 'sk-bench-fake', BENCH_MODEL, proxy.pid),
+        light: lightClient(`${proxy.url}/${fastRoute}/v1`, 'sk-bench-fake', BENCH_MODEL),
       },
-      { name: 'gateway', fast: clientSystem('gateway', `${gateway.baseURL}/v1`, MASTER_KEY, 'fast', gateway.pid), slow: clientSystem('gateway', `${gateway.baseURL}/v1`, MASTER_KEY, 'slow', gateway.pid) },
-      { name: 'portkey', fast: portkeySystem(portkey, portkeyTarget(fake, fastRoute)), slow: portkeySystem(portkey, portkeyTarget(fake, slowRoute)) },
-      { name: 'litellm-proxy', fast: clientSystem('litellm-proxy', `${litellm.baseURL}/v1`, MASTER_KEY, 'fast', litellm.pid), slow: clientSystem('litellm-proxy', `${litellm.baseURL}/v1`, MASTER_KEY, 'slow', litellm.pid) },
+      {
+        name: 'gateway',
+        fast: clientSystem('gateway', `${gateway.baseURL}/v1`, MASTER_KEY, 'fast', gateway.pid),
+        slow: clientSystem('gateway', `${gateway.baseURL}/v1`, MASTER_KEY, 'slow', gateway.pid),
+        light: lightClient(`${gateway.baseURL}/v1`, MASTER_KEY, 'fast'),
+      },
+      {
+        name: 'portkey',
+        fast: portkeySystem(portkey, portkeyTarget(fake, fastRoute)),
+        slow: portkeySystem(portkey, portkeyTarget(fake, slowRoute)),
+        light: lightClient(portkey.baseURL, 'sk-bench-fake', BENCH_MODEL, portkeyHeaders(portkeyTarget(fake, fastRoute))),
+      },
+      {
+        name: 'litellm-proxy',
+        fast: clientSystem('litellm-proxy', `${litellm.baseURL}/v1`, MASTER_KEY, 'fast', litellm.pid),
+        slow: clientSystem('litellm-proxy', `${litellm.baseURL}/v1`, MASTER_KEY, 'slow', litellm.pid),
+        light: lightClient(`${litellm.baseURL}/v1`, MASTER_KEY, 'fast'),
+      },
     ];
     let seqBase = 0;
     for (const pair of pairs) {
@@ -239,12 +291,18 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
         runs.set(pair.name, [...(runs.get(pair.name) ?? []), run]);
         ctx.log(
           `gateways round ${r + 1}/${settings.rounds}, ${pair.name}: sequential p50 ${round(percentile(ok(run.seq), 50), 3)} ms, ` +
-            `32 in flight p50 ${round(percentile(ok(run.conc), 50), 2)} ms, ${round(run.rate.throughput, 0)} req/s`,
+            `32 in flight p50 ${round(percentile(ok(run.conc), 50), 2)} ms, ${round(run.rate.throughput, 0)} req/s` +
+            (run.light ? `, ${round(run.light.rate.throughput, 0)} req/s through the light client` : ''),
         );
         await fake.set(fastRoute, { latencyMs: 0 });
         await fake.set(slowRoute, { latencyMs: settings.slowProviderMs });
       }
     }
+    // The goal's comparison once more, in slices seconds apart rather than one system's whole round apart.
+    const ours = pairs.find((p) => p.name === 'gateway')?.light;
+    const theirs = pairs.find((p) => p.name === 'portkey')?.light;
+    const pairedRate = ours && theirs ? await pairedRates(settings.pairedBlocks, settings.pairedSliceMs, settings.concurrency, ours, theirs) : undefined;
+    if (pairedRate) ctx.log(`gateways: ours over Portkey's through the light client, A B B A blocks: ${pairedRate.map((b) => `${round(b.ratio, 2)}x (${round(b.a, 0)} / ${round(b.b, 0)} req/s)`).join(', ')}`);
     const direct = runs.get('direct') as RoundRun[];
     const node: Record<string, SystemStats> = {};
     for (const pair of pairs) node[pair.name] = stats(runs.get(pair.name) as RoundRun[], direct);
@@ -257,6 +315,7 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
       versions: { portkey: portkey.version, litellm: py.litellm_version, 'openai (Python)': py.openai_version },
       node,
       python,
+      ...(pairedRate ? { pairedRate } : {}),
       wallMs: Math.round(performance.now() - started),
     };
   } finally {

@@ -159,6 +159,48 @@ export async function pairedSequential(count: number, a: Call, b: Call, timeoutM
   return { a: part((i) => i % 4 === 0 || i % 4 === 3), b: part((i) => i % 4 === 1 || i % 4 === 2) };
 }
 
+/** One block of pairedRates: each side's rate over its two slices, and a's over b's. */
+export interface RateBlock {
+  a: number;
+  b: number;
+  ratio: number;
+  errors: number;
+}
+
+/**
+ * Two systems' rates in alternating slices of one closed loop each, A B B A
+ * then B A A B, so a drift of the machine's speed over a block falls on both
+ * sides alike; each block gives a ratio. For rates of systems that would
+ * otherwise be measured tens of seconds apart.
+ */
+export async function pairedRates(blocks: number, sliceMs: number, concurrency: number, a: Call, b: Call): Promise<RateBlock[]> {
+  const out: RateBlock[] = [];
+  let seq = 0;
+  // One unmeasured slice each first: a system idle since its last phase warms its pools and code again.
+  for (const call of [a, b]) {
+    const base = seq;
+    seq += (await closedLoop({ concurrency, durationMs: sliceMs, call: (i) => call(base + i) })).samples.length;
+  }
+  for (let k = 0; k < blocks; k += 1) {
+    const order = k % 2 === 0 ? [a, b, b, a] : [b, a, a, b];
+    const completed = new Map<Call, number>();
+    const wall = new Map<Call, number>();
+    let errors = 0;
+    for (const call of order) {
+      const base = seq;
+      const load = await closedLoop({ concurrency, durationMs: sliceMs, call: (i) => call(base + i) });
+      seq += load.samples.length;
+      const ok = load.samples.filter((s) => s.ok).length;
+      errors += load.samples.length - ok;
+      completed.set(call, (completed.get(call) ?? 0) + ok);
+      wall.set(call, (wall.get(call) ?? 0) + load.wallMs);
+    }
+    const rate = (call: Call) => ((completed.get(call) ?? 0) * 1000) / (wall.get(call) ?? 1);
+    out.push({ a: rate(a), b: rate(b), ratio: rate(a) / rate(b), errors });
+  }
+  return out;
+}
+
 export function errorCounts(samples: readonly Sample[]): Record<string, number> {
   const out: Record<string, number> = {};
   for (const s of samples) if (!s.ok) out[s.error ?? 'error'] = (out[s.error ?? 'error'] ?? 0) + 1;
