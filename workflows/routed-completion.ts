@@ -77,7 +77,7 @@ export async function routedCompletion(input: RoutedCompletionInput): Promise<Ro
     setCurrentDetails(failureDetails(err, attempts, failed));
     throw err;
   } finally {
-    await router.flushHealth();
+    if (router.healthToFlush) await router.flushHealth();
   }
   const { response, routing } = routed;
   const fallbacks = router.v1 ? routing.attemptLog.length - 1 : routing.fallbacks;

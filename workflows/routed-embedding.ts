@@ -21,7 +21,7 @@ export async function routedEmbedding(input: RoutedEmbeddingInput): Promise<Rout
     setCurrentDetails(`failed: ${(err as Error).message}`);
     throw err;
   } finally {
-    await router.flushHealth();
+    if (router.healthToFlush) await router.flushHealth();
   }
   const { response, routing } = routed;
   upsertSearchAttributes([

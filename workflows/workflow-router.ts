@@ -124,6 +124,16 @@ export class WorkflowRouter {
     if (view !== undefined) this.state = mergeShared(this.state, view);
   }
 
+  /**
+   * Whether flushHealth() has anything to do: only runs of the older rules,
+   * which share health through a link of their own, have. A request's
+   * workflow asks first, since even an await of nothing costs a sandbox
+   * promise, and the SDK captures a stack trace for each one it creates.
+   */
+  get healthToFlush(): boolean {
+    return this.health !== null;
+  }
+
   /** Lets the shared-health entity hear every outcome of this run; await it before the workflow closes or continues as new. */
   async flushHealth(): Promise<void> {
     const health = this.health;
