@@ -146,18 +146,16 @@ async function measureRound(pair: Pair, direct: Pair, settings: GatewaysSettings
     seqDirect = paired.a;
   }
   const conc = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => pair.slow.call(base + 20_000 + i) });
-  const meter = new ResourceMeter(pair.fast.pids);
-  const rate = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => pair.fast.call(base + 40_000 + i) });
-  const usage = meter.stop();
-  let light: RoundRun['light'];
-  if (pair.light !== undefined) {
-    const call = pair.light;
-    const lightMeter = new ResourceMeter(pair.fast.pids);
-    const lightRate = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => call(base + 60_000 + i) });
-    light = { rate: lightRate, cpuMsPerRequest: lightMeter.stop().cpuMs / Math.max(1, lightRate.samples.length) };
-  }
+  // The 0 ms route's closed loop through `call`, with the CPU the load generator and the system spent per request.
+  const ratePhase = async (call: (seq: number) => Promise<unknown>, from: number) => {
+    const meter = new ResourceMeter(pair.fast.pids);
+    const rate = await closedLoop({ concurrency: settings.concurrency, durationMs: settings.closedLoopMs, call: (i) => call(from + i) });
+    return { rate, cpuMsPerRequest: meter.stop().cpuMs / Math.max(1, rate.samples.length) };
+  };
+  const { rate, cpuMsPerRequest } = await ratePhase(pair.fast.call, base + 40_000);
+  const light = pair.light === undefined ? undefined : await ratePhase(pair.light, base + 60_000);
   const host = pair.fast.hostPid === process.pid ? null : (sampleProcess(pair.fast.hostPid)?.rssMb ?? null);
-  return { seq, ...(seqDirect ? { seqDirect } : {}), conc, rate, cpuMsPerRequest: usage.cpuMs / Math.max(1, rate.samples.length), ...(light ? { light } : {}), hostRssMb: host };
+  return { seq, ...(seqDirect ? { seqDirect } : {}), conc, rate, cpuMsPerRequest, ...(light ? { light } : {}), hostRssMb: host };
 }
 
 function stats(rounds: RoundRun[], direct: RoundRun[]): SystemStats {

@@ -174,29 +174,30 @@ export interface RateBlock {
  * otherwise be measured tens of seconds apart.
  */
 export async function pairedRates(blocks: number, sliceMs: number, concurrency: number, a: Call, b: Call): Promise<RateBlock[]> {
-  const out: RateBlock[] = [];
   let seq = 0;
-  // One unmeasured slice each first: a system idle since its last phase warms its pools and code again.
-  for (const call of [a, b]) {
+  const slice = async (call: Call): Promise<LoadResult> => {
     const base = seq;
-    seq += (await closedLoop({ concurrency, durationMs: sliceMs, call: (i) => call(base + i) })).samples.length;
-  }
+    const load = await closedLoop({ concurrency, durationMs: sliceMs, call: (i) => call(base + i) });
+    seq += load.samples.length;
+    return load;
+  };
+  // One unmeasured slice each first: a system idle since its last phase warms its pools and code again.
+  await slice(a);
+  await slice(b);
+  const out: RateBlock[] = [];
   for (let k = 0; k < blocks; k += 1) {
-    const order = k % 2 === 0 ? [a, b, b, a] : [b, a, a, b];
-    const completed = new Map<Call, number>();
-    const wall = new Map<Call, number>();
+    const side = { a: { ok: 0, ms: 0 }, b: { ok: 0, ms: 0 } };
     let errors = 0;
-    for (const call of order) {
-      const base = seq;
-      const load = await closedLoop({ concurrency, durationMs: sliceMs, call: (i) => call(base + i) });
-      seq += load.samples.length;
+    for (const name of k % 2 === 0 ? (['a', 'b', 'b', 'a'] as const) : (['b', 'a', 'a', 'b'] as const)) {
+      const load = await slice(name === 'a' ? a : b);
       const ok = load.samples.filter((s) => s.ok).length;
       errors += load.samples.length - ok;
-      completed.set(call, (completed.get(call) ?? 0) + ok);
-      wall.set(call, (wall.get(call) ?? 0) + load.wallMs);
+      side[name].ok += ok;
+      side[name].ms += load.wallMs;
     }
-    const rate = (call: Call) => ((completed.get(call) ?? 0) * 1000) / (wall.get(call) ?? 1);
-    out.push({ a: rate(a), b: rate(b), ratio: rate(a) / rate(b), errors });
+    const rateA = (side.a.ok * 1000) / side.a.ms;
+    const rateB = (side.b.ok * 1000) / side.b.ms;
+    out.push({ a: rateA, b: rateB, ratio: rateA / rateB, errors });
   }
   return out;
 }
