@@ -33,6 +33,12 @@ export interface GatewaysSettings {
   concurrency: number;
   closedLoopMs: number;
   warmupCalls: number;
+  /**
+   * Each system's closed loop (32 in flight, 0 ms provider) right before its turn in every round, then
+   * `warmupCalls` sequential calls of it and of the direct SDK: a process that sat idle while the
+   * others ran comes back slower (see measureRound).
+   */
+  warmupMs: number;
   slowProviderMs: number;
   /** Our gateway's rate against Portkey's through the light client, in alternating slices (pairedRates): blocks, and each slice's length. */
   pairedBlocks: number;
@@ -48,6 +54,7 @@ export function gatewaysSettings(scale: number): GatewaysSettings {
     concurrency: 32,
     closedLoopMs: s(3_000, 1_000),
     warmupCalls: s(100, 20),
+    warmupMs: s(2_000, 500),
     slowProviderMs: 50,
     pairedBlocks: Math.max(2, Math.round(6 * Math.min(1, scale))),
     pairedSliceMs: s(1_500, 750),
@@ -134,7 +141,18 @@ interface RoundRun {
 const ok = (r: LoadResult) => r.samples.filter((s) => s.ok).map((s) => s.latencyMs);
 const errorsOf = (r: LoadResult) => r.samples.filter((s) => !s.ok).length;
 
+/** A closed loop, then sequential calls of the direct SDK and of the system (the ones measured sequentially next). */
+async function warm(pair: Pair, direct: Pair, settings: GatewaysSettings, base: number): Promise<void> {
+  await closedLoop({ concurrency: settings.concurrency, durationMs: settings.warmupMs, call: (i) => pair.fast.call(base + i) });
+  if (pair !== direct) await sequential(settings.warmupCalls, (i) => direct.fast.call(base + 30_000 + i));
+  await sequential(settings.warmupCalls, (i) => pair.fast.call(base + 35_000 + i));
+}
+
 async function measureRound(pair: Pair, direct: Pair, settings: GatewaysSettings, base: number): Promise<RoundRun> {
+  // Every system warm when measured, alike. A gateway that sat idle for the minute the other systems took came
+  // back slower at every quantile: without this, ours added 0.62-1.43 ms sequentially round by round and Portkey's
+  // 1.62-1.92 ms; with it, 0.47-0.58 and 0.98-1.25 ms (2026-12-04, docs/benchmarks.md).
+  await warm(pair, direct, settings, base + 80_000);
   let seq: LoadResult;
   let seqDirect: LoadResult | undefined;
   if (pair === direct) {
@@ -278,9 +296,11 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
     ];
     let seqBase = 0;
     for (const pair of pairs) {
+      // A process's first thousands of calls run before its JIT has settled: longer than a round's warm-up.
+      await closedLoop({ concurrency: settings.concurrency, durationMs: 3 * settings.warmupMs, call: (i) => pair.fast.call(seqBase + 1000 + i) });
       await sequential(settings.warmupCalls, (i) => pair.fast.call(seqBase + i));
       await sequential(10, (i) => pair.slow.call(seqBase + i));
-      seqBase += 1000;
+      seqBase += 100_000;
     }
     const runs = new Map<string, RoundRun[]>();
     for (let r = 0; r < settings.rounds; r += 1) {
@@ -288,7 +308,8 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
         const run = await measureRound(pair, pairs[0] as Pair, settings, (seqBase += 100_000));
         runs.set(pair.name, [...(runs.get(pair.name) ?? []), run]);
         ctx.log(
-          `gateways round ${r + 1}/${settings.rounds}, ${pair.name}: sequential p50 ${round(percentile(ok(run.seq), 50), 3)} ms, ` +
+          `gateways round ${r + 1}/${settings.rounds}, ${pair.name}: sequential p50 ${round(percentile(ok(run.seq), 50), 3)} ms` +
+            (run.seqDirect ? ` (direct beside it ${round(percentile(ok(run.seqDirect), 50), 3)} ms)` : '') + ', ' +
             `32 in flight p50 ${round(percentile(ok(run.conc), 50), 2)} ms, ${round(run.rate.throughput, 0)} req/s` +
             (run.light ? `, ${round(run.light.rate.throughput, 0)} req/s through the light client` : ''),
         );
