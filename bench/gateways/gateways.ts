@@ -141,9 +141,9 @@ interface RoundRun {
 const ok = (r: LoadResult) => r.samples.filter((s) => s.ok).map((s) => s.latencyMs);
 const errorsOf = (r: LoadResult) => r.samples.filter((s) => !s.ok).length;
 
-/** A closed loop, then sequential calls of the direct SDK and of the system (the ones measured sequentially next). */
-async function warm(pair: Pair, direct: Pair, settings: GatewaysSettings, base: number): Promise<void> {
-  await closedLoop({ concurrency: settings.concurrency, durationMs: settings.warmupMs, call: (i) => pair.fast.call(base + i) });
+/** A closed loop of `durationMs`, then sequential calls of the direct SDK and of the system (the ones measured sequentially next). */
+async function warm(pair: Pair, direct: Pair, settings: GatewaysSettings, base: number, durationMs = settings.warmupMs): Promise<void> {
+  await closedLoop({ concurrency: settings.concurrency, durationMs, call: (i) => pair.fast.call(base + i) });
   if (pair !== direct) await sequential(settings.warmupCalls, (i) => direct.fast.call(base + 30_000 + i));
   await sequential(settings.warmupCalls, (i) => pair.fast.call(base + 35_000 + i));
 }
@@ -297,8 +297,7 @@ export async function runGateways(ctx: BenchContext): Promise<GatewaysResult> {
     let seqBase = 0;
     for (const pair of pairs) {
       // A process's first thousands of calls run before its JIT has settled: longer than a round's warm-up.
-      await closedLoop({ concurrency: settings.concurrency, durationMs: 3 * settings.warmupMs, call: (i) => pair.fast.call(seqBase + 1000 + i) });
-      await sequential(settings.warmupCalls, (i) => pair.fast.call(seqBase + i));
+      await warm(pair, pairs[0] as Pair, settings, seqBase, 3 * settings.warmupMs);
       await sequential(10, (i) => pair.slow.call(seqBase + i));
       seqBase += 100_000;
     }
