@@ -12,7 +12,14 @@
  * It behaves like the global `fetch` where the SDKs and our error taxonomy
  * look: a failed connection rejects with `TypeError('fetch failed')` whose
  * `cause` is the socket error (so `ECONNREFUSED`, `ECONNRESET` and the rest
- * classify as before); an abort rejects with an `AbortError`. Anything else
+ * classify as before); an abort rejects with an `AbortError`.
+ *
+ * A JSON answer (the SDKs read it whole at once) is read whole before the
+ * call resolves and served from its bytes, so no web stream is built for it
+ * unless someone asks for `body`: the stream, its Node adapter and the
+ * reader behind `json()` were the largest cost left in a gateway request
+ * after the SDK itself. A cut while that body arrives rejects the call as a
+ * failed connection, as a cut before the answer would. Anything else
  * (a FormData or stream body, a redirect, a non-http URL) goes to the global
  * `fetch`, unchanged. No `accept-encoding` is sent, so nothing arrives
  * compressed.
@@ -38,6 +45,71 @@ const agents = {
 
 /** Statuses whose Response may not have a body. */
 const NULL_BODY = new Set([101, 204, 205, 304]);
+
+/** `application/json` and `…+json`: answers the SDKs parse whole. Everything else (SSE, files) streams. */
+function isJson(contentType: string | undefined): boolean {
+  if (contentType === undefined) return false;
+  const media = contentType.split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  return media === 'application/json' || media.endsWith('+json');
+}
+
+/**
+ * A Response over bytes already read. `text()` and `json()` decode them
+ * directly; `body`, and every other way to read it, go through a standard
+ * Response made from the bytes on first use, so it reads like any other.
+ */
+class BufferedResponse extends Response {
+  readonly #bytes: Buffer;
+  readonly #init: ResponseInit;
+  #used = false;
+  #standard: Response | undefined;
+
+  constructor(bytes: Buffer, init: ResponseInit) {
+    super(null, init);
+    this.#bytes = bytes;
+    this.#init = init;
+  }
+
+  /** The standard Response these bytes would have made; from then on it holds the body's state. */
+  standard(): Response {
+    this.#standard ??= new Response(this.#used ? null : this.#bytes, this.#init);
+    return this.#standard;
+  }
+
+  used(): boolean {
+    return this.#standard === undefined ? this.#used : this.#standard.bodyUsed;
+  }
+
+  readText(): Promise<string> {
+    if (this.#standard !== undefined) return this.#standard.text();
+    if (this.#used) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
+    this.#used = true;
+    // As the standard reader does, a UTF-8 byte order mark is not part of the text.
+    const bytes = this.#bytes;
+    const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    return Promise.resolve(bytes.toString('utf8', bom ? 3 : 0));
+  }
+
+  copy(): Response {
+    if (this.used()) throw new TypeError('Response.clone: Body has already been consumed.');
+    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) });
+  }
+}
+// TypeScript's lib declares Response's members as properties, so a subclass cannot override them as methods or
+// accessors; they are defined on the prototype instead. Readers other than text() and json() (arrayBuffer, blob,
+// formData, and bytes where Node has it) use the standard Response.
+const method = (value: (this: BufferedResponse) => unknown): PropertyDescriptor => ({ configurable: true, writable: true, value });
+const standardReader = (name: string) => method(function read(this: BufferedResponse) {
+  return (this.standard() as unknown as Record<string, () => unknown>)[name]?.call(this.standard());
+});
+Object.defineProperties(BufferedResponse.prototype, {
+  body: { configurable: true, get(this: BufferedResponse) { return this.standard().body; } },
+  bodyUsed: { configurable: true, get(this: BufferedResponse) { return this.used(); } },
+  text: method(function text(this: BufferedResponse) { return this.readText(); }),
+  json: method(function json(this: BufferedResponse) { return this.readText().then((t) => JSON.parse(t) as unknown); }),
+  clone: method(function clone(this: BufferedResponse) { return this.copy(); }),
+  ...Object.fromEntries(['arrayBuffer', 'blob', 'formData', 'bytes'].filter((n) => n in Response.prototype).map((n) => [n, standardReader(n)])),
+});
 
 type RequestBody = string | Uint8Array | undefined;
 
@@ -71,6 +143,20 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+/** The whole body; a cut (or an abort) on the way rejects as the call itself would have. */
+function readWhole(res: http.IncomingMessage, signal: AbortSignal | undefined): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const fail = (err: unknown) => reject(signal?.aborted ? abortError(signal) : new TypeError('fetch failed', { cause: err }));
+    res.on('data', (chunk: Buffer) => chunks.push(chunk));
+    res.once('error', fail);
+    res.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
+    res.once('close', () => {
+      if (!res.complete) fail(Object.assign(new Error('the connection closed before the response body was complete'), { code: 'ECONNRESET' }));
+    });
+  });
+}
+
 export const httpFetch: typeof fetch = (input, init) => {
   const url = typeof input === 'string' ? new URL(input) : input instanceof URL ? input : new URL(input.url);
   const body = plainBody(init?.body);
@@ -98,10 +184,16 @@ export const httpFetch: typeof fetch = (input, init) => {
         resolve(fetch(input, init));
         return;
       }
-      const stream = NULL_BODY.has(status) ? null : (Readable.toWeb(res) as ReadableStream<Uint8Array>);
-      if (stream === null) res.resume();
       res.once('close', () => signal?.removeEventListener('abort', onAbort));
-      resolve(new Response(stream, { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.headers) }));
+      const answer = { status, statusText: res.statusMessage ?? '', headers: responseHeaders(res.headers) };
+      if (NULL_BODY.has(status)) {
+        res.resume();
+        resolve(new Response(null, answer));
+      } else if (isJson(res.headers['content-type'])) {
+        readWhole(res, signal).then((bytes) => resolve(new BufferedResponse(bytes, answer)), reject);
+      } else {
+        resolve(new Response(Readable.toWeb(res) as ReadableStream<Uint8Array>, answer));
+      }
     });
     // Before the response, the request fails with the abort; after it, the body does (as the global fetch's would),
     // so an SDK reading a stream sees an AbortError, not a reset connection.

@@ -30,6 +30,21 @@ function handle(req: IncomingMessage, res: ServerResponse): void {
     if (req.url === '/json') {
       res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '2', 'set-cookie': ['a=1', 'b=2'] });
       res.end('{"error":{"message":"slow down"}}');
+    } else if (req.url === '/ok-json') {
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'x-request-id': 'req_1' });
+      // The body in three writes: the transport reads it whole before it answers.
+      res.write('\ufeff{"choices":[{"text":');
+      setTimeout(() => res.end('"ü"}],"n":1}'), 20);
+      res.write('\n ');
+    } else if (req.url === '/cut-json') {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"choices":[');
+      setTimeout(() => req.socket.destroy(), 20);
+    } else if (req.url === '/slow-json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"choices":[');
+      const timer = setTimeout(() => res.end(']}'), 5_000);
+      res.on('close', () => clearTimeout(timer));
     } else if (req.url === '/empty') {
       res.writeHead(204).end();
     } else if (req.url === '/moved') {
@@ -135,4 +150,39 @@ test('a connection reset on a reused kept-alive connection fails the call (the s
   expect((err as Error).message).toBe('fetch failed');
   expect(((err as Error).cause as { code?: string }).code).toBe('ECONNRESET');
   expect(classifyProviderError(err, { provider: 'openai', deployment: 'd' }).name).toBe('APIConnectionError');
+});
+
+test('a JSON answer is read whole and reads like a standard Response: once, by any reader, cloned before it is read', async () => {
+  const response = await httpFetch(`${base}/ok-json`);
+  expect(response).toBeInstanceOf(Response);
+  expect(response.status).toBe(200);
+  expect(response.ok).toBe(true);
+  expect(response.headers.get('x-request-id')).toBe('req_1');
+  expect(response.bodyUsed).toBe(false);
+  const copy = response.clone();
+  expect(await response.json()).toEqual({ choices: [{ text: 'ü' }], n: 1 });
+  expect(response.bodyUsed).toBe(true);
+  await expect(response.text()).rejects.toThrow(TypeError);
+  expect(() => response.clone()).toThrow(TypeError);
+  // The copy's body as a stream, as an SDK that streams would read it: the same text as text() gives (the standard
+  // reader drops the byte order mark, as ours does).
+  const streamed = await new Response(copy.body).text();
+  expect(streamed).toBe('{"choices":[{"text":\n "ü"}],"n":1}');
+  expect(copy.bodyUsed).toBe(true);
+  const again = await httpFetch(`${base}/ok-json`);
+  expect(new TextDecoder().decode(await again.arrayBuffer())).toContain('"n":1');
+  expect(await (await httpFetch(`${base}/ok-json`)).text()).toBe('{"choices":[{"text":\n "ü"}],"n":1}');
+});
+
+test('a JSON answer cut on the way fails the call as a lost connection; an abort while it arrives rejects with the reason', async () => {
+  const cut = await httpFetch(`${base}/cut-json`).catch((e: unknown) => e);
+  expect((cut as Error).message).toBe('fetch failed');
+  expect(((cut as Error).cause as { code?: string }).code).toBe('ECONNRESET');
+  expect(classifyProviderError(cut, { provider: 'openai', deployment: 'd' }).name).toBe('APIConnectionError');
+
+  const controller = new AbortController();
+  const started = Date.now();
+  setTimeout(() => controller.abort(new DOMException('deployment timeout', 'TimeoutError')), 50);
+  await expect(httpFetch(`${base}/slow-json`, { signal: controller.signal })).rejects.toMatchObject({ name: 'TimeoutError', message: 'deployment timeout' });
+  expect(Date.now() - started).toBeLessThan(2_000);
 });
