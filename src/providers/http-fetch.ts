@@ -92,7 +92,8 @@ class BufferedResponse extends Response {
 
   copy(): Response {
     if (this.used()) throw new TypeError('Response.clone: Body has already been consumed.');
-    return new BufferedResponse(this.#bytes, { status: this.status, statusText: this.statusText, headers: new Headers(this.headers) });
+    // Each Response copies the init's headers into its own, so a clone shares nothing with this one.
+    return new BufferedResponse(this.#bytes, this.#init);
   }
 }
 // TypeScript's lib declares Response's members as properties, so a subclass cannot override them as methods or
@@ -100,7 +101,8 @@ class BufferedResponse extends Response {
 // formData, and bytes where Node has it) use the standard Response.
 const method = (value: (this: BufferedResponse) => unknown): PropertyDescriptor => ({ configurable: true, writable: true, value });
 const standardReader = (name: string) => method(function read(this: BufferedResponse) {
-  return (this.standard() as unknown as Record<string, () => unknown>)[name]?.call(this.standard());
+  const standard = this.standard() as unknown as Record<string, () => unknown>;
+  return standard[name]?.call(standard);
 });
 Object.defineProperties(BufferedResponse.prototype, {
   body: { configurable: true, get(this: BufferedResponse) { return this.standard().body; } },
@@ -143,11 +145,16 @@ function abortError(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
 
+/** What a call that failed on its connection rejects with: the abort's reason if it was aborted, else the global fetch's error. */
+function connectionFailure(err: unknown, signal: AbortSignal | undefined): unknown {
+  return signal?.aborted ? abortError(signal) : new TypeError('fetch failed', { cause: err });
+}
+
 /** The whole body; a cut (or an abort) on the way rejects as the call itself would have. */
 function readWhole(res: http.IncomingMessage, signal: AbortSignal | undefined): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    const fail = (err: unknown) => reject(signal?.aborted ? abortError(signal) : new TypeError('fetch failed', { cause: err }));
+    const fail = (err: unknown) => reject(connectionFailure(err, signal));
     res.on('data', (chunk: Buffer) => chunks.push(chunk));
     res.once('error', fail);
     res.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
@@ -207,8 +214,7 @@ export const httpFetch: typeof fetch = (input, init) => {
       if (settled) return;
       settled = true;
       signal?.removeEventListener('abort', onAbort);
-      if (signal?.aborted) reject(abortError(signal));
-      else reject(new TypeError('fetch failed', { cause: err }));
+      reject(connectionFailure(err, signal));
     });
     req.end(body);
   });
